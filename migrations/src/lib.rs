@@ -1,0 +1,16 @@
+//! Database migrations for tenantcase. A migration that has shipped is never edited:
+//! add a new one instead.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_init;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_init::Migration)]
+    }
+}

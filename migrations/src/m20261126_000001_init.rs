@@ -1,0 +1,247 @@
+//! Users, sessions, API tokens, cases, their reference counters and timelines.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Email,
+    Name,
+    Role,
+    PasswordHash,
+    Active,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Sessions {
+    Table,
+    Id,
+    UserId,
+    CsrfToken,
+    CreatedAt,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
+enum ApiTokens {
+    Table,
+    Id,
+    UserId,
+    TokenHash,
+    Label,
+    CreatedAt,
+    LastUsedAt,
+    RevokedAt,
+}
+
+#[derive(DeriveIden)]
+enum CaseCounters {
+    Table,
+    Year,
+    Last,
+}
+
+#[derive(DeriveIden)]
+enum Cases {
+    Table,
+    Id,
+    Reference,
+    Jurisdiction,
+    Status,
+    TenantName,
+    OtherSideName,
+    Postcode,
+    SearchText,
+    Facts,
+    Version,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum CaseEvents {
+    Table,
+    Id,
+    CaseId,
+    At,
+    ActorId,
+    Kind,
+    Data,
+}
+
+fn ts(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
+}
+
+fn ts_null(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).timestamp_with_time_zone().null().to_owned()
+}
+
+fn uuid_pk(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).uuid().not_null().primary_key().to_owned()
+}
+
+fn text(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).text().not_null().to_owned()
+}
+
+fn text_null(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).text().null().to_owned()
+}
+
+fn index(name: &str, table: impl IntoIden, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(name).table(table);
+    for c in cols {
+        idx.col(Alias::new(*c));
+    }
+    idx.to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Users::Table)
+                .col(uuid_pk(Users::Id))
+                .col(text(Users::Email).unique_key())
+                .col(text(Users::Name))
+                .col(text(Users::Role))
+                .col(text(Users::PasswordHash))
+                .col(ColumnDef::new(Users::Active).boolean().not_null().default(true))
+                .col(ts(Users::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(Sessions::Table)
+                .col(ColumnDef::new(Sessions::Id).text().not_null().primary_key())
+                .col(ColumnDef::new(Sessions::UserId).uuid().not_null())
+                .col(text(Sessions::CsrfToken))
+                .col(ts(Sessions::CreatedAt))
+                .col(ts(Sessions::ExpiresAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Sessions::Table, Sessions::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_sessions_user", Sessions::Table, &["user_id"])).await?;
+
+        m.create_table(
+            Table::create()
+                .table(ApiTokens::Table)
+                .col(uuid_pk(ApiTokens::Id))
+                .col(ColumnDef::new(ApiTokens::UserId).uuid().not_null())
+                .col(text(ApiTokens::TokenHash).unique_key())
+                .col(text(ApiTokens::Label))
+                .col(ts(ApiTokens::CreatedAt))
+                .col(ts_null(ApiTokens::LastUsedAt))
+                .col(ts_null(ApiTokens::RevokedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(ApiTokens::Table, ApiTokens::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_api_tokens_user", ApiTokens::Table, &["user_id"])).await?;
+
+        m.create_table(
+            Table::create()
+                .table(CaseCounters::Table)
+                .col(ColumnDef::new(CaseCounters::Year).integer().not_null().primary_key())
+                .col(ColumnDef::new(CaseCounters::Last).integer().not_null())
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(Cases::Table)
+                .col(uuid_pk(Cases::Id))
+                .col(text(Cases::Reference).unique_key())
+                .col(text(Cases::Jurisdiction))
+                .col(text(Cases::Status))
+                .col(text(Cases::TenantName))
+                .col(text_null(Cases::OtherSideName))
+                .col(text_null(Cases::Postcode))
+                .col(text(Cases::SearchText))
+                .col(ColumnDef::new(Cases::Facts).json().not_null())
+                .col(ColumnDef::new(Cases::Version).integer().not_null())
+                .col(ColumnDef::new(Cases::CreatedBy).uuid().null())
+                .col(ts(Cases::CreatedAt))
+                .col(ts(Cases::UpdatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Cases::Table, Cases::CreatedBy)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // The list is ordered newest first (UUIDv7 ids sort by creation) and filtered by
+        // status and/or jurisdiction: each combination has an index that ends in id.
+        m.create_index(index("idx_cases_status_jur_id", Cases::Table, &["status", "jurisdiction", "id"]))
+            .await?;
+        m.create_index(index("idx_cases_status_id", Cases::Table, &["status", "id"])).await?;
+        m.create_index(index("idx_cases_jur_id", Cases::Table, &["jurisdiction", "id"])).await?;
+        m.create_index(index("idx_cases_postcode", Cases::Table, &["postcode"])).await?;
+
+        m.create_table(
+            Table::create()
+                .table(CaseEvents::Table)
+                .col(uuid_pk(CaseEvents::Id))
+                .col(ColumnDef::new(CaseEvents::CaseId).uuid().not_null())
+                .col(ts(CaseEvents::At))
+                .col(ColumnDef::new(CaseEvents::ActorId).uuid().null())
+                .col(text(CaseEvents::Kind))
+                .col(ColumnDef::new(CaseEvents::Data).json().not_null())
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CaseEvents::Table, CaseEvents::CaseId)
+                        .to(Cases::Table, Cases::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CaseEvents::Table, CaseEvents::ActorId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_case_events_case_id", CaseEvents::Table, &["case_id", "id"])).await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            CaseEvents::Table.into_iden(),
+            Cases::Table.into_iden(),
+            CaseCounters::Table.into_iden(),
+            ApiTokens::Table.into_iden(),
+            Sessions::Table.into_iden(),
+            Users::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! The application state and how it is built.
+
+use std::sync::Arc;
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database pool.
+    pub db: DatabaseConnection,
+    /// Where "now" comes from.
+    pub clock: SharedClock,
+    /// Settings.
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Connects to the configured database, migrates it, and uses the system clock.
+    pub async fn connect(config: Config) -> anyhow::Result<AppState> {
+        let db = crate::db::connect(&config.database_url, None).await?;
+        crate::db::migrate(&db).await?;
+        Ok(AppState { db, clock: Arc::new(SystemClock), config: Arc::new(config) })
+    }
+}
+
+/// The whole HTTP app.
+pub fn router(state: AppState) -> Router {
+    crate::web::router(state)
+}

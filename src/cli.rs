@@ -1,0 +1,207 @@
+//! The command line: one binary, subcommands.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use migration::{Migrator, MigratorTrait};
+
+use crate::app::{self, AppState};
+use crate::clock::SystemClock;
+use crate::config::{Config, DEFAULT_DATABASE_URL};
+use crate::domain::user::Role;
+use crate::error::AppError;
+use crate::service::{auth, demo};
+
+/// Casework tracker for tenancy deposit disputes.
+#[derive(Debug, Parser)]
+#[command(name = "tenantcase", version, about)]
+pub struct Cli {
+    /// Database URL: an SQLite file by default, or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the web app.
+    Serve(ServeArgs),
+    /// Apply, undo or list database migrations.
+    Migrate {
+        /// up (default), down, or status.
+        #[arg(value_enum, default_value = "up")]
+        action: MigrateAction,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Seed a sample caseload (when the database has no cases).
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure: set this when serving over HTTPS or behind a TLS proxy.
+    #[arg(long, env = "SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Migration actions.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply pending migrations.
+    Up,
+    /// Undo the latest migration.
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from standard input (the only way to give it).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+/// Roles on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Coordinator,
+    Volunteer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Volunteer => Role::Volunteer,
+        }
+    }
+}
+
+fn describe(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(fields) => {
+            let lines: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            anyhow::anyhow!(lines.join("; "))
+        }
+        other => anyhow::anyhow!(other),
+    }
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(cli.database_url, args).await,
+        Command::Migrate { action } => {
+            let db = crate::db::connect(&cli.database_url, None).await?;
+            match action {
+                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+                MigrateAction::Status => {
+                    for m in Migrator::get_migration_with_status(&db).await? {
+                        println!("{}\t{}", m.name(), m.status());
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role, .. } } => {
+            let state = AppState::connect(Config::new(cli.database_url)).await?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let new = auth::NewUser { email, name, role: role.into(), password };
+            let user = auth::create_user(&state.db, &SystemClock, new).await.map_err(describe)?;
+            println!("Created {} ({}) as {}", user.name, user.email, user.role);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { email, label } } => {
+            let state = AppState::connect(Config::new(cli.database_url)).await?;
+            let token = auth::create_api_token(&state.db, &SystemClock, &email, &label).await.map_err(describe)?;
+            println!("{token}");
+            eprintln!("Keep this token safe: it is shown only once. Send it as `Authorization: Bearer <token>`.");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config {
+        database_url,
+        bind: args.bind,
+        secure_cookies: args.secure_cookies,
+        session_hours: 12,
+    };
+    let state = AppState::connect(config).await?;
+    if args.demo {
+        match demo::seed(&state.db, state.clock.as_ref()).await.map_err(describe)? {
+            Some(password) => println!(
+                "Demo caseload created. Sign in as {} with password {password}",
+                demo::DEMO_EMAIL
+            ),
+            None => println!("Demo: the database already has cases; nothing seeded."),
+        }
+    }
+    if auth::user_count(&state.db).await.map_err(describe)? == 0 {
+        println!("No users yet. Create the first admin with:");
+        println!(
+            "  cargo run --release -- user add --email you@example.org --name \"Your Name\" --role admin --password-stdin"
+        );
+        println!("and type the password (at least 12 characters), then press Ctrl-D.");
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    println!("tenantcase is running at http://{addr}");
+    axum::serve(listener, app::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! Case queries: references, rows, the list, and the timeline.
+
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::{case_events, cases, users};
+use crate::domain::timeline::TimelineEvent;
+use crate::domain::{CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction};
+
+/// Filters and page of the case list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    /// Only cases in this jurisdiction.
+    pub jurisdiction: Option<Jurisdiction>,
+    /// Only open or only closed cases.
+    pub status: Option<CaseStatus>,
+    /// Free text over reference, tenant and landlord names, and postcode.
+    pub q: Option<String>,
+    /// Page number, from 1.
+    pub page: u64,
+    /// Rows a page.
+    pub per_page: u64,
+}
+
+/// A page of the case list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CasePage {
+    /// The rows.
+    pub items: Vec<CaseSummary>,
+    /// Rows that match in all.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Rows a page.
+    pub per_page: u64,
+}
+
+/// A timeline entry with the name of who made it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TimelineEntry {
+    /// Entry id.
+    pub id: Uuid,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Who, if a user.
+    pub actor: Option<String>,
+    /// What.
+    #[serde(flatten)]
+    pub event: TimelineEvent,
+}
+
+/// Takes the next reference number for `year`. Atomic on both databases: the counter row
+/// is created or incremented in one statement, which holds its lock until commit.
+pub async fn next_reference(c: &impl ConnectionTrait, year: i32) -> Result<CaseReference, DbErr> {
+    let (table, year_col, last) = ("case_counters", "year", "last");
+    let stmt = Query::insert()
+        .into_table(table)
+        .columns([year_col, last])
+        .values([year.into(), 1.into()])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            OnConflict::column(year_col)
+                .value(last, sea_orm::sea_query::ExprTrait::add(Expr::col((table, last)), 1))
+                .to_owned(),
+        )
+        .returning_col(last)
+        .to_owned();
+    let row = c.query_one(&stmt).await?.ok_or_else(|| DbErr::Custom("no counter row".into()))?;
+    let n: i32 = row.try_get("", last)?;
+    let n = u32::try_from(n).map_err(|e| DbErr::Custom(e.to_string()))?;
+    Ok(CaseReference::new(year, n))
+}
+
+fn facts_json(facts: &CaseFacts) -> Result<serde_json::Value, DbErr> {
+    serde_json::to_value(facts).map_err(|e| DbErr::Json(e.to_string()))
+}
+
+/// Inserts a new case row.
+pub async fn insert(c: &impl ConnectionTrait, rec: &CaseRecord, created_by: Uuid) -> Result<(), DbErr> {
+    let row = cases::ActiveModel {
+        id: Set(rec.id),
+        reference: Set(rec.reference.to_string()),
+        jurisdiction: Set(rec.facts.tenancy.jurisdiction.as_str().into()),
+        status: Set(rec.status.as_str().into()),
+        tenant_name: Set(rec.facts.tenant.name.clone()),
+        other_side_name: Set(rec.facts.other_side_name().map(str::to_string)),
+        postcode: Set(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
+        search_text: Set(rec.facts.search_text(&rec.reference)),
+        facts: Set(facts_json(&rec.facts)?),
+        version: Set(rec.version),
+        created_by: Set(Some(created_by)),
+        created_at: Set(rec.created_at),
+        updated_at: Set(rec.updated_at),
+    };
+    cases::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// Writes `rec` over the stored case if its stored version is still `expected`.
+/// Returns false when someone else changed it first.
+pub async fn update(c: &impl ConnectionTrait, rec: &CaseRecord, expected: i32) -> Result<bool, DbErr> {
+    let res = cases::Entity::update_many()
+        .col_expr(cases::Column::Jurisdiction, Expr::value(rec.facts.tenancy.jurisdiction.as_str()))
+        .col_expr(cases::Column::Status, Expr::value(rec.status.as_str()))
+        .col_expr(cases::Column::TenantName, Expr::value(rec.facts.tenant.name.clone()))
+        .col_expr(cases::Column::OtherSideName, Expr::value(rec.facts.other_side_name().map(str::to_string)))
+        .col_expr(
+            cases::Column::Postcode,
+            Expr::value(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
+        )
+        .col_expr(cases::Column::SearchText, Expr::value(rec.facts.search_text(&rec.reference)))
+        .col_expr(cases::Column::Facts, Expr::value(facts_json(&rec.facts)?))
+        .col_expr(cases::Column::Version, Expr::value(rec.version))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(rec.updated_at))
+        .filter(cases::Column::Id.eq(rec.id))
+        .filter(cases::Column::Version.eq(expected))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+impl TryFrom<cases::Model> for CaseRecord {
+    type Error = DbErr;
+    fn try_from(m: cases::Model) -> Result<Self, DbErr> {
+        let bad = |what: &str| DbErr::Custom(format!("case {}: bad {what}", m.id));
+        Ok(CaseRecord {
+            id: m.id,
+            reference: CaseReference::parse(&m.reference).ok_or_else(|| bad("reference"))?,
+            status: CaseStatus::parse(&m.status).ok_or_else(|| bad("status"))?,
+            version: m.version,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            facts: serde_json::from_value(m.facts.clone()).map_err(|e| DbErr::Json(e.to_string()))?,
+        })
+    }
+}
+
+/// The case with this id.
+pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecord>, DbErr> {
+    cases::Entity::find_by_id(id).one(c).await?.map(CaseRecord::try_from).transpose()
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+fn like_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// One page of the case list, newest first.
+pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, DbErr> {
+    let mut q = cases::Entity::find();
+    if let Some(j) = f.jurisdiction {
+        q = q.filter(cases::Column::Jurisdiction.eq(j.as_str()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(cases::Column::Status.eq(s.as_str()));
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(reference) = CaseReference::parse(text) {
+            q = q.filter(cases::Column::Reference.eq(reference.to_string()));
+        } else {
+            let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
+            q = q.filter(Expr::cust_with_values(r"search_text LIKE ? ESCAPE '\'", [pattern]));
+        }
+    }
+    let total = q.clone().count(c).await?;
+    let per_page = f.per_page.clamp(1, 200);
+    let page = f.page.max(1);
+    let rows = q
+        .order_by_desc(cases::Column::Id)
+        .offset((page - 1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(c)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            Ok(CaseSummary {
+                status: CaseStatus::parse(&m.status).ok_or_else(|| DbErr::Custom("bad status".into()))?,
+                jurisdiction: Jurisdiction::parse(&m.jurisdiction)
+                    .ok_or_else(|| DbErr::Custom("bad jurisdiction".into()))?,
+                id: m.id,
+                reference: m.reference,
+                tenant_name: m.tenant_name,
+                landlord_name: m.other_side_name,
+                postcode: m.postcode,
+                updated_at: m.updated_at,
+            })
+        })
+        .collect::<Result<_, DbErr>>()?;
+    Ok(CasePage { items, total, page, per_page })
+}
+
+/// Appends an entry to a case's timeline.
+pub async fn append_event(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+    at: OffsetDateTime,
+    actor: Option<Uuid>,
+    event: &TimelineEvent,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    let row = case_events::ActiveModel {
+        id: Set(id),
+        case_id: Set(case_id),
+        at: Set(at),
+        actor_id: Set(actor),
+        kind: Set(event.kind().into()),
+        data: Set(serde_json::to_value(event).map_err(|e| DbErr::Json(e.to_string()))?),
+    };
+    case_events::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(id)
+}
+
+/// A case's timeline, oldest first, with the names of who did what.
+pub async fn timeline(c: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<TimelineEntry>, DbErr> {
+    let rows = case_events::Entity::find()
+        .filter(case_events::Column::CaseId.eq(case_id))
+        .order_by_asc(case_events::Column::Id)
+        .all(c)
+        .await?;
+    let mut actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let names: Vec<(Uuid, String)> = users::Entity::find()
+        .filter(users::Column::Id.is_in(actor_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    rows.into_iter()
+        .map(|r| {
+            let actor = r.actor_id.and_then(|a| names.iter().find(|(id, _)| *id == a).map(|(_, n)| n.clone()));
+            let event = serde_json::from_value(r.data).map_err(|e| DbErr::Json(e.to_string()))?;
+            Ok(TimelineEntry { id: r.id, at: r.at, actor, event })
+        })
+        .collect()
+}

@@ -1,0 +1,29 @@
+//! `cases`: one row per dispute. The facts live in `facts` (the API's JSON shape);
+//! `tenant_name`, `other_side_name`, `postcode` and `search_text` are copies kept for
+//! listing and search, written in the same statement as the facts.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub reference: String,
+    pub jurisdiction: String,
+    pub status: String,
+    pub tenant_name: String,
+    pub other_side_name: Option<String>,
+    pub postcode: Option<String>,
+    pub search_text: String,
+    pub facts: Json,
+    pub version: i32,
+    pub created_by: Option<Uuid>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,170 @@
+//! Users, sessions and API tokens.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::{api_tokens, sessions, users};
+use crate::domain::user::Role;
+
+/// A user as the services see it. The password hash stays in this module's rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Id.
+    pub id: Uuid,
+    /// Sign-in address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Disabled users cannot sign in and their sessions and tokens stop working.
+    pub active: bool,
+}
+
+impl TryFrom<users::Model> for User {
+    type Error = DbErr;
+    fn try_from(m: users::Model) -> Result<Self, DbErr> {
+        Ok(User {
+            role: Role::parse(&m.role).ok_or_else(|| DbErr::Custom(format!("user {}: bad role", m.id)))?,
+            id: m.id,
+            email: m.email,
+            name: m.name,
+            active: m.active,
+        })
+    }
+}
+
+/// Inserts a user.
+pub async fn insert_user(
+    c: &impl ConnectionTrait,
+    user: &User,
+    password_hash: String,
+    at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    let row = users::ActiveModel {
+        id: Set(user.id),
+        email: Set(user.email.clone()),
+        name: Set(user.name.clone()),
+        role: Set(user.role.as_str().into()),
+        password_hash: Set(password_hash),
+        active: Set(user.active),
+        created_at: Set(at),
+    };
+    users::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// The user with this e-mail, and their password hash.
+pub async fn find_by_email(c: &impl ConnectionTrait, email: &str) -> Result<Option<(User, String)>, DbErr> {
+    match users::Entity::find().filter(users::Column::Email.eq(email)).one(c).await? {
+        Some(m) => {
+            let hash = m.password_hash.clone();
+            Ok(Some((User::try_from(m)?, hash)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// How many users there are.
+pub async fn count(c: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    users::Entity::find().count(c).await
+}
+
+/// Stores a new session.
+pub async fn insert_session(c: &impl ConnectionTrait, row: sessions::Model) -> Result<(), DbErr> {
+    let am = sessions::ActiveModel {
+        id: Set(row.id),
+        user_id: Set(row.user_id),
+        csrf_token: Set(row.csrf_token),
+        created_at: Set(row.created_at),
+        expires_at: Set(row.expires_at),
+    };
+    sessions::Entity::insert(am).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// Removes a session.
+pub async fn delete_session(c: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+    sessions::Entity::delete_by_id(id.to_string()).exec(c).await?;
+    Ok(())
+}
+
+/// Removes expired sessions.
+pub async fn delete_expired_sessions(c: &impl ConnectionTrait, now: OffsetDateTime) -> Result<u64, DbErr> {
+    let res = sessions::Entity::delete_many().filter(sessions::Column::ExpiresAt.lte(now)).exec(c).await?;
+    Ok(res.rows_affected)
+}
+
+/// The unexpired session with this id, and its active user.
+pub async fn find_session(
+    c: &impl ConnectionTrait,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<Option<(sessions::Model, User)>, DbErr> {
+    let Some(s) = sessions::Entity::find_by_id(id.to_string())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = users::Entity::find_by_id(s.user_id).one(c).await?.map(User::try_from).transpose()?;
+    Ok(user.filter(|u| u.active).map(|u| (s, u)))
+}
+
+/// Stores a new API token's hash.
+pub async fn insert_token(c: &impl ConnectionTrait, row: api_tokens::Model) -> Result<(), DbErr> {
+    let am = api_tokens::ActiveModel {
+        id: Set(row.id),
+        user_id: Set(row.user_id),
+        token_hash: Set(row.token_hash),
+        label: Set(row.label),
+        created_at: Set(row.created_at),
+        last_used_at: Set(row.last_used_at),
+        revoked_at: Set(row.revoked_at),
+    };
+    api_tokens::Entity::insert(am).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// The unrevoked token with this hash, and its active user.
+pub async fn find_token(
+    c: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<(api_tokens::Model, User)>, DbErr> {
+    let Some(t) = api_tokens::Entity::find()
+        .filter(api_tokens::Column::TokenHash.eq(hash))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = users::Entity::find_by_id(t.user_id).one(c).await?.map(User::try_from).transpose()?;
+    Ok(user.filter(|u| u.active).map(|u| (t, u)))
+}
+
+/// Records that a token was used.
+pub async fn touch_token(c: &impl ConnectionTrait, id: Uuid, at: OffsetDateTime) -> Result<(), DbErr> {
+    api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::LastUsedAt, Expr::value(at))
+        .filter(api_tokens::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Marks a token revoked.
+pub async fn revoke_token(c: &impl ConnectionTrait, id: Uuid, at: OffsetDateTime) -> Result<bool, DbErr> {
+    let res = api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::RevokedAt, Expr::value(at))
+        .filter(api_tokens::Column::Id.eq(id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

@@ -1,0 +1,406 @@
+//! The facts of a deposit case, as validated domain types.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::{Money, Postcode};
+
+/// Where the tenancy is: the law differs across the three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jurisdiction {
+    /// England.
+    England,
+    /// Wales.
+    Wales,
+    /// Scotland.
+    Scotland,
+}
+
+/// The status of a case in the list filters: open or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Being worked.
+    Open,
+    /// Finished.
+    Closed,
+}
+
+/// Whether a rent figure is weekly or monthly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RentPeriod {
+    /// Rent per week.
+    Week,
+    /// Rent per calendar month.
+    Month,
+}
+
+/// Who the other side is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// The landlord in person or a landlord company.
+    Landlord,
+    /// A letting or managing agent.
+    Agent,
+}
+
+/// How the tenant prefers to be contacted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    /// By e-mail.
+    Email,
+    /// By phone.
+    Phone,
+    /// By text message.
+    Text,
+    /// By post.
+    Post,
+}
+
+/// A government-approved tenancy deposit scheme, or what is known of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// Deposit Protection Service (England and Wales).
+    Dps,
+    /// Tenancy Deposit Scheme (England and Wales).
+    Tds,
+    /// mydeposits (England and Wales).
+    Mydeposits,
+    /// SafeDeposits Scotland.
+    SafedepositsScotland,
+    /// Letting Protection Service Scotland.
+    LpsScotland,
+    /// mydeposits Scotland.
+    MydepositsScotland,
+    /// Not protected in any scheme.
+    None,
+    /// Not known yet.
+    Unknown,
+}
+
+/// Generates `as_str`, `label`, `ALL` and `parse` for a unit enum from one table.
+macro_rules! labelled_enum {
+    ($ty:ty { $($variant:ident => $key:literal, $label:literal;)+ }) => {
+        impl $ty {
+            /// Every value, in display order.
+            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
+            /// The machine name used in the API and the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$ty>::$variant => $key),+ }
+            }
+            /// The words shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $(<$ty>::$variant => $label),+ }
+            }
+            /// The value for a machine name.
+            pub fn parse(s: &str) -> Option<$ty> {
+                match s { $($key => Some(<$ty>::$variant),)+ _ => None }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+labelled_enum!(Jurisdiction {
+    England => "england", "England";
+    Wales => "wales", "Wales";
+    Scotland => "scotland", "Scotland";
+});
+labelled_enum!(CaseStatus {
+    Open => "open", "Open";
+    Closed => "closed", "Closed";
+});
+labelled_enum!(RentPeriod {
+    Week => "week", "a week";
+    Month => "month", "a month";
+});
+labelled_enum!(PartyKind {
+    Landlord => "landlord", "Landlord";
+    Agent => "agent", "Letting agent";
+});
+labelled_enum!(ContactMethod {
+    Email => "email", "E-mail";
+    Phone => "phone", "Phone call";
+    Text => "text", "Text message";
+    Post => "post", "Post";
+});
+labelled_enum!(Scheme {
+    Dps => "dps", "Deposit Protection Service (DPS)";
+    Tds => "tds", "Tenancy Deposit Scheme (TDS)";
+    Mydeposits => "mydeposits", "mydeposits";
+    SafedepositsScotland => "safedeposits_scotland", "SafeDeposits Scotland";
+    LpsScotland => "lps_scotland", "Letting Protection Service Scotland";
+    MydepositsScotland => "mydeposits_scotland", "mydeposits Scotland";
+    None => "none", "Not protected";
+    Unknown => "unknown", "Not known yet";
+});
+
+time::serde::format_description!(pub(crate) iso_date, Date, "[year]-[month]-[day]");
+
+/// A tenant: the lead tenant or a joint tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// How they prefer to be contacted.
+    pub preferred_contact: Option<ContactMethod>,
+    /// The day they consented to us processing their data.
+    #[serde(with = "iso_date::option")]
+    pub consent_date: Option<Date>,
+}
+
+/// The rented home.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Property {
+    /// Postal address, without the postcode.
+    pub address: Option<String>,
+    /// Postcode.
+    pub postcode: Option<Postcode>,
+}
+
+/// The landlord or the letting agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    /// Name of the person or company.
+    pub name: String,
+    /// Landlord or agent.
+    pub kind: PartyKind,
+    /// Postal address.
+    pub address: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// The tenancy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tenancy {
+    /// Which law applies.
+    pub jurisdiction: Jurisdiction,
+    /// First day of the tenancy.
+    #[serde(with = "iso_date::option")]
+    pub start_date: Option<Date>,
+    /// Last day of the tenancy, if it has ended or an end is agreed.
+    #[serde(with = "iso_date::option")]
+    pub end_date: Option<Date>,
+    /// Rent, in pence, per `rent_period`.
+    #[serde(rename = "rent_pence")]
+    pub rent: Option<Money>,
+    /// Whether `rent` is weekly or monthly.
+    pub rent_period: Option<RentPeriod>,
+}
+
+/// One payment towards the deposit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instalment {
+    /// The day the landlord or agent received it.
+    #[serde(with = "iso_date")]
+    pub received_date: Date,
+    /// How much, if known.
+    #[serde(rename = "amount_pence")]
+    pub amount: Option<Money>,
+    /// Who paid it, if not the tenant (a guarantor, a council scheme).
+    pub payer: Option<String>,
+}
+
+/// The deposit and what has happened to it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Deposit {
+    /// Total deposit.
+    #[serde(rename = "amount_pence")]
+    pub amount: Option<Money>,
+    /// Payments that made it up.
+    pub instalments: Vec<Instalment>,
+    /// The protection scheme, if known.
+    pub scheme: Option<Scheme>,
+    /// The day it was protected in the scheme.
+    #[serde(with = "iso_date::option")]
+    pub protected_date: Option<Date>,
+    /// The day the prescribed information was given.
+    #[serde(with = "iso_date::option")]
+    pub information_date: Option<Date>,
+    /// How much has been returned so far.
+    #[serde(rename = "returned_pence")]
+    pub returned: Option<Money>,
+}
+
+/// A deduction the landlord or agent claims from the deposit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deduction {
+    /// What it is for, in their words.
+    pub item: String,
+    /// How much.
+    #[serde(rename = "amount_pence")]
+    pub amount: Money,
+}
+
+/// Everything known about a deposit dispute. Serialises to the API's JSON shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    /// The lead tenant.
+    pub tenant: Person,
+    /// Other tenants on the same tenancy.
+    pub joint_tenants: Vec<Person>,
+    /// The rented home.
+    pub property: Property,
+    /// The landlord.
+    pub landlord: Option<Party>,
+    /// The letting agent, if there is one.
+    pub agent: Option<Party>,
+    /// The tenancy.
+    pub tenancy: Tenancy,
+    /// The deposit.
+    pub deposit: Deposit,
+    /// Deductions claimed.
+    pub deductions: Vec<Deduction>,
+    /// The tenant's account in their own words.
+    pub account: Option<String>,
+}
+
+impl CaseFacts {
+    /// Total of the deductions claimed, saturating at the money ceiling.
+    pub fn deductions_total(&self) -> Money {
+        self.deductions
+            .iter()
+            .try_fold(Money::ZERO, |sum, d| sum.checked_add(d.amount))
+            .unwrap_or(Money::from_pence(super::money::MAX_PENCE).unwrap_or_default())
+    }
+
+    /// The name shown in lists: the landlord's, else the agent's.
+    pub fn other_side_name(&self) -> Option<&str> {
+        self.landlord.as_ref().or(self.agent.as_ref()).map(|p| p.name.as_str())
+    }
+
+    /// Text that the free-text search of the case list matches, lower case.
+    pub fn search_text(&self, reference: &CaseReference) -> String {
+        let mut parts: Vec<String> = vec![reference.to_string(), self.tenant.name.clone()];
+        parts.extend(self.joint_tenants.iter().map(|p| p.name.clone()));
+        parts.extend(self.landlord.iter().chain(&self.agent).map(|p| p.name.clone()));
+        if let Some(pc) = &self.property.postcode {
+            parts.push(pc.to_string());
+            parts.push(pc.as_str().replace(' ', ""));
+        }
+        parts.join(" | ").to_lowercase()
+    }
+}
+
+/// A case's human reference, "TC-2026-00042": unique, sequential within a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaseReference {
+    year: i32,
+    number: u32,
+}
+
+impl CaseReference {
+    /// The reference for the `number`th case of `year`.
+    pub fn new(year: i32, number: u32) -> CaseReference {
+        CaseReference { year, number }
+    }
+
+    /// Parses "TC-2026-00042" in any case.
+    pub fn parse(input: &str) -> Option<CaseReference> {
+        let s = input.trim().to_ascii_uppercase();
+        let rest = s.strip_prefix("TC-")?;
+        let (year, number) = rest.split_once('-')?;
+        if year.len() != 4 || number.len() < 5 || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(CaseReference { year: year.parse().ok()?, number: number.parse().ok()? })
+    }
+}
+
+impl fmt::Display for CaseReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TC-{:04}-{:05}", self.year, self.number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_round_trips() {
+        let r = CaseReference::new(2026, 42);
+        assert_eq!(r.to_string(), "TC-2026-00042");
+        assert_eq!(CaseReference::parse("tc-2026-00042"), Some(r));
+        assert_eq!(CaseReference::new(2026, 123_456).to_string(), "TC-2026-123456");
+        assert_eq!(CaseReference::parse("TC-2026-42"), None);
+        assert_eq!(CaseReference::parse("XX-2026-00042"), None);
+    }
+
+    #[test]
+    fn enum_tables_round_trip() {
+        for s in Scheme::ALL {
+            assert_eq!(Scheme::parse(s.as_str()), Some(*s));
+            let json = serde_json::to_string(s).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+        for j in Jurisdiction::ALL {
+            assert_eq!(Jurisdiction::parse(j.as_str()), Some(*j));
+        }
+    }
+}
+
+/// A stored case: its identity, status, version and facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseRecord {
+    /// Permanent id (UUIDv7).
+    pub id: uuid::Uuid,
+    /// Human reference.
+    #[serde(serialize_with = "serialize_display")]
+    pub reference: CaseReference,
+    /// Open or closed.
+    pub status: CaseStatus,
+    /// Incremented by every edit; an edit must name the version it started from.
+    pub version: i32,
+    /// When it was taken in.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// When it was last edited.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+    /// The facts.
+    #[serde(flatten)]
+    pub facts: CaseFacts,
+}
+
+/// One row of the case list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseSummary {
+    /// Permanent id.
+    pub id: uuid::Uuid,
+    /// Human reference.
+    pub reference: String,
+    /// Open or closed.
+    pub status: CaseStatus,
+    /// Where the tenancy is.
+    pub jurisdiction: Jurisdiction,
+    /// Lead tenant's name.
+    pub tenant_name: String,
+    /// Landlord's (or agent's) name.
+    pub landlord_name: Option<String>,
+    /// Property postcode.
+    pub postcode: Option<String>,
+    /// Last edit.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+}
+
+fn serialize_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}

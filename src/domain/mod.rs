@@ -1,0 +1,14 @@
+//! Pure rules and types of the deposit-dispute domain: no web, no database, no I/O.
+
+pub mod case;
+mod errors;
+pub mod input;
+pub mod money;
+pub mod postcode;
+pub mod timeline;
+pub mod user;
+
+pub use case::{CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction};
+pub use errors::FieldErrors;
+pub use money::Money;
+pub use postcode::Postcode;

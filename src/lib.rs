@@ -1,0 +1,22 @@
+//! tenantcase: a casework tracker for tenancy deposit disputes.
+//!
+//! Requests flow one way: [`web`] → [`service`] → [`domain`] + [`db`].
+
+/// Application state and the router.
+pub mod app;
+/// The command line: serve, migrate, users, tokens.
+pub mod cli;
+/// Where "now" comes from.
+pub mod clock;
+/// Typed runtime configuration.
+pub mod config;
+/// Database connection, migrations, entities and queries.
+pub mod db;
+/// Pure rules and types: money, postcodes, case facts, validation, timeline.
+pub mod domain;
+/// The app's error type and its JSON face.
+pub mod error;
+/// Use cases shared by pages and API, one transaction each.
+pub mod service;
+/// HTTP: pages, JSON API, sessions, CSRF, templates.
+pub mod web;

@@ -1,0 +1,139 @@
+//! A realistic sample caseload, so that a newcomer sees a living system.
+
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+use time::Duration;
+
+use super::Principal;
+use super::auth::{self, NewUser};
+use crate::clock::Clock;
+use crate::db;
+use crate::domain::input::CaseInput;
+use crate::domain::user::Role;
+use crate::domain::{CaseStatus, Money};
+use crate::error::AppError;
+
+/// Sign-in of the demo coordinator.
+pub const DEMO_EMAIL: &str = "demo@tenantcase.example";
+
+const TENANTS: &[(&str, &str)] = &[
+    ("Łukasz Nowak", "LS6 1AB"),
+    ("Zoë Price", "M14 5RT"),
+    ("Siân Evans", "CF24 4HQ"),
+    ("Ștefan Popescu", "B29 6BD"),
+    ("Aisha Mohammed", "EH8 9YL"),
+    ("Connor O'Brien", "G12 8QQ"),
+    ("Priya Shah", "LE2 1TY"),
+    ("Tomás García", "SA1 8PP"),
+    ("Grace Okafor", "NE6 5AA"),
+    ("Mei Chen", "BS7 8HP"),
+    ("Dafydd Jones", "LL57 2DG"),
+    ("Fiona MacLeod", "AB24 3FX"),
+];
+
+const LANDLORDS: &[(&str, &str)] = &[
+    ("Headingley Lettings Ltd", "agent"),
+    ("Mr R Patel", "landlord"),
+    ("Cathays Student Homes", "agent"),
+    ("Ms J Whitmore", "landlord"),
+    ("Northern Rentals", "agent"),
+    ("Clyde Property Management", "agent"),
+];
+
+fn jurisdiction_for(postcode: &str) -> &'static str {
+    let area: String = postcode.chars().take_while(char::is_ascii_alphabetic).collect();
+    match area.as_str() {
+        "CF" | "SA" | "LL" => "wales",
+        "EH" | "G" | "AB" => "scotland",
+        _ => "england",
+    }
+}
+
+/// Creates the demo coordinator (returning its password, shown once) and a sample
+/// caseload, unless cases exist already. Returns `None` when nothing was seeded.
+pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<String>, AppError> {
+    if !db::cases::list(db, &db::cases::CaseFilter { per_page: 1, ..Default::default() })
+        .await?
+        .items
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    let password = format!("demo-{}", &auth::random_hex(8)?);
+    let user = auth::create_user(
+        db,
+        clock,
+        NewUser { email: DEMO_EMAIL.into(), name: "Dee Demo".into(), role: Role::Coordinator, password: password.clone() },
+    )
+    .await?;
+    let actor = Principal::from(&user);
+    let today = clock.today();
+    for i in 0..36usize {
+        let (name, postcode) = TENANTS[i % TENANTS.len()];
+        let (landlord, kind) = LANDLORDS[i % LANDLORDS.len()];
+        let jurisdiction = jurisdiction_for(postcode);
+        let start = today - Duration::days(400 + (i as i64 * 47) % 900);
+        let received = start - Duration::days(3);
+        let rent = 55_000 + (i as i64 * 7_500) % 90_000;
+        let deposit = rent * 5 / 4 / 100 * 100;
+        let protected = match i % 4 {
+            0 => Some(received + Duration::days(12)),
+            1 => Some(received + Duration::days(45)),
+            _ => None,
+        };
+        let scheme = match (jurisdiction, protected) {
+            (_, None) => if i % 3 == 0 { "none" } else { "unknown" },
+            ("scotland", _) => "safedeposits_scotland",
+            _ => ["dps", "tds", "mydeposits"][i % 3],
+        };
+        let end = (i % 3 != 2).then(|| start + Duration::days(365));
+        let input: CaseInput = serde_json::from_value(json!({
+            "tenant": {
+                "name": name,
+                "email": format!("tenant{i}@example.org"),
+                "preferred_contact": if i % 2 == 0 { "email" } else { "text" },
+                "phone": format!("07700 900{:03}", i),
+                "consent_date": (today - Duration::days(i as i64 % 20)).to_string(),
+            },
+            "joint_tenants": if i % 5 == 0 {
+                json!([{"name": "Sam Taylor", "consent_date": (today - Duration::days(2)).to_string()}])
+            } else { json!([]) },
+            "property": {"address": format!("{} Example Road", 10 + i), "postcode": postcode},
+            "landlord": {"name": landlord, "kind": kind, "email": "lettings@example.com"},
+            "tenancy": {
+                "jurisdiction": jurisdiction,
+                "start_date": start.to_string(),
+                "end_date": end.map(|d| d.to_string()),
+                "rent_pence": rent,
+                "rent_period": "month",
+            },
+            "deposit": {
+                "amount_pence": deposit,
+                "received_date": received.to_string(),
+                "scheme": scheme,
+                "protected_date": protected.map(|d| d.to_string()),
+                "information_date": protected.filter(|_| i % 8 != 1).map(|d| d.to_string()),
+                "returned_pence": if i % 6 == 0 { deposit / 2 } else { 0 },
+            },
+            "deductions": if i % 2 == 0 {
+                json!([{"item": "Professional cleaning", "amount_pence": 18_000},
+                       {"item": "Carpet stain, bedroom", "amount_pence": 9_500 + i as i64 * 100}])
+            } else { json!([]) },
+            "account": "The landlord says the flat was left dirty. I cleaned it before I left and have photos. \
+                        I have asked twice for my deposit back and had no reply.",
+        }))
+        .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+        let case = super::cases::intake(db, clock, &actor, input).await?;
+        if i % 7 == 6 {
+            let facts = CaseInput::from(&case.facts);
+            super::cases::update(db, clock, &actor, case.id, case.version, facts, Some(CaseStatus::Closed)).await?;
+        } else if i % 3 == 0 {
+            let note = format!(
+                "Called the tenant. Deposit {} paid by bank transfer; they will send the statement.",
+                Money::from_pence(deposit).unwrap_or_default()
+            );
+            super::cases::add_note(db, clock, &actor, case.id, &note).await?;
+        }
+    }
+    Ok(Some(password))
+}

@@ -1,0 +1,101 @@
+//! `/api/v1/cases`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{ETAG, IF_MATCH, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiJson, case_id};
+use crate::app::AppState;
+use crate::domain::input::CaseInput;
+use crate::domain::{CaseRecord, FieldErrors};
+use crate::error::{ApiError, AppError};
+use crate::service::cases;
+use crate::web::session::ApiCaller;
+
+type ApiResult = Result<Response, ApiError>;
+
+const PER_PAGE: u64 = 50;
+
+fn etag(case: &CaseRecord) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{}\"", case.version)).unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+}
+
+fn with_etag(status: StatusCode, case: CaseRecord) -> Response {
+    let tag = etag(&case);
+    (status, [(ETAG, tag)], Json(case)).into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(input): ApiJson<CaseInput>,
+) -> ApiResult {
+    let case = cases::intake(&state.db, state.clock.as_ref(), &caller, input).await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id)).map_err(|e| anyhow::anyhow!(e))?;
+    let mut res = with_etag(StatusCode::CREATED, case);
+    res.headers_mut().insert(LOCATION, location);
+    Ok(res)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(_): ApiCaller,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult {
+    let filter = crate::web::list_filter(&pairs, PER_PAGE).map_err(AppError::Invalid)?;
+    Ok(Json(cases::list(&state.db, &filter).await?).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, ApiCaller(_): ApiCaller, Path(id): Path<String>) -> ApiResult {
+    Ok(with_etag(StatusCode::OK, cases::get(&state.db, case_id(&id)?).await?))
+}
+
+/// The version named by `If-Match: "3"` (or `W/"3"`, or `3`).
+fn if_match(headers: &HeaderMap) -> Result<Option<i32>, AppError> {
+    let Some(v) = headers.get(IF_MATCH) else { return Ok(None) };
+    v.to_str()
+        .ok()
+        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|s| s.parse().ok())
+        .map(Some)
+        .ok_or_else(|| AppError::Invalid(FieldErrors::single("If-Match", "Must be the case's ETag, like \"3\"")))
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult {
+    let id = case_id(&id)?;
+    let expected = if_match(&headers)?;
+    let case = cases::patch(&state.db, state.clock.as_ref(), &caller, id, expected, body).await?;
+    Ok(with_etag(StatusCode::OK, case))
+}
+
+/// A new note.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    text: String,
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoteBody>,
+) -> ApiResult {
+    let entry = cases::add_note(&state.db, state.clock.as_ref(), &caller, case_id(&id)?, &body.text).await?;
+    Ok((StatusCode::CREATED, Json(entry)).into_response())
+}
+
+pub async fn timeline(State(state): State<AppState>, ApiCaller(_): ApiCaller, Path(id): Path<String>) -> ApiResult {
+    let items = cases::timeline(&state.db, case_id(&id)?).await?;
+    Ok(Json(json!({"items": items})).into_response())
+}

@@ -1,0 +1,204 @@
+//! The case form: flat form fields named by their API path (`tenant.email`,
+//! `deposit.instalments[0].amount_pence`) to and from [`CaseInput`]. Money fields take
+//! pounds ("1,250.00") and carry pence to the API shape.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::domain::case::{ContactMethod, Jurisdiction, PartyKind, RentPeriod, Scheme};
+use crate::domain::input::CaseInput;
+use crate::domain::{CaseFacts, CaseStatus, FieldErrors, Money};
+
+/// Joint-tenant rows on the form.
+const JOINT_SLOTS: usize = 2;
+/// Deposit instalment rows on the form.
+const INSTALMENT_SLOTS: usize = 3;
+/// Deduction rows on the form.
+const DEDUCTION_SLOTS: usize = 5;
+/// Highest list index a form may use.
+const MAX_INDEX: usize = 49;
+
+/// The raw values of a submitted form, by field name, as typed.
+pub type FormValues = BTreeMap<String, String>;
+
+/// Collects a form's fields, leaving out the CSRF token and blank values.
+pub fn values(pairs: Vec<(String, String)>) -> FormValues {
+    pairs
+        .into_iter()
+        .filter(|(k, v)| !k.starts_with('_') && !v.trim().is_empty())
+        .collect()
+}
+
+/// One step of a field path: a key, optionally indexed (`instalments[2]`).
+fn parse_path(path: &str) -> Option<Vec<(&str, Option<usize>)>> {
+    path.split('.')
+        .map(|seg| match seg.split_once('[') {
+            Some((key, rest)) => {
+                let idx: usize = rest.strip_suffix(']')?.parse().ok()?;
+                (idx <= MAX_INDEX && !key.is_empty()).then_some((key, Some(idx)))
+            }
+            None => (!seg.is_empty()).then_some((seg, None)),
+        })
+        .collect()
+}
+
+fn set_path(root: &mut Map<String, Value>, path: &[(&str, Option<usize>)], value: Value) {
+    let Some(((key, idx), rest)) = path.split_first() else { return };
+    let slot = match idx {
+        None => root.entry(key.to_string()).or_insert(Value::Null),
+        Some(i) => {
+            let list = root.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+            let Value::Array(items) = list else { return };
+            if items.len() <= *i {
+                items.resize(*i + 1, Value::Null);
+            }
+            &mut items[*i]
+        }
+    };
+    if rest.is_empty() {
+        *slot = value;
+    } else {
+        if !slot.is_object() {
+            *slot = Value::Object(Map::new());
+        }
+        if let Value::Object(m) = slot {
+            set_path(m, rest, value);
+        }
+    }
+}
+
+/// Drops the blank rows of lists (a row the volunteer left empty).
+fn compact(v: &mut Value) {
+    match v {
+        Value::Array(items) => {
+            items.retain(|i| !i.is_null());
+            items.iter_mut().for_each(compact);
+        }
+        Value::Object(m) => m.values_mut().for_each(compact),
+        _ => {}
+    }
+}
+
+/// Builds case input from form values. Amounts that are not money are reported, and
+/// the rest of the form is still checked by the domain.
+pub fn to_input(values: &FormValues) -> (CaseInput, FieldErrors) {
+    let mut errors = FieldErrors::default();
+    let mut root = Map::new();
+    for (name, raw) in values {
+        let Some(path) = parse_path(name) else {
+            errors.add(name.as_str(), "This field is not part of the form");
+            continue;
+        };
+        let value = if name.ends_with("_pence") {
+            match Money::parse_pounds(raw) {
+                Ok(m) => json!(m.pence()),
+                Err(msg) => {
+                    errors.add(name.as_str(), msg);
+                    continue;
+                }
+            }
+        } else {
+            Value::String(raw.trim().to_string())
+        };
+        set_path(&mut root, &path, value);
+    }
+    let mut doc = Value::Object(root);
+    compact(&mut doc);
+    let input = match serde_json::from_value::<CaseInput>(doc) {
+        Ok(input) => input,
+        Err(e) => {
+            errors.add("form", format!("The form has a field we do not know: {e}"));
+            CaseInput::default()
+        }
+    };
+    (input, errors)
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut FormValues) {
+    match v {
+        Value::Null => {}
+        Value::Object(m) => {
+            for (k, v) in m {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&path, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        Value::Number(n) if prefix.ends_with("_pence") => {
+            let shown = n.as_i64().and_then(Money::from_pence).map(Money::to_pounds_input);
+            out.insert(prefix.to_string(), shown.unwrap_or_else(|| n.to_string()));
+        }
+        Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+/// The form values that show stored facts for editing.
+pub fn from_facts(facts: &CaseFacts) -> FormValues {
+    let mut out = FormValues::new();
+    flatten("", &serde_json::to_value(facts).unwrap_or(Value::Null), &mut out);
+    out
+}
+
+fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Value {
+    all.iter().map(|t| json!({"value": value(*t), "label": label(*t)})).collect()
+}
+
+/// What the form template needs besides values and errors: choices and row counts.
+pub fn choices() -> Value {
+    json!({
+        "jurisdictions": options(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
+        "schemes": options(Scheme::ALL, Scheme::as_str, Scheme::label),
+        "rent_periods": options(RentPeriod::ALL, RentPeriod::as_str, RentPeriod::label),
+        "party_kinds": options(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
+        "contact_methods": options(ContactMethod::ALL, ContactMethod::as_str, ContactMethod::label),
+        "statuses": options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
+        "joint_slots": (0..JOINT_SLOTS).collect::<Vec<_>>(),
+        "instalment_slots": (0..INSTALMENT_SLOTS).collect::<Vec<_>>(),
+        "deduction_slots": (0..DEDUCTION_SLOTS).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormValues {
+        values(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn nested_and_listed_fields_build_the_api_shape() {
+        let (input, errors) = to_input(&form(&[
+            ("_csrf", "x"),
+            ("tenant.name", "Zoë"),
+            ("deposit.amount_pence", "£1,100.00"),
+            ("deposit.instalments[0].received_date", "2024-01-10"),
+            ("deposit.instalments[1].received_date", ""),
+            ("deductions[2].item", "Cleaning"),
+            ("deductions[2].amount_pence", "80"),
+        ]));
+        assert!(errors.is_empty(), "{errors:?}");
+        let v = serde_json::to_value(&input).unwrap_or_default();
+        assert_eq!(v["tenant"]["name"], "Zoë");
+        assert_eq!(v["deposit"]["amount_pence"], 110000);
+        assert_eq!(v["deposit"]["instalments"].as_array().map(Vec::len), Some(1));
+        assert_eq!(v["deductions"][0]["amount_pence"], 8000);
+    }
+
+    #[test]
+    fn bad_money_and_bad_names_are_reported_by_field() {
+        let (_, errors) = to_input(&form(&[("deposit.amount_pence", "lots"), ("deductions[999].item", "x")]));
+        assert!(errors.get("deposit.amount_pence").is_some());
+        assert!(errors.get("deductions[999].item").is_some());
+    }
+}

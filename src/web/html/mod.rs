@@ -1,0 +1,102 @@
+//! The pages for volunteers: sign-in, case list, intake, case page, edit.
+
+mod auth;
+mod case_form;
+mod cases;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde_json::json;
+
+use super::session::Visitor;
+use super::templates;
+use crate::app::AppState;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+
+/// Page routes. They need the [`super::session::visitor`] layer.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(cases::home))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/new", get(cases::new_form))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/edit", get(cases::edit_form).post(cases::update))
+        .route("/cases/{id}/notes", post(cases::add_note))
+}
+
+/// A field error as the error summary lists it.
+#[derive(Debug, Serialize)]
+struct SummaryItem<'a> {
+    field: &'a str,
+    message: &'a str,
+}
+
+/// Renders a page: `template` with `data`, plus what the layout needs (the user, the CSRF
+/// token, the error summary).
+fn page(
+    status: StatusCode,
+    template: &str,
+    visitor: Option<&Visitor>,
+    errors: &FieldErrors,
+    data: serde_json::Value,
+) -> Result<Response, AppError> {
+    let mut ctx = templates::context(&data)?;
+    let user = visitor.and_then(|v| v.session.as_ref()).map(|s| json!({"name": s.principal.name}));
+    ctx.insert("user", &user);
+    ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
+    let list: Vec<SummaryItem> = errors.iter().map(|(field, message)| SummaryItem { field, message }).collect();
+    ctx.insert("error_list", &list);
+    ctx.insert("errors", errors);
+    let body = templates::render(template, &ctx)?;
+    Ok((status, Html(body)).into_response())
+}
+
+/// A page for an error, without the user's navigation.
+pub fn error_page(err: &AppError) -> Response {
+    err.log();
+    let (title, message) = match err {
+        AppError::NotFound => ("Page not found".to_string(), "If you typed the web address, check it is correct.".to_string()),
+        AppError::Forbidden(m) => ("You cannot do that".to_string(), m.clone()),
+        AppError::Unauthorized => ("Sign in".to_string(), "You need to sign in to see this page.".to_string()),
+        e if e.status().is_server_error() => (
+            "Sorry, there is a problem".to_string(),
+            "Something went wrong on our side. Please try again later.".to_string(),
+        ),
+        e => ("There is a problem".to_string(), e.public_message()),
+    };
+    let data = json!({"title": title, "message": message});
+    page(err.status(), "error.html", None, &FieldErrors::default(), data).unwrap_or_else(|_| {
+        (err.status(), Html(format!("<!DOCTYPE html><html lang=\"en-GB\"><title>{title}</title><main><h1>{title}</h1></main></html>")))
+            .into_response()
+    })
+}
+
+/// An [`AppError`] answered as an HTML page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+/// The answer to any page that does not exist.
+pub async fn not_found() -> Response {
+    error_page(&AppError::NotFound)
+}
+
+/// Result of a page handler.
+type PageResult = Result<Response, PageError>;

@@ -1,0 +1,87 @@
+//! HTTP: the HTML pages and the JSON API side by side, over the same services.
+
+pub mod api;
+pub mod html;
+pub mod session;
+pub mod templates;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sea_orm::ConnectionTrait;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+
+/// The whole app: pages (behind the session and CSRF layer), `/api/v1`, health, assets.
+pub fn router(state: AppState) -> Router {
+    let pages = html::routes()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::visitor));
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(stylesheet))
+        .fallback(html::not_found)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database unavailable"})))
+        }
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        templates::STYLESHEET,
+    )
+}
+
+/// Reads the case-list filters from query pairs, shared by the page and the API.
+/// Unknown values are reported by field.
+pub(crate) fn list_filter(
+    pairs: &[(String, String)],
+    per_page: u64,
+) -> Result<crate::service::cases::CaseFilter, crate::domain::FieldErrors> {
+    use crate::domain::{CaseStatus, FieldErrors, Jurisdiction};
+    let mut f = crate::service::cases::CaseFilter { page: 1, per_page, ..Default::default() };
+    let mut errors = FieldErrors::default();
+    for (k, v) in pairs {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "jurisdiction" => match Jurisdiction::parse(v) {
+                Some(j) => f.jurisdiction = Some(j),
+                None => errors.add("jurisdiction", "Must be england, wales or scotland"),
+            },
+            "status" => match CaseStatus::parse(v) {
+                Some(s) => f.status = Some(s),
+                None => errors.add("status", "Must be open or closed"),
+            },
+            "q" => f.q = Some(v.chars().take(200).collect()),
+            "page" => match v.parse::<u64>() {
+                Ok(p) if (1..=100_000).contains(&p) => f.page = p,
+                _ => errors.add("page", "Must be a whole number from 1"),
+            },
+            "per_page" => match v.parse::<u64>() {
+                Ok(p) if (1..=200).contains(&p) => f.per_page = p,
+                _ => errors.add("per_page", "Must be a whole number from 1 to 200"),
+            },
+            _ => {}
+        }
+    }
+    if errors.is_empty() { Ok(f) } else { Err(errors) }
+}

@@ -1,0 +1,191 @@
+//! Who is asking: session cookies, CSRF checks for forms, and the extractors that
+//! turn a request into a [`Principal`].
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::app::AppState;
+use crate::error::{ApiError, AppError};
+use crate::service::auth::{self, SessionInfo};
+use crate::service::Principal;
+
+/// Cookie that carries the session token.
+pub const SESSION_COOKIE: &str = "tc_session";
+/// Cookie that carries the CSRF token of visitors who are not signed in.
+pub const CSRF_COOKIE: &str = "tc_csrf";
+/// Form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// Header that carries the CSRF token on API calls made with a session cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest form body accepted.
+pub const FORM_LIMIT: usize = 256 * 1024;
+
+/// The visitor of a page: their session, if signed in, and the CSRF token their forms
+/// must carry. Put in the request by [`visitor`].
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    /// The live session.
+    pub session: Option<SessionInfo>,
+    /// The session cookie's value, to end it at sign-out or rotate it at sign-in.
+    pub session_token: Option<String>,
+    /// The token forms must carry.
+    pub csrf: String,
+}
+
+/// The value of cookie `name`.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path /, Secure when configured.
+/// `value: None` clears the cookie.
+pub fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let s = match value {
+        Some(v) => format!("{name}={v}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    };
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Compares two tokens in time independent of where they differ.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Middleware for the pages: loads the session, and refuses any form post whose
+/// `_csrf` field does not match the visitor's token.
+pub async fn visitor(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match load_visitor(&state, req).await {
+        Ok((req, new_csrf_cookie)) => {
+            let mut res = next.run(req).await;
+            if let Some(v) = new_csrf_cookie {
+                res.headers_mut().append(SET_COOKIE, set_cookie(CSRF_COOKIE, Some(&v), state.config.secure_cookies));
+            }
+            res
+        }
+        Err(res) => res,
+    }
+}
+
+async fn load_visitor(state: &AppState, req: Request) -> Result<(Request, Option<String>), Response> {
+    let (mut parts, body) = req.into_parts();
+    let session_token = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t));
+    let session = match &session_token {
+        Some(t) => auth::session(&state.db, state.clock.as_ref(), t)
+            .await
+            .map_err(|e| super::html::error_page(&e))?,
+        None => None,
+    };
+    let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|t| is_token(t));
+    let (csrf, new_cookie) = match (&session, csrf_cookie) {
+        (Some(s), _) => (s.csrf.clone(), None),
+        (None, Some(c)) => (c, None),
+        (None, None) => {
+            let fresh = auth::random_hex(32).map_err(|e| super::html::error_page(&e))?;
+            (fresh.clone(), Some(fresh))
+        }
+    };
+    let body = if parts.method == Method::POST {
+        let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+            (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response()
+        })?;
+        let sent: Option<String> = form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.into_owned());
+        // A fresh token was never sent to the browser, so nothing can match it.
+        if new_cookie.is_some() || !sent.is_some_and(|s| same_token(&s, &csrf)) {
+            return Err(super::html::error_page(&AppError::Forbidden(
+                "This form has expired or did not come from tenantcase. Go back, reload the page and try again."
+                    .into(),
+            )));
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+    parts.extensions.insert(Visitor { session, session_token, csrf });
+    Ok((Request::from_parts(parts, body), new_cookie))
+}
+
+/// A signed-in user on a page. Visitors who are not signed in are sent to the sign-in page.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// Who.
+    pub principal: Principal,
+    /// Their forms' CSRF token.
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Visitor>().and_then(|v| v.session.clone()) {
+            Some(s) => Ok(SignedIn { principal: s.principal, csrf: s.csrf }),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| super::html::error_page(&AppError::Internal(anyhow::anyhow!("no visitor layer"))))
+    }
+}
+
+/// A caller of the JSON API: a bearer token, or a session cookie (whose unsafe requests
+/// must also send the `X-CSRF-Token` header).
+#[derive(Debug, Clone)]
+pub struct ApiCaller(pub Principal);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let clock = state.clock.as_ref();
+        if let Some(value) = parts.headers.get(AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or(AppError::Unauthorized)?;
+            return auth::token_principal(&state.db, clock, token)
+                .await?
+                .map(ApiCaller)
+                .ok_or(ApiError(AppError::Unauthorized));
+        }
+        let token = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t)).ok_or(AppError::Unauthorized)?;
+        let session = auth::session(&state.db, clock, &token).await?.ok_or(AppError::Unauthorized)?;
+        if !parts.method.is_safe() {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if !sent.is_some_and(|s| same_token(s, &session.csrf)) {
+                return Err(AppError::Forbidden("Send the X-CSRF-Token header with a session cookie".into()).into());
+            }
+        }
+        Ok(ApiCaller(session.principal))
+    }
+}
