@@ -24,7 +24,11 @@ impl AppState {
     pub async fn connect(config: Config) -> anyhow::Result<AppState> {
         let db = crate::db::connect(&config.database_url, None).await?;
         crate::db::migrate(&db).await?;
-        Ok(AppState { db, clock: Arc::new(SystemClock), config: Arc::new(config) })
+        Ok(AppState {
+            db,
+            clock: Arc::new(SystemClock),
+            config: Arc::new(config),
+        })
     }
 }
 

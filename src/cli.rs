@@ -149,21 +149,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, name, role, .. } } => {
+        Command::User {
+            command: UserCommand::Add {
+                email, name, role, ..
+            },
+        } => {
             let state = AppState::connect(Config::new(cli.database_url)).await?;
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password")?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let new = auth::NewUser { email, name, role: role.into(), password };
-            let user = auth::create_user(&state.db, &SystemClock, new).await.map_err(describe)?;
+            let new = auth::NewUser {
+                email,
+                name,
+                role: role.into(),
+                password,
+            };
+            let user = auth::create_user(&state.db, &SystemClock, new)
+                .await
+                .map_err(describe)?;
             println!("Created {} ({}) as {}", user.name, user.email, user.role);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { email, label } } => {
+        Command::Token {
+            command: TokenCommand::Create { email, label },
+        } => {
             let state = AppState::connect(Config::new(cli.database_url)).await?;
-            let token = auth::create_api_token(&state.db, &SystemClock, &email, &label).await.map_err(describe)?;
+            let token = auth::create_api_token(&state.db, &SystemClock, &email, &label)
+                .await
+                .map_err(describe)?;
             println!("{token}");
-            eprintln!("Keep this token safe: it is shown only once. Send it as `Authorization: Bearer <token>`.");
+            eprintln!(
+                "Keep this token safe: it is shown only once. Send it as `Authorization: Bearer <token>`."
+            );
             Ok(())
         }
     }
@@ -178,7 +197,10 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     };
     let state = AppState::connect(config).await?;
     if args.demo {
-        match demo::seed(&state.db, state.clock.as_ref()).await.map_err(describe)? {
+        match demo::seed(&state.db, state.clock.as_ref())
+            .await
+            .map_err(describe)?
+        {
             Some(password) => println!(
                 "Demo caseload created. Sign in as {} with password {password}",
                 demo::DEMO_EMAIL

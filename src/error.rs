@@ -103,7 +103,8 @@ impl IntoResponse for ApiError {
             AppError::Invalid(f) => json!(f),
             _ => json!({}),
         };
-        let body = json!({"error": {"code": e.code(), "message": e.public_message(), "fields": fields}});
+        let body =
+            json!({"error": {"code": e.code(), "message": e.public_message(), "fields": fields}});
         (e.status(), axum::Json(body)).into_response()
     }
 }

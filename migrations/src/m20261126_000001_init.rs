@@ -76,15 +76,25 @@ enum CaseEvents {
 }
 
 fn ts(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
 fn ts_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 fn uuid_pk(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).uuid().not_null().primary_key().to_owned()
+    ColumnDef::new(col)
+        .uuid()
+        .not_null()
+        .primary_key()
+        .to_owned()
 }
 
 fn text(col: impl IntoIden) -> ColumnDef {
@@ -115,7 +125,12 @@ impl MigrationTrait for Migration {
                 .col(text(Users::Name))
                 .col(text(Users::Role))
                 .col(text(Users::PasswordHash))
-                .col(ColumnDef::new(Users::Active).boolean().not_null().default(true))
+                .col(
+                    ColumnDef::new(Users::Active)
+                        .boolean()
+                        .not_null()
+                        .default(true),
+                )
                 .col(ts(Users::CreatedAt))
                 .to_owned(),
         )
@@ -138,7 +153,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_sessions_user", Sessions::Table, &["user_id"])).await?;
+        m.create_index(index("idx_sessions_user", Sessions::Table, &["user_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -159,12 +175,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_api_tokens_user", ApiTokens::Table, &["user_id"])).await?;
+        m.create_index(index("idx_api_tokens_user", ApiTokens::Table, &["user_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
                 .table(CaseCounters::Table)
-                .col(ColumnDef::new(CaseCounters::Year).integer().not_null().primary_key())
+                .col(
+                    ColumnDef::new(CaseCounters::Year)
+                        .integer()
+                        .not_null()
+                        .primary_key(),
+                )
                 .col(ColumnDef::new(CaseCounters::Last).integer().not_null())
                 .to_owned(),
         )
@@ -197,11 +219,26 @@ impl MigrationTrait for Migration {
         .await?;
         // The list is ordered newest first (UUIDv7 ids sort by creation) and filtered by
         // status and/or jurisdiction: each combination has an index that ends in id.
-        m.create_index(index("idx_cases_status_jur_id", Cases::Table, &["status", "jurisdiction", "id"]))
+        m.create_index(index(
+            "idx_cases_status_jur_id",
+            Cases::Table,
+            &["status", "jurisdiction", "id"],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_cases_status_id",
+            Cases::Table,
+            &["status", "id"],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_cases_jur_id",
+            Cases::Table,
+            &["jurisdiction", "id"],
+        ))
+        .await?;
+        m.create_index(index("idx_cases_postcode", Cases::Table, &["postcode"]))
             .await?;
-        m.create_index(index("idx_cases_status_id", Cases::Table, &["status", "id"])).await?;
-        m.create_index(index("idx_cases_jur_id", Cases::Table, &["jurisdiction", "id"])).await?;
-        m.create_index(index("idx_cases_postcode", Cases::Table, &["postcode"])).await?;
 
         m.create_table(
             Table::create()
@@ -227,7 +264,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_case_events_case_id", CaseEvents::Table, &["case_id", "id"])).await?;
+        m.create_index(index(
+            "idx_case_events_case_id",
+            CaseEvents::Table,
+            &["case_id", "id"],
+        ))
+        .await?;
         Ok(())
     }
 

@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -66,12 +66,18 @@ pub async fn next_reference(c: &impl ConnectionTrait, year: i32) -> Result<CaseR
         .map_err(|e| DbErr::Custom(e.to_string()))?
         .on_conflict(
             OnConflict::column(year_col)
-                .value(last, sea_orm::sea_query::ExprTrait::add(Expr::col((table, last)), 1))
+                .value(
+                    last,
+                    sea_orm::sea_query::ExprTrait::add(Expr::col((table, last)), 1),
+                )
                 .to_owned(),
         )
         .returning_col(last)
         .to_owned();
-    let row = c.query_one(&stmt).await?.ok_or_else(|| DbErr::Custom("no counter row".into()))?;
+    let row = c
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| DbErr::Custom("no counter row".into()))?;
     let n: i32 = row.try_get("", last)?;
     let n = u32::try_from(n).map_err(|e| DbErr::Custom(e.to_string()))?;
     Ok(CaseReference::new(year, n))
@@ -82,7 +88,11 @@ fn facts_json(facts: &CaseFacts) -> Result<serde_json::Value, DbErr> {
 }
 
 /// Inserts a new case row.
-pub async fn insert(c: &impl ConnectionTrait, rec: &CaseRecord, created_by: Uuid) -> Result<(), DbErr> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    rec: &CaseRecord,
+    created_by: Uuid,
+) -> Result<(), DbErr> {
     let row = cases::ActiveModel {
         id: Set(rec.id),
         reference: Set(rec.reference.to_string()),
@@ -104,17 +114,33 @@ pub async fn insert(c: &impl ConnectionTrait, rec: &CaseRecord, created_by: Uuid
 
 /// Writes `rec` over the stored case if its stored version is still `expected`.
 /// Returns false when someone else changed it first.
-pub async fn update(c: &impl ConnectionTrait, rec: &CaseRecord, expected: i32) -> Result<bool, DbErr> {
+pub async fn update(
+    c: &impl ConnectionTrait,
+    rec: &CaseRecord,
+    expected: i32,
+) -> Result<bool, DbErr> {
     let res = cases::Entity::update_many()
-        .col_expr(cases::Column::Jurisdiction, Expr::value(rec.facts.tenancy.jurisdiction.as_str()))
+        .col_expr(
+            cases::Column::Jurisdiction,
+            Expr::value(rec.facts.tenancy.jurisdiction.as_str()),
+        )
         .col_expr(cases::Column::Status, Expr::value(rec.status.as_str()))
-        .col_expr(cases::Column::TenantName, Expr::value(rec.facts.tenant.name.clone()))
-        .col_expr(cases::Column::OtherSideName, Expr::value(rec.facts.other_side_name().map(str::to_string)))
+        .col_expr(
+            cases::Column::TenantName,
+            Expr::value(rec.facts.tenant.name.clone()),
+        )
+        .col_expr(
+            cases::Column::OtherSideName,
+            Expr::value(rec.facts.other_side_name().map(str::to_string)),
+        )
         .col_expr(
             cases::Column::Postcode,
             Expr::value(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
         )
-        .col_expr(cases::Column::SearchText, Expr::value(rec.facts.search_text(&rec.reference)))
+        .col_expr(
+            cases::Column::SearchText,
+            Expr::value(rec.facts.search_text(&rec.reference)),
+        )
         .col_expr(cases::Column::Facts, Expr::value(facts_json(&rec.facts)?))
         .col_expr(cases::Column::Version, Expr::value(rec.version))
         .col_expr(cases::Column::UpdatedAt, Expr::value(rec.updated_at))
@@ -136,17 +162,22 @@ impl TryFrom<cases::Model> for CaseRecord {
             version: m.version,
             created_at: m.created_at,
             updated_at: m.updated_at,
-            facts: serde_json::from_value(m.facts.clone()).map_err(|e| DbErr::Json(e.to_string()))?,
+            facts: serde_json::from_value(m.facts.clone())
+                .map_err(|e| DbErr::Json(e.to_string()))?,
         })
     }
 }
 
 /// The case with this id.
 pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecord>, DbErr> {
-    cases::Entity::find_by_id(id).one(c).await?.map(CaseRecord::try_from).transpose()
+    cases::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(CaseRecord::try_from)
+        .transpose()
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+/// Escapes `%`, `_` and `\` for a LIKE pattern that escapes with `\`.
 fn like_escape(s: &str) -> String {
     s.chars()
         .flat_map(|c| match c {
@@ -170,7 +201,11 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
             q = q.filter(cases::Column::Reference.eq(reference.to_string()));
         } else {
             let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
-            q = q.filter(Expr::cust_with_values(r"search_text LIKE ? ESCAPE '\'", [pattern]));
+            let like = sea_orm::sea_query::LikeExpr::new(pattern).escape('\\');
+            q = q.filter(sea_orm::sea_query::ExprTrait::like(
+                Expr::col(cases::Column::SearchText),
+                like,
+            ));
         }
     }
     let total = q.clone().count(c).await?;
@@ -186,7 +221,8 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         .into_iter()
         .map(|m| {
             Ok(CaseSummary {
-                status: CaseStatus::parse(&m.status).ok_or_else(|| DbErr::Custom("bad status".into()))?,
+                status: CaseStatus::parse(&m.status)
+                    .ok_or_else(|| DbErr::Custom("bad status".into()))?,
                 jurisdiction: Jurisdiction::parse(&m.jurisdiction)
                     .ok_or_else(|| DbErr::Custom("bad jurisdiction".into()))?,
                 id: m.id,
@@ -198,7 +234,12 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
             })
         })
         .collect::<Result<_, DbErr>>()?;
-    Ok(CasePage { items, total, page, per_page })
+    Ok(CasePage {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Appends an entry to a case's timeline.
@@ -218,12 +259,17 @@ pub async fn append_event(
         kind: Set(event.kind().into()),
         data: Set(serde_json::to_value(event).map_err(|e| DbErr::Json(e.to_string()))?),
     };
-    case_events::Entity::insert(row).exec_without_returning(c).await?;
+    case_events::Entity::insert(row)
+        .exec_without_returning(c)
+        .await?;
     Ok(id)
 }
 
 /// A case's timeline, oldest first, with the names of who did what.
-pub async fn timeline(c: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<TimelineEntry>, DbErr> {
+pub async fn timeline(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Vec<TimelineEntry>, DbErr> {
     let rows = case_events::Entity::find()
         .filter(case_events::Column::CaseId.eq(case_id))
         .order_by_asc(case_events::Column::Id)
@@ -241,9 +287,19 @@ pub async fn timeline(c: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<Tim
         .collect();
     rows.into_iter()
         .map(|r| {
-            let actor = r.actor_id.and_then(|a| names.iter().find(|(id, _)| *id == a).map(|(_, n)| n.clone()));
+            let actor = r.actor_id.and_then(|a| {
+                names
+                    .iter()
+                    .find(|(id, _)| *id == a)
+                    .map(|(_, n)| n.clone())
+            });
             let event = serde_json::from_value(r.data).map_err(|e| DbErr::Json(e.to_string()))?;
-            Ok(TimelineEntry { id: r.id, at: r.at, actor, event })
+            Ok(TimelineEntry {
+                id: r.id,
+                at: r.at,
+                actor,
+                event,
+            })
         })
         .collect()
 }

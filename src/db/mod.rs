@@ -34,7 +34,9 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
 }
 
 fn sqlite_file(url: &str) -> Option<&Path> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty()).then(|| Path::new(path))
 }
@@ -55,7 +57,10 @@ mod tests {
 
     #[test]
     fn finds_the_sqlite_file() {
-        assert_eq!(sqlite_file("sqlite://data/x.db?mode=rwc"), Some(Path::new("data/x.db")));
+        assert_eq!(
+            sqlite_file("sqlite://data/x.db?mode=rwc"),
+            Some(Path::new("data/x.db"))
+        );
         assert_eq!(sqlite_file("sqlite::memory:"), Some(Path::new(":memory:")));
     }
 }

@@ -29,7 +29,8 @@ impl TryFrom<users::Model> for User {
     type Error = DbErr;
     fn try_from(m: users::Model) -> Result<Self, DbErr> {
         Ok(User {
-            role: Role::parse(&m.role).ok_or_else(|| DbErr::Custom(format!("user {}: bad role", m.id)))?,
+            role: Role::parse(&m.role)
+                .ok_or_else(|| DbErr::Custom(format!("user {}: bad role", m.id)))?,
             id: m.id,
             email: m.email,
             name: m.name,
@@ -59,8 +60,15 @@ pub async fn insert_user(
 }
 
 /// The user with this e-mail, and their password hash.
-pub async fn find_by_email(c: &impl ConnectionTrait, email: &str) -> Result<Option<(User, String)>, DbErr> {
-    match users::Entity::find().filter(users::Column::Email.eq(email)).one(c).await? {
+pub async fn find_by_email(
+    c: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<(User, String)>, DbErr> {
+    match users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(c)
+        .await?
+    {
         Some(m) => {
             let hash = m.password_hash.clone();
             Ok(Some((User::try_from(m)?, hash)))
@@ -83,19 +91,29 @@ pub async fn insert_session(c: &impl ConnectionTrait, row: sessions::Model) -> R
         created_at: Set(row.created_at),
         expires_at: Set(row.expires_at),
     };
-    sessions::Entity::insert(am).exec_without_returning(c).await?;
+    sessions::Entity::insert(am)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
 /// Removes a session.
 pub async fn delete_session(c: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
-    sessions::Entity::delete_by_id(id.to_string()).exec(c).await?;
+    sessions::Entity::delete_by_id(id.to_string())
+        .exec(c)
+        .await?;
     Ok(())
 }
 
 /// Removes expired sessions.
-pub async fn delete_expired_sessions(c: &impl ConnectionTrait, now: OffsetDateTime) -> Result<u64, DbErr> {
-    let res = sessions::Entity::delete_many().filter(sessions::Column::ExpiresAt.lte(now)).exec(c).await?;
+pub async fn delete_expired_sessions(
+    c: &impl ConnectionTrait,
+    now: OffsetDateTime,
+) -> Result<u64, DbErr> {
+    let res = sessions::Entity::delete_many()
+        .filter(sessions::Column::ExpiresAt.lte(now))
+        .exec(c)
+        .await?;
     Ok(res.rows_affected)
 }
 
@@ -112,7 +130,11 @@ pub async fn find_session(
     else {
         return Ok(None);
     };
-    let user = users::Entity::find_by_id(s.user_id).one(c).await?.map(User::try_from).transpose()?;
+    let user = users::Entity::find_by_id(s.user_id)
+        .one(c)
+        .await?
+        .map(User::try_from)
+        .transpose()?;
     Ok(user.filter(|u| u.active).map(|u| (s, u)))
 }
 
@@ -127,7 +149,9 @@ pub async fn insert_token(c: &impl ConnectionTrait, row: api_tokens::Model) -> R
         last_used_at: Set(row.last_used_at),
         revoked_at: Set(row.revoked_at),
     };
-    api_tokens::Entity::insert(am).exec_without_returning(c).await?;
+    api_tokens::Entity::insert(am)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
@@ -144,12 +168,20 @@ pub async fn find_token(
     else {
         return Ok(None);
     };
-    let user = users::Entity::find_by_id(t.user_id).one(c).await?.map(User::try_from).transpose()?;
+    let user = users::Entity::find_by_id(t.user_id)
+        .one(c)
+        .await?
+        .map(User::try_from)
+        .transpose()?;
     Ok(user.filter(|u| u.active).map(|u| (t, u)))
 }
 
 /// Records that a token was used.
-pub async fn touch_token(c: &impl ConnectionTrait, id: Uuid, at: OffsetDateTime) -> Result<(), DbErr> {
+pub async fn touch_token(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), DbErr> {
     api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::LastUsedAt, Expr::value(at))
         .filter(api_tokens::Column::Id.eq(id))
@@ -159,7 +191,11 @@ pub async fn touch_token(c: &impl ConnectionTrait, id: Uuid, at: OffsetDateTime)
 }
 
 /// Marks a token revoked.
-pub async fn revoke_token(c: &impl ConnectionTrait, id: Uuid, at: OffsetDateTime) -> Result<bool, DbErr> {
+pub async fn revoke_token(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    at: OffsetDateTime,
+) -> Result<bool, DbErr> {
     let res = api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, Expr::value(at))
         .filter(api_tokens::Column::Id.eq(id))

@@ -282,14 +282,22 @@ impl CaseFacts {
 
     /// The name shown in lists: the landlord's, else the agent's.
     pub fn other_side_name(&self) -> Option<&str> {
-        self.landlord.as_ref().or(self.agent.as_ref()).map(|p| p.name.as_str())
+        self.landlord
+            .as_ref()
+            .or(self.agent.as_ref())
+            .map(|p| p.name.as_str())
     }
 
     /// Text that the free-text search of the case list matches, lower case.
     pub fn search_text(&self, reference: &CaseReference) -> String {
         let mut parts: Vec<String> = vec![reference.to_string(), self.tenant.name.clone()];
         parts.extend(self.joint_tenants.iter().map(|p| p.name.clone()));
-        parts.extend(self.landlord.iter().chain(&self.agent).map(|p| p.name.clone()));
+        parts.extend(
+            self.landlord
+                .iter()
+                .chain(&self.agent)
+                .map(|p| p.name.clone()),
+        );
         if let Some(pc) = &self.property.postcode {
             parts.push(pc.to_string());
             parts.push(pc.as_str().replace(' ', ""));
@@ -319,7 +327,10 @@ impl CaseReference {
         if year.len() != 4 || number.len() < 5 || !number.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        Some(CaseReference { year: year.parse().ok()?, number: number.parse().ok()? })
+        Some(CaseReference {
+            year: year.parse().ok()?,
+            number: number.parse().ok()?,
+        })
     }
 }
 
@@ -338,7 +349,10 @@ mod tests {
         let r = CaseReference::new(2026, 42);
         assert_eq!(r.to_string(), "TC-2026-00042");
         assert_eq!(CaseReference::parse("tc-2026-00042"), Some(r));
-        assert_eq!(CaseReference::new(2026, 123_456).to_string(), "TC-2026-123456");
+        assert_eq!(
+            CaseReference::new(2026, 123_456).to_string(),
+            "TC-2026-123456"
+        );
         assert_eq!(CaseReference::parse("TC-2026-42"), None);
         assert_eq!(CaseReference::parse("XX-2026-00042"), None);
     }
@@ -401,6 +415,9 @@ pub struct CaseSummary {
     pub updated_at: time::OffsetDateTime,
 }
 
-fn serialize_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_display<S: serde::Serializer, T: fmt::Display>(
+    v: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }

@@ -110,19 +110,31 @@ struct Checker {
 
 impl Checker {
     fn text(&mut self, field: &str, value: Option<String>, max: usize) -> Option<String> {
-        let v = value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())?;
+        let v = value
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())?;
         if v.chars().count() > max {
-            self.errors.add(field, format!("Must be {max} characters or fewer"));
+            self.errors
+                .add(field, format!("Must be {max} characters or fewer"));
             return None;
         }
-        if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-            self.errors.add(field, "Must not contain control characters");
+        if v.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            self.errors
+                .add(field, "Must not contain control characters");
             return None;
         }
         Some(v)
     }
 
-    fn required(&mut self, field: &str, value: Option<String>, max: usize, missing: &str) -> String {
+    fn required(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        max: usize,
+        missing: &str,
+    ) -> String {
         let had_errors = self.errors.len();
         match self.text(field, value, max) {
             Some(v) => v,
@@ -148,7 +160,8 @@ impl Checker {
             }
             Ok(d) => Some(d),
             Err(_) => {
-                self.errors.add(field, "Enter a real date as YYYY-MM-DD, like 2024-02-08");
+                self.errors
+                    .add(field, "Enter a real date as YYYY-MM-DD, like 2024-02-08");
                 None
             }
         }
@@ -158,7 +171,8 @@ impl Checker {
         let p = pence?;
         let m = Money::from_pence(p);
         if m.is_none() {
-            self.errors.add(field, "Must be between £0.00 and £10,000,000.00");
+            self.errors
+                .add(field, "Must be between £0.00 and £10,000,000.00");
         }
         m
     }
@@ -175,7 +189,8 @@ impl Checker {
         if valid {
             Some(v)
         } else {
-            self.errors.add(field, "Enter an e-mail address like name@example.com");
+            self.errors
+                .add(field, "Enter an e-mail address like name@example.com");
             None
         }
     }
@@ -187,7 +202,10 @@ impl Checker {
         if allowed && (10..=15).contains(&digits) {
             Some(v)
         } else {
-            self.errors.add(field, "Enter a phone number, like 07700 900 982 or +44 7700 900982");
+            self.errors.add(
+                field,
+                "Enter a phone number, like 07700 900 982 or +44 7700 900982",
+            );
             None
         }
     }
@@ -217,7 +235,12 @@ impl Checker {
     }
 
     fn person(&mut self, prefix: &str, p: PersonInput) -> Person {
-        let name = self.required(&format!("{prefix}.name"), p.name, SHORT, "Enter the tenant's full name");
+        let name = self.required(
+            &format!("{prefix}.name"),
+            p.name,
+            SHORT,
+            "Enter the tenant's full name",
+        );
         let email = self.email(&format!("{prefix}.email"), p.email);
         let phone = self.phone(&format!("{prefix}.phone"), p.phone);
         let preferred_contact = self.choice(
@@ -227,7 +250,13 @@ impl Checker {
             "e-mail, phone, text or post",
         );
         let consent_date = self.date(&format!("{prefix}.consent_date"), p.consent_date, true);
-        Person { name, email, phone, preferred_contact, consent_date }
+        Person {
+            name,
+            email,
+            phone,
+            preferred_contact,
+            consent_date,
+        }
     }
 
     fn party(&mut self, prefix: &str, p: PartyInput, default_kind: PartyKind) -> Option<Party> {
@@ -239,11 +268,21 @@ impl Checker {
         }
         let name = self.required(&format!("{prefix}.name"), p.name, SHORT, "Enter their name");
         let kind = self
-            .choice(&format!("{prefix}.kind"), p.kind, PartyKind::parse, "landlord or agent")
+            .choice(
+                &format!("{prefix}.kind"),
+                p.kind,
+                PartyKind::parse,
+                "landlord or agent",
+            )
             .unwrap_or(default_kind);
         let address = self.text(&format!("{prefix}.address"), p.address, ADDRESS);
         let email = self.email(&format!("{prefix}.email"), p.email);
-        Some(Party { name, kind, address, email })
+        Some(Party {
+            name,
+            kind,
+            address,
+            email,
+        })
     }
 
     fn tenancy(&mut self, t: TenancyInput) -> Option<Tenancy> {
@@ -253,29 +292,50 @@ impl Checker {
             Jurisdiction::parse,
             "England, Wales or Scotland",
         );
-        if t.jurisdiction.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            self.errors.add("tenancy.jurisdiction", "Choose where the home is: England, Wales or Scotland");
+        if t.jurisdiction
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            self.errors.add(
+                "tenancy.jurisdiction",
+                "Choose where the home is: England, Wales or Scotland",
+            );
         }
         let start_date = self.date("tenancy.start_date", t.start_date, false);
         let end_date = self.date("tenancy.end_date", t.end_date, false);
         if let (Some(s), Some(e)) = (start_date, end_date)
             && e < s
         {
-            self.errors.add("tenancy.end_date", "Must be on or after the start date");
+            self.errors
+                .add("tenancy.end_date", "Must be on or after the start date");
         }
         let rent = self.money("tenancy.rent_pence", t.rent_pence);
-        let rent_period =
-            self.choice("tenancy.rent_period", t.rent_period, RentPeriod::parse, "week or month");
+        let rent_period = self.choice(
+            "tenancy.rent_period",
+            t.rent_period,
+            RentPeriod::parse,
+            "week or month",
+        );
         if rent.is_some() && rent_period.is_none() && !self.errors.contains("tenancy.rent_period") {
-            self.errors.add("tenancy.rent_period", "Say whether the rent is weekly or monthly");
+            self.errors.add(
+                "tenancy.rent_period",
+                "Say whether the rent is weekly or monthly",
+            );
         }
-        Some(Tenancy { jurisdiction: jurisdiction?, start_date, end_date, rent, rent_period })
+        Some(Tenancy {
+            jurisdiction: jurisdiction?,
+            start_date,
+            end_date,
+            rent,
+            rent_period,
+        })
     }
 
     fn deposit(&mut self, d: DepositInput) -> Deposit {
         let amount = self.money("deposit.amount_pence", d.amount_pence);
         if amount == Some(Money::ZERO) {
-            self.errors.add("deposit.amount_pence", "Must be more than £0.00");
+            self.errors
+                .add("deposit.amount_pence", "Must be more than £0.00");
         }
         let shorthand = self.date("deposit.received_date", d.received_date, true);
         let given = self.limit("deposit.instalments", d.instalments);
@@ -285,18 +345,25 @@ impl Checker {
             let date_field = format!("{prefix}.received_date");
             let date = self.date(&date_field, inst.received_date, true);
             if date.is_none() && !self.errors.contains(&date_field) {
-                self.errors.add(&date_field, "Enter the date this payment was received");
+                self.errors
+                    .add(&date_field, "Enter the date this payment was received");
             }
             let amount = self.money(&format!("{prefix}.amount_pence"), inst.amount_pence);
             let payer = self.text(&format!("{prefix}.payer"), inst.payer, SHORT);
             if let Some(received_date) = date {
-                instalments.push(Instalment { received_date, amount, payer });
+                instalments.push(Instalment {
+                    received_date,
+                    amount,
+                    payer,
+                });
             }
         }
         match (shorthand, instalments.is_empty()) {
-            (Some(received_date), true) => {
-                instalments.push(Instalment { received_date, amount, payer: None })
-            }
+            (Some(received_date), true) => instalments.push(Instalment {
+                received_date,
+                amount,
+                payer: None,
+            }),
             (Some(_), false) => self.errors.add(
                 "deposit.received_date",
                 "Give either one received date or a list of instalments, not both",
@@ -317,16 +384,29 @@ impl Checker {
                 );
             }
         }
-        let scheme = self.choice("deposit.scheme", d.scheme, Scheme::parse, "a deposit scheme");
+        let scheme = self.choice(
+            "deposit.scheme",
+            d.scheme,
+            Scheme::parse,
+            "a deposit scheme",
+        );
         let protected_date = self.date("deposit.protected_date", d.protected_date, true);
         let information_date = self.date("deposit.information_date", d.information_date, true);
         let returned = self.money("deposit.returned_pence", d.returned_pence);
         if let (Some(r), Some(a)) = (returned, amount)
             && r > a
         {
-            self.errors.add("deposit.returned_pence", "Cannot be more than the deposit");
+            self.errors
+                .add("deposit.returned_pence", "Cannot be more than the deposit");
         }
-        Deposit { amount, instalments, scheme, protected_date, information_date, returned }
+        Deposit {
+            amount,
+            instalments,
+            scheme,
+            protected_date,
+            information_date,
+            returned,
+        }
     }
 }
 
@@ -334,10 +414,16 @@ impl CaseInput {
     /// Checks every field and builds the case facts, or returns every problem found.
     /// `today` bounds dates that cannot be in the future (payments, consent).
     pub fn validate(self, today: Date) -> Result<CaseFacts, FieldErrors> {
-        let mut c = Checker { errors: FieldErrors::default(), today };
+        let mut c = Checker {
+            errors: FieldErrors::default(),
+            today,
+        };
         let tenant_given = self.tenant.is_some();
         let tenant = c.person("tenant", self.tenant.unwrap_or_default());
-        if tenant_given && tenant.consent_date.is_none() && !c.errors.contains("tenant.consent_date") {
+        if tenant_given
+            && tenant.consent_date.is_none()
+            && !c.errors.contains("tenant.consent_date")
+        {
             c.errors.add(
                 "tenant.consent_date",
                 "Enter the date the tenant agreed to us keeping their details",
@@ -351,18 +437,30 @@ impl CaseInput {
             .collect();
         let property = self.property.unwrap_or_default();
         let address = c.text("property.address", property.address, ADDRESS);
-        let postcode = c.text("property.postcode", property.postcode, 20).and_then(|p| {
-            Postcode::parse(&p).map_err(|m| c.errors.add("property.postcode", m)).ok()
-        });
-        let landlord =
-            self.landlord.and_then(|p| c.party("landlord", p, PartyKind::Landlord));
-        let agent = self.agent.and_then(|p| c.party("agent", p, PartyKind::Agent));
+        let postcode = c
+            .text("property.postcode", property.postcode, 20)
+            .and_then(|p| {
+                Postcode::parse(&p)
+                    .map_err(|m| c.errors.add("property.postcode", m))
+                    .ok()
+            });
+        let landlord = self
+            .landlord
+            .and_then(|p| c.party("landlord", p, PartyKind::Landlord));
+        let agent = self
+            .agent
+            .and_then(|p| c.party("agent", p, PartyKind::Agent));
         let tenancy = c.tenancy(self.tenancy.unwrap_or_default());
         let deposit = c.deposit(self.deposit.unwrap_or_default());
         let given = c.limit("deductions", self.deductions);
         let mut deductions = Vec::with_capacity(given.len());
         for (i, d) in given.into_iter().enumerate() {
-            let item = c.required(&format!("deductions[{i}].item"), d.item, SHORT, "Say what the deduction is for");
+            let item = c.required(
+                &format!("deductions[{i}].item"),
+                d.item,
+                SHORT,
+                "Say what the deduction is for",
+            );
             let amount_field = format!("deductions[{i}].amount_pence");
             let amount = c.money(&amount_field, d.amount_pence);
             if d.amount_pence.is_none() {
@@ -448,7 +546,10 @@ mod tests {
             "deposit.scheme",
             "deductions[0].amount_pence",
         ] {
-            assert!(errors.get(field).is_some(), "no error for {field}: {errors:?}");
+            assert!(
+                errors.get(field).is_some(),
+                "no error for {field}: {errors:?}"
+            );
         }
     }
 
@@ -482,16 +583,23 @@ mod tests {
         let mut v = minimal();
         v["deposit"] = json!({"received_date": "2026-11-27"});
         let errors = input(v).validate(TODAY).err().unwrap_or_default();
-        assert_eq!(errors.get("deposit.received_date"), Some("Must be today or in the past"));
+        assert_eq!(
+            errors.get("deposit.received_date"),
+            Some("Must be today or in the past")
+        );
     }
 
     #[test]
     fn facts_round_trip_through_input() {
         let mut v = minimal();
-        v["deposit"] = json!({"amount_pence": 120000, "received_date": "2024-06-01", "scheme": "tds"});
+        v["deposit"] =
+            json!({"amount_pence": 120000, "received_date": "2024-06-01", "scheme": "tds"});
         v["deductions"] = json!([{"item": "Carpet", "amount_pence": 2500}]);
         let facts = input(v).validate(TODAY);
-        let again = facts.as_ref().ok().map(|f| CaseInput::from(f).validate(TODAY));
+        let again = facts
+            .as_ref()
+            .ok()
+            .map(|f| CaseInput::from(f).validate(TODAY));
         assert_eq!(again, Some(facts));
     }
 }

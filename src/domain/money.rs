@@ -5,7 +5,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in whole pence. Never negative once validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -70,7 +72,7 @@ impl fmt::Display for Money {
         let pounds = (self.0 / 100).to_string();
         let mut grouped = String::with_capacity(pounds.len() + pounds.len() / 3);
         for (i, c) in pounds.chars().enumerate() {
-            if i > 0 && (pounds.len() - i) % 3 == 0 {
+            if i > 0 && (pounds.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -111,6 +113,9 @@ mod tests {
     fn rejects_out_of_range_pence() {
         assert!(Money::from_pence(-1).is_none());
         assert!(Money::from_pence(MAX_PENCE + 1).is_none());
-        assert_eq!(Money::from_pence(MAX_PENCE).map(Money::pence), Some(MAX_PENCE));
+        assert_eq!(
+            Money::from_pence(MAX_PENCE).map(Money::pence),
+            Some(MAX_PENCE)
+        );
     }
 }

@@ -38,7 +38,10 @@ impl Postcode {
                 _ => '?',
             })
             .collect();
-        let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
+        let outward_ok = matches!(
+            shape.as_str(),
+            "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
+        );
         if inward_ok && outward_ok {
             Ok(Postcode(format!("{outward} {inward}")))
         } else {
@@ -93,19 +96,35 @@ mod tests {
             ("cf10 1ep", "CF10 1EP"),
             ("EH1  1YZ", "EH1 1YZ"),
         ] {
-            assert_eq!(Postcode::parse(input).map(String::from), Ok(want.to_string()), "{input}");
+            assert_eq!(
+                Postcode::parse(input).map(String::from),
+                Ok(want.to_string()),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn rejects_what_is_not_a_postcode() {
-        for input in ["", "12345", "LS6", "LS6 1A", "LS61 1ABC", "1S6 1AB", "LS6 AAB", "ŁS6 1AB"] {
+        for input in [
+            "",
+            "12345",
+            "LS6",
+            "LS6 1A",
+            "LS61 1ABC",
+            "1S6 1AB",
+            "LS6 AAB",
+            "ŁS6 1AB",
+        ] {
             assert!(Postcode::parse(input).is_err(), "{input}");
         }
     }
 
     #[test]
     fn outward_code() {
-        assert_eq!(Postcode::parse("CF10 1EP").map(|p| p.outward().to_string()), Ok("CF10".into()));
+        assert_eq!(
+            Postcode::parse("CF10 1EP").map(|p| p.outward().to_string()),
+            Ok("CF10".into())
+        );
     }
 }

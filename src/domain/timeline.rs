@@ -53,7 +53,11 @@ impl TimelineEvent {
 pub fn diff(old: &CaseFacts, new: &CaseFacts) -> Vec<Change> {
     let flat = |f: &CaseFacts| {
         let mut out = Vec::new();
-        flatten("", &serde_json::to_value(f).unwrap_or(Value::Null), &mut out);
+        flatten(
+            "",
+            &serde_json::to_value(f).unwrap_or(Value::Null),
+            &mut out,
+        );
         out
     };
     let (before, after) = (flat(old), flat(new));
@@ -70,7 +74,11 @@ pub fn diff(old: &CaseFacts, new: &CaseFacts) -> Vec<Change> {
         .into_iter()
         .filter_map(|field| {
             let (from, to) = (lookup(&before, field), lookup(&after, field));
-            (from != to).then(|| Change { field: field.clone(), from, to })
+            (from != to).then(|| Change {
+                field: field.clone(),
+                from,
+                to,
+            })
         })
         .collect()
 }
@@ -80,7 +88,11 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
         Value::Null => {}
         Value::Object(map) => {
             for (k, v) in map {
-                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&path, v, out);
             }
         }
@@ -90,7 +102,10 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
             }
         }
         Value::Number(n) if prefix.ends_with("_pence") => {
-            let shown = n.as_i64().and_then(Money::from_pence).map(|m| m.to_string());
+            let shown = n
+                .as_i64()
+                .and_then(Money::from_pence)
+                .map(|m| m.to_string());
             out.push((prefix.to_string(), shown.unwrap_or_else(|| n.to_string())));
         }
         Value::String(s) => out.push((prefix.to_string(), s.clone())),
@@ -106,7 +121,10 @@ mod tests {
     use time::macros::date;
 
     fn facts(v: Value) -> Option<CaseFacts> {
-        serde_json::from_value::<CaseInput>(v).ok()?.validate(date!(2026 - 11 - 26)).ok()
+        serde_json::from_value::<CaseInput>(v)
+            .ok()?
+            .validate(date!(2026 - 11 - 26))
+            .ok()
     }
 
     #[test]
@@ -121,10 +139,15 @@ mod tests {
             "tenancy": {"jurisdiction": "england"},
             "deposit": {"amount_pence": 120000, "scheme": "dps"}
         }));
-        let (Some(a), Some(b)) = (a, b) else { panic!("fixtures must be valid") };
+        let (Some(a), Some(b)) = (a, b) else {
+            panic!("fixtures must be valid")
+        };
         let changes = diff(&a, &b);
         let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-        assert_eq!(fields, ["deposit.amount_pence", "deposit.scheme", "tenant.email"]);
+        assert_eq!(
+            fields,
+            ["deposit.amount_pence", "deposit.scheme", "tenant.email"]
+        );
         assert_eq!(changes[0].from.as_deref(), Some("£1,100.00"));
         assert_eq!(changes[0].to.as_deref(), Some("£1,200.00"));
         assert_eq!(changes[2].to, None);

@@ -53,8 +53,13 @@ impl LoginEmail {
         let s = input.trim().to_lowercase();
         let ok = s.len() <= 254
             && !s.chars().any(char::is_whitespace)
-            && s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
-        if ok { Ok(LoginEmail(s)) } else { Err("Enter an e-mail address like name@example.org") }
+            && s.split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
+        if ok {
+            Ok(LoginEmail(s))
+        } else {
+            Err("Enter an e-mail address like name@example.org")
+        }
     }
 
     /// The address.
@@ -84,7 +89,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(LoginEmail::parse(" Ana@Example.ORG ").map(|e| e.0), Ok("ana@example.org".into()));
+        assert_eq!(
+            LoginEmail::parse(" Ana@Example.ORG ").map(|e| e.0),
+            Ok("ana@example.org".into())
+        );
         assert!(LoginEmail::parse("ana").is_err());
         assert!(LoginEmail::parse("a b@example.org").is_err());
     }

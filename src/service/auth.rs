@@ -29,7 +29,11 @@ pub struct Principal {
 
 impl From<&User> for Principal {
     fn from(u: &User) -> Self {
-        Principal { user_id: u.id, name: u.name.clone(), role: u.role }
+        Principal {
+            user_id: u.id,
+            name: u.name.clone(),
+            role: u.role,
+        }
     }
 }
 
@@ -71,8 +75,11 @@ fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the e-mail is unknown, so that both cases take as long.
@@ -94,9 +101,15 @@ pub struct NewUser {
 
 /// Creates a user with an argon2id password hash.
 #[tracing::instrument(skip_all, fields(role = %new.role))]
-pub async fn create_user(db: &DatabaseConnection, clock: &dyn Clock, new: NewUser) -> Result<User, AppError> {
+pub async fn create_user(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    new: NewUser,
+) -> Result<User, AppError> {
     let mut errors = FieldErrors::default();
-    let email = LoginEmail::parse(&new.email).map_err(|m| errors.add("email", m)).ok();
+    let email = LoginEmail::parse(&new.email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
     let name = new.name.trim().to_string();
     if name.is_empty() {
         errors.add("name", "Enter a name");
@@ -111,11 +124,18 @@ pub async fn create_user(db: &DatabaseConnection, clock: &dyn Clock, new: NewUse
     let hash = tokio::task::spawn_blocking(move || hash_password(password))
         .await
         .map_err(|e| anyhow::anyhow!(e))??;
-    let user = User { id: Uuid::now_v7(), email: email.as_str().into(), name, role: new.role, active: true };
+    let user = User {
+        id: Uuid::now_v7(),
+        email: email.as_str().into(),
+        name,
+        role: new.role,
+        active: true,
+    };
     match db::users::insert_user(db, &user, hash, clock.now()).await {
-        Err(e) if db::is_unique_violation(&e) => {
-            Err(AppError::Invalid(FieldErrors::single("email", "A user with this e-mail already exists")))
-        }
+        Err(e) if db::is_unique_violation(&e) => Err(AppError::Invalid(FieldErrors::single(
+            "email",
+            "A user with this e-mail already exists",
+        ))),
         other => other.map(|_| user).map_err(Into::into),
     }
 }
@@ -177,10 +197,17 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError
 }
 
 /// The live session for a cookie value, if any.
-pub async fn session(db: &DatabaseConnection, clock: &dyn Clock, token: &str) -> Result<Option<SessionInfo>, AppError> {
+pub async fn session(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Option<SessionInfo>, AppError> {
     Ok(db::users::find_session(db, &sha256_hex(token), clock.now())
         .await?
-        .map(|(s, u)| SessionInfo { principal: Principal::from(&u), csrf: s.csrf_token }))
+        .map(|(s, u)| SessionInfo {
+            principal: Principal::from(&u),
+            csrf: s.csrf_token,
+        }))
 }
 
 /// Creates an API token for the user with this e-mail and returns it. Only its hash is
@@ -191,10 +218,13 @@ pub async fn create_api_token(
     email: &str,
     label: &str,
 ) -> Result<String, AppError> {
-    let email = LoginEmail::parse(email).map_err(|m| AppError::Invalid(FieldErrors::single("email", m)))?;
+    let email =
+        LoginEmail::parse(email).map_err(|m| AppError::Invalid(FieldErrors::single("email", m)))?;
     let (user, _) = db::users::find_by_email(db, email.as_str())
         .await?
-        .ok_or_else(|| AppError::Invalid(FieldErrors::single("email", "No user has this e-mail")))?;
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single("email", "No user has this e-mail"))
+        })?;
     let token = format!("tc_{}", random_hex(32)?);
     db::users::insert_token(
         db,
@@ -222,15 +252,25 @@ pub async fn token_principal(
         return Ok(None);
     };
     let now = clock.now();
-    if t.last_used_at.is_none_or(|last| now - last > Duration::minutes(5)) {
+    if t.last_used_at
+        .is_none_or(|last| now - last > Duration::minutes(5))
+    {
         db::users::touch_token(db, t.id, now).await?;
     }
     Ok(Some(Principal::from(&user)))
 }
 
 /// Revokes a token by id.
-pub async fn revoke_api_token(db: &DatabaseConnection, clock: &dyn Clock, id: Uuid) -> Result<(), AppError> {
-    if db::users::revoke_token(db, id, clock.now()).await? { Ok(()) } else { Err(AppError::NotFound) }
+pub async fn revoke_api_token(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    id: Uuid,
+) -> Result<(), AppError> {
+    if db::users::revoke_token(db, id, clock.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// How many users exist.

@@ -43,7 +43,9 @@ pub async fn intake(
         facts,
     };
     db::cases::insert(&txn, &record, actor.user_id).await?;
-    let event = TimelineEvent::Created { reference: reference.to_string() };
+    let event = TimelineEvent::Created {
+        reference: reference.to_string(),
+    };
     db::cases::append_event(&txn, record.id, now, Some(actor.user_id), &event).await?;
     txn.commit().await?;
     tracing::debug!(case = %record.id, "case taken in");
@@ -91,27 +93,36 @@ pub async fn patch(
     body: Value,
 ) -> Result<CaseRecord, AppError> {
     let Value::Object(mut body) = body else {
-        return Err(AppError::BadRequest("The body must be a JSON object".into()));
+        return Err(AppError::BadRequest(
+            "The body must be a JSON object".into(),
+        ));
     };
     let body_version = match body.remove("version") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
             v.as_i64()
                 .and_then(|n| i32::try_from(n).ok())
-                .ok_or_else(|| AppError::Invalid(FieldErrors::single("version", "Must be a whole number")))?,
+                .ok_or_else(|| {
+                    AppError::Invalid(FieldErrors::single("version", "Must be a whole number"))
+                })?,
         ),
     };
-    let expected = if_match.or(body_version).ok_or(AppError::PreconditionRequired)?;
+    let expected = if_match
+        .or(body_version)
+        .ok_or(AppError::PreconditionRequired)?;
     let status = match body.remove("status") {
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_str().and_then(CaseStatus::parse).ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single("status", "Must be \"open\" or \"closed\""))
+            AppError::Invalid(FieldErrors::single(
+                "status",
+                "Must be \"open\" or \"closed\"",
+            ))
         })?),
     };
     let txn = db.begin().await?;
     let current = db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
-    let mut merged = serde_json::to_value(CaseInput::from(&current.facts))
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let mut merged =
+        serde_json::to_value(CaseInput::from(&current.facts)).map_err(|e| anyhow::anyhow!(e))?;
     merge_patch(&mut merged, Value::Object(body));
     let input: CaseInput = serde_json::from_value(merged)
         .map_err(|e| AppError::BadRequest(format!("The patch does not fit a case: {e}")))?;
@@ -149,7 +160,13 @@ async fn apply_edit(
         return Ok(current);
     }
     let now = clock.now();
-    let updated = CaseRecord { version: current.version + 1, updated_at: now, facts, status, ..current };
+    let updated = CaseRecord {
+        version: current.version + 1,
+        updated_at: now,
+        facts,
+        status,
+        ..current
+    };
     if !db::cases::update(txn, &updated, expected_version).await? {
         return Err(AppError::Conflict(STALE_EDIT.into()));
     }
@@ -169,7 +186,10 @@ pub async fn add_note(
 ) -> Result<TimelineEntry, AppError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::Invalid(FieldErrors::single("text", "Write the note")));
+        return Err(AppError::Invalid(FieldErrors::single(
+            "text",
+            "Write the note",
+        )));
     }
     if text.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::Invalid(FieldErrors::single(
@@ -180,10 +200,17 @@ pub async fn add_note(
     let txn = db.begin().await?;
     db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
     let now = clock.now();
-    let event = TimelineEvent::Note { text: text.to_string() };
+    let event = TimelineEvent::Note {
+        text: text.to_string(),
+    };
     let entry_id = db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
     txn.commit().await?;
-    Ok(TimelineEntry { id: entry_id, at: now, actor: Some(actor.name.clone()), event })
+    Ok(TimelineEntry {
+        id: entry_id,
+        at: now,
+        actor: Some(actor.name.clone()),
+        event,
+    })
 }
 
 /// A case's timeline, oldest first.
@@ -222,7 +249,13 @@ mod tests {
     #[test]
     fn merge_patch_follows_rfc_7396() {
         let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}, "list": [1, 2]});
-        merge_patch(&mut doc, json!({"a": "z", "c": {"f": null}, "list": [3], "new": {"x": 1}}));
-        assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}, "list": [3], "new": {"x": 1}}));
+        merge_patch(
+            &mut doc,
+            json!({"a": "z", "c": {"f": null}, "list": [3], "new": {"x": 1}}),
+        );
+        assert_eq!(
+            doc,
+            json!({"a": "z", "c": {"d": "e"}, "list": [3], "new": {"x": 1}})
+        );
     }
 }

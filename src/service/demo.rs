@@ -41,7 +41,10 @@ const LANDLORDS: &[(&str, &str)] = &[
 ];
 
 fn jurisdiction_for(postcode: &str) -> &'static str {
-    let area: String = postcode.chars().take_while(char::is_ascii_alphabetic).collect();
+    let area: String = postcode
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
     match area.as_str() {
         "CF" | "SA" | "LL" => "wales",
         "EH" | "G" | "AB" => "scotland",
@@ -52,10 +55,16 @@ fn jurisdiction_for(postcode: &str) -> &'static str {
 /// Creates the demo coordinator (returning its password, shown once) and a sample
 /// caseload, unless cases exist already. Returns `None` when nothing was seeded.
 pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<String>, AppError> {
-    if !db::cases::list(db, &db::cases::CaseFilter { per_page: 1, ..Default::default() })
-        .await?
-        .items
-        .is_empty()
+    if !db::cases::list(
+        db,
+        &db::cases::CaseFilter {
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items
+    .is_empty()
     {
         return Ok(None);
     }
@@ -63,7 +72,12 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
     let user = auth::create_user(
         db,
         clock,
-        NewUser { email: DEMO_EMAIL.into(), name: "Dee Demo".into(), role: Role::Coordinator, password: password.clone() },
+        NewUser {
+            email: DEMO_EMAIL.into(),
+            name: "Dee Demo".into(),
+            role: Role::Coordinator,
+            password: password.clone(),
+        },
     )
     .await?;
     let actor = Principal::from(&user);
@@ -82,7 +96,13 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
             _ => None,
         };
         let scheme = match (jurisdiction, protected) {
-            (_, None) => if i % 3 == 0 { "none" } else { "unknown" },
+            (_, None) => {
+                if i % 3 == 0 {
+                    "none"
+                } else {
+                    "unknown"
+                }
+            }
             ("scotland", _) => "safedeposits_scotland",
             _ => ["dps", "tds", "mydeposits"][i % 3],
         };
@@ -126,7 +146,16 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         let case = super::cases::intake(db, clock, &actor, input).await?;
         if i % 7 == 6 {
             let facts = CaseInput::from(&case.facts);
-            super::cases::update(db, clock, &actor, case.id, case.version, facts, Some(CaseStatus::Closed)).await?;
+            super::cases::update(
+                db,
+                clock,
+                &actor,
+                case.id,
+                case.version,
+                facts,
+                Some(CaseStatus::Closed),
+            )
+            .await?;
         } else if i % 3 == 0 {
             let note = format!(
                 "Called the tenant. Deposit {} paid by bank transfer; they will send the statement.",

@@ -18,8 +18,10 @@ use crate::app::AppState;
 
 /// The whole app: pages (behind the session and CSRF layer), `/api/v1`, health, assets.
 pub fn router(state: AppState) -> Router {
-    let pages = html::routes()
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::visitor));
+    let pages = html::routes().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        session::visitor,
+    ));
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::routes())
@@ -33,17 +35,26 @@ pub fn router(state: AppState) -> Router {
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))),
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database unavailable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "database unavailable"})),
+            )
         }
     }
 }
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         templates::STYLESHEET,
     )
 }
@@ -55,7 +66,11 @@ pub(crate) fn list_filter(
     per_page: u64,
 ) -> Result<crate::service::cases::CaseFilter, crate::domain::FieldErrors> {
     use crate::domain::{CaseStatus, FieldErrors, Jurisdiction};
-    let mut f = crate::service::cases::CaseFilter { page: 1, per_page, ..Default::default() };
+    let mut f = crate::service::cases::CaseFilter {
+        page: 1,
+        per_page,
+        ..Default::default()
+    };
     let mut errors = FieldErrors::default();
     for (k, v) in pairs {
         let v = v.trim();
@@ -83,5 +98,9 @@ pub(crate) fn list_filter(
             _ => {}
         }
     }
-    if errors.is_empty() { Ok(f) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(f)
+    } else {
+        Err(errors)
+    }
 }

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
 use crate::error::{ApiError, AppError};
-use crate::service::auth::{self, SessionInfo};
 use crate::service::Principal;
+use crate::service::auth::{self, SessionInfo};
 
 /// Cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "tc_session";
@@ -62,7 +62,11 @@ pub fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue 
 
 /// Compares two tokens in time independent of where they differ.
 fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn is_token(s: &str) -> bool {
@@ -76,7 +80,10 @@ pub async fn visitor(State(state): State<AppState>, req: Request, next: Next) ->
         Ok((req, new_csrf_cookie)) => {
             let mut res = next.run(req).await;
             if let Some(v) = new_csrf_cookie {
-                res.headers_mut().append(SET_COOKIE, set_cookie(CSRF_COOKIE, Some(&v), state.config.secure_cookies));
+                res.headers_mut().append(
+                    SET_COOKIE,
+                    set_cookie(CSRF_COOKIE, Some(&v), state.config.secure_cookies),
+                );
             }
             res
         }
@@ -84,7 +91,10 @@ pub async fn visitor(State(state): State<AppState>, req: Request, next: Next) ->
     }
 }
 
-async fn load_visitor(state: &AppState, req: Request) -> Result<(Request, Option<String>), Response> {
+async fn load_visitor(
+    state: &AppState,
+    req: Request,
+) -> Result<(Request, Option<String>), Response> {
     let (mut parts, body) = req.into_parts();
     let session_token = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t));
     let session = match &session_token {
@@ -120,7 +130,11 @@ async fn load_visitor(state: &AppState, req: Request) -> Result<(Request, Option
     } else {
         body
     };
-    parts.extensions.insert(Visitor { session, session_token, csrf });
+    parts.extensions.insert(Visitor {
+        session,
+        session_token,
+        csrf,
+    });
     Ok((Request::from_parts(parts, body), new_cookie))
 }
 
@@ -137,8 +151,15 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<Visitor>().and_then(|v| v.session.clone()) {
-            Some(s) => Ok(SignedIn { principal: s.principal, csrf: s.csrf }),
+        match parts
+            .extensions
+            .get::<Visitor>()
+            .and_then(|v| v.session.clone())
+        {
+            Some(s) => Ok(SignedIn {
+                principal: s.principal,
+                csrf: s.csrf,
+            }),
             None => Err(Redirect::to("/login").into_response()),
         }
     }
@@ -148,11 +169,9 @@ impl FromRequestParts<AppState> for Visitor {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Visitor>()
-            .cloned()
-            .ok_or_else(|| super::html::error_page(&AppError::Internal(anyhow::anyhow!("no visitor layer"))))
+        parts.extensions.get::<Visitor>().cloned().ok_or_else(|| {
+            super::html::error_page(&AppError::Internal(anyhow::anyhow!("no visitor layer")))
+        })
     }
 }
 
@@ -164,7 +183,10 @@ pub struct ApiCaller(pub Principal);
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let clock = state.clock.as_ref();
         if let Some(value) = parts.headers.get(AUTHORIZATION) {
             let token = value
@@ -178,12 +200,19 @@ impl FromRequestParts<AppState> for ApiCaller {
                 .map(ApiCaller)
                 .ok_or(ApiError(AppError::Unauthorized));
         }
-        let token = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t)).ok_or(AppError::Unauthorized)?;
-        let session = auth::session(&state.db, clock, &token).await?.ok_or(AppError::Unauthorized)?;
+        let token = cookie(&parts.headers, SESSION_COOKIE)
+            .filter(|t| is_token(t))
+            .ok_or(AppError::Unauthorized)?;
+        let session = auth::session(&state.db, clock, &token)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
         if !parts.method.is_safe() {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             if !sent.is_some_and(|s| same_token(s, &session.csrf)) {
-                return Err(AppError::Forbidden("Send the X-CSRF-Token header with a session cookie".into()).into());
+                return Err(AppError::Forbidden(
+                    "Send the X-CSRF-Token header with a session cookie".into(),
+                )
+                .into());
             }
         }
         Ok(ApiCaller(session.principal))

@@ -13,12 +13,24 @@ use crate::error::AppError;
 /// Every template, by name, as shipped in the binary.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("components.html", include_str!("../../templates/components.html")),
+    (
+        "components.html",
+        include_str!("../../templates/components.html"),
+    ),
     ("error.html", include_str!("../../templates/error.html")),
     ("login.html", include_str!("../../templates/login.html")),
-    ("cases/list.html", include_str!("../../templates/cases/list.html")),
-    ("cases/form.html", include_str!("../../templates/cases/form.html")),
-    ("cases/show.html", include_str!("../../templates/cases/show.html")),
+    (
+        "cases/list.html",
+        include_str!("../../templates/cases/list.html"),
+    ),
+    (
+        "cases/form.html",
+        include_str!("../../templates/cases/form.html"),
+    ),
+    (
+        "cases/show.html",
+        include_str!("../../templates/cases/show.html"),
+    ),
 ];
 
 /// The one stylesheet.
@@ -32,19 +44,35 @@ static TERA: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
     });
     tera.register_filter("long_date", |s: &str, _: Kwargs, _: &State| long_date(s));
     tera.register_filter("date_time", |s: &str, _: Kwargs, _: &State| date_time(s));
-    tera.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| format!("{e:?}"))?;
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| format!("{e:?}"))?;
     Ok(tera)
 });
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// "2024-02-08" as "8 February 2024"; anything else unchanged.
 pub fn long_date(s: &str) -> String {
     match Date::parse(s, &Iso8601::DATE) {
-        Ok(d) => format!("{} {} {}", d.day(), MONTHS[usize::from(u8::from(d.month())) - 1], d.year()),
+        Ok(d) => format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS[usize::from(u8::from(d.month())) - 1],
+            d.year()
+        ),
         Err(_) => s.to_string(),
     }
 }
@@ -52,15 +80,23 @@ pub fn long_date(s: &str) -> String {
 /// An RFC 3339 instant as "26 November 2026 at 14:05 UTC"; anything else unchanged.
 pub fn date_time(s: &str) -> String {
     match OffsetDateTime::parse(s, &Rfc3339) {
-        Ok(t) => format!("{} at {:02}:{:02} UTC", long_date(&t.date().to_string()), t.hour(), t.minute()),
+        Ok(t) => format!(
+            "{} at {:02}:{:02} UTC",
+            long_date(&t.date().to_string()),
+            t.hour(),
+            t.minute()
+        ),
         Err(_) => s.to_string(),
     }
 }
 
 /// Renders `name` with `ctx`.
 pub fn render(name: &str, ctx: &Context) -> Result<String, AppError> {
-    let tera = TERA.as_ref().map_err(|e| anyhow::anyhow!("templates failed to load: {e}"))?;
-    tera.render(name, ctx).map_err(|e| anyhow::anyhow!("rendering {name}: {e:?}").into())
+    let tera = TERA
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("templates failed to load: {e}"))?;
+    tera.render(name, ctx)
+        .map_err(|e| anyhow::anyhow!("rendering {name}: {e:?}").into())
 }
 
 /// A context from any serialisable value (a struct or a `json!` object).
@@ -80,7 +116,10 @@ mod tests {
     #[test]
     fn dates_read_the_british_way() {
         assert_eq!(long_date("2024-02-08"), "8 February 2024");
-        assert_eq!(date_time("2026-11-26T14:05:00Z"), "26 November 2026 at 14:05 UTC");
+        assert_eq!(
+            date_time("2026-11-26T14:05:00Z"),
+            "26 November 2026 at 14:05 UTC"
+        );
         assert_eq!(long_date("not a date"), "not a date");
     }
 }

@@ -21,7 +21,8 @@ type ApiResult = Result<Response, ApiError>;
 const PER_PAGE: u64 = 50;
 
 fn etag(case: &CaseRecord) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{}\"", case.version)).unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+    HeaderValue::from_str(&format!("\"{}\"", case.version))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
 fn with_etag(status: StatusCode, case: CaseRecord) -> Response {
@@ -35,7 +36,8 @@ pub async fn create(
     ApiJson(input): ApiJson<CaseInput>,
 ) -> ApiResult {
     let case = cases::intake(&state.db, state.clock.as_ref(), &caller, input).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id)).map_err(|e| anyhow::anyhow!(e))?;
+    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id))
+        .map_err(|e| anyhow::anyhow!(e))?;
     let mut res = with_etag(StatusCode::CREATED, case);
     res.headers_mut().insert(LOCATION, location);
     Ok(res)
@@ -50,19 +52,33 @@ pub async fn list(
     Ok(Json(cases::list(&state.db, &filter).await?).into_response())
 }
 
-pub async fn show(State(state): State<AppState>, ApiCaller(_): ApiCaller, Path(id): Path<String>) -> ApiResult {
-    Ok(with_etag(StatusCode::OK, cases::get(&state.db, case_id(&id)?).await?))
+pub async fn show(
+    State(state): State<AppState>,
+    ApiCaller(_): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    Ok(with_etag(
+        StatusCode::OK,
+        cases::get(&state.db, case_id(&id)?).await?,
+    ))
 }
 
 /// The version named by `If-Match: "3"` (or `W/"3"`, or `3`).
 fn if_match(headers: &HeaderMap) -> Result<Option<i32>, AppError> {
-    let Some(v) = headers.get(IF_MATCH) else { return Ok(None) };
+    let Some(v) = headers.get(IF_MATCH) else {
+        return Ok(None);
+    };
     v.to_str()
         .ok()
         .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|s| s.parse().ok())
         .map(Some)
-        .ok_or_else(|| AppError::Invalid(FieldErrors::single("If-Match", "Must be the case's ETag, like \"3\"")))
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single(
+                "If-Match",
+                "Must be the case's ETag, like \"3\"",
+            ))
+        })
 }
 
 pub async fn patch(
@@ -91,11 +107,22 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> ApiResult {
-    let entry = cases::add_note(&state.db, state.clock.as_ref(), &caller, case_id(&id)?, &body.text).await?;
+    let entry = cases::add_note(
+        &state.db,
+        state.clock.as_ref(),
+        &caller,
+        case_id(&id)?,
+        &body.text,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(entry)).into_response())
 }
 
-pub async fn timeline(State(state): State<AppState>, ApiCaller(_): ApiCaller, Path(id): Path<String>) -> ApiResult {
+pub async fn timeline(
+    State(state): State<AppState>,
+    ApiCaller(_): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     let items = cases::timeline(&state.db, case_id(&id)?).await?;
     Ok(Json(json!({"items": items})).into_response())
 }

@@ -41,7 +41,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 JsonRejection::JsonDataError(e) => {
                     api_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.body_text())
                 }
-                JsonRejection::JsonSyntaxError(e) => api_error(StatusCode::BAD_REQUEST, "bad_request", e.body_text()),
+                JsonRejection::JsonSyntaxError(e) => {
+                    api_error(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
+                }
                 JsonRejection::MissingJsonContentType(_) => api_error(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_media_type",

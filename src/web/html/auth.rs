@@ -26,10 +26,20 @@ pub async fn login_page(visitor: Visitor) -> PageResult {
     if visitor.session.is_some() {
         return Ok(Redirect::to("/cases").into_response());
     }
-    Ok(page(StatusCode::OK, "login.html", Some(&visitor), &FieldErrors::default(), json!({"email": ""}))?)
+    Ok(page(
+        StatusCode::OK,
+        "login.html",
+        Some(&visitor),
+        &FieldErrors::default(),
+        json!({"email": ""}),
+    )?)
 }
 
-pub async fn login(State(state): State<AppState>, visitor: Visitor, Form(form): Form<LoginForm>) -> PageResult {
+pub async fn login(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
     let mut errors = FieldErrors::default();
     if form.email.trim().is_empty() {
         errors.add("email", "Enter your e-mail address");
@@ -55,9 +65,19 @@ pub async fn login(State(state): State<AppState>, visitor: Visitor, Form(form): 
             errors.add("email", "The e-mail address or password is not right");
         }
         let data = json!({"email": form.email});
-        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, "login.html", Some(&visitor), &errors, data)?);
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "login.html",
+            Some(&visitor),
+            &errors,
+            data,
+        )?);
     };
-    let cookie = set_cookie(SESSION_COOKIE, Some(&session.token), state.config.secure_cookies);
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        Some(&session.token),
+        state.config.secure_cookies,
+    );
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/cases")).into_response())
 }
 

@@ -44,11 +44,15 @@ fn parse_path(path: &str) -> Option<Vec<(&str, Option<usize>)>> {
 }
 
 fn set_path(root: &mut Map<String, Value>, path: &[(&str, Option<usize>)], value: Value) {
-    let Some(((key, idx), rest)) = path.split_first() else { return };
+    let Some(((key, idx), rest)) = path.split_first() else {
+        return;
+    };
     let slot = match idx {
         None => root.entry(key.to_string()).or_insert(Value::Null),
         Some(i) => {
-            let list = root.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+            let list = root
+                .entry(key.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
             let Value::Array(items) = list else { return };
             if items.len() <= *i {
                 items.resize(*i + 1, Value::Null);
@@ -120,7 +124,11 @@ fn flatten(prefix: &str, v: &Value, out: &mut FormValues) {
         Value::Null => {}
         Value::Object(m) => {
             for (k, v) in m {
-                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&path, v, out);
             }
         }
@@ -130,7 +138,10 @@ fn flatten(prefix: &str, v: &Value, out: &mut FormValues) {
             }
         }
         Value::Number(n) if prefix.ends_with("_pence") => {
-            let shown = n.as_i64().and_then(Money::from_pence).map(Money::to_pounds_input);
+            let shown = n
+                .as_i64()
+                .and_then(Money::from_pence)
+                .map(Money::to_pounds_input);
             out.insert(prefix.to_string(), shown.unwrap_or_else(|| n.to_string()));
         }
         Value::String(s) => {
@@ -145,12 +156,22 @@ fn flatten(prefix: &str, v: &Value, out: &mut FormValues) {
 /// The form values that show stored facts for editing.
 pub fn from_facts(facts: &CaseFacts) -> FormValues {
     let mut out = FormValues::new();
-    flatten("", &serde_json::to_value(facts).unwrap_or(Value::Null), &mut out);
+    flatten(
+        "",
+        &serde_json::to_value(facts).unwrap_or(Value::Null),
+        &mut out,
+    );
     out
 }
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Value {
-    all.iter().map(|t| json!({"value": value(*t), "label": label(*t)})).collect()
+fn options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Value {
+    all.iter()
+        .map(|t| json!({"value": value(*t), "label": label(*t)}))
+        .collect()
 }
 
 /// What the form template needs besides values and errors: choices and row counts.
@@ -173,7 +194,12 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> FormValues {
-        values(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        values(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -191,13 +217,19 @@ mod tests {
         let v = serde_json::to_value(&input).unwrap_or_default();
         assert_eq!(v["tenant"]["name"], "Zoë");
         assert_eq!(v["deposit"]["amount_pence"], 110000);
-        assert_eq!(v["deposit"]["instalments"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            v["deposit"]["instalments"].as_array().map(Vec::len),
+            Some(1)
+        );
         assert_eq!(v["deductions"][0]["amount_pence"], 8000);
     }
 
     #[test]
     fn bad_money_and_bad_names_are_reported_by_field() {
-        let (_, errors) = to_input(&form(&[("deposit.amount_pence", "lots"), ("deductions[999].item", "x")]));
+        let (_, errors) = to_input(&form(&[
+            ("deposit.amount_pence", "lots"),
+            ("deductions[999].item", "x"),
+        ]));
         assert!(errors.get("deposit.amount_pence").is_some());
         assert!(errors.get("deductions[999].item").is_some());
     }

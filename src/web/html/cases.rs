@@ -23,7 +23,11 @@ fn case_id(raw: &str) -> Result<Uuid, AppError> {
 }
 
 pub async fn home(visitor: Visitor) -> impl IntoResponse {
-    Redirect::to(if visitor.session.is_some() { "/cases" } else { "/login" })
+    Redirect::to(if visitor.session.is_some() {
+        "/cases"
+    } else {
+        "/login"
+    })
 }
 
 pub async fn list(
@@ -34,7 +38,14 @@ pub async fn list(
 ) -> PageResult {
     let (filter, errors) = match crate::web::list_filter(&pairs, PER_PAGE) {
         Ok(f) => (f, FieldErrors::default()),
-        Err(e) => (cases::CaseFilter { page: 1, per_page: PER_PAGE, ..Default::default() }, e),
+        Err(e) => (
+            cases::CaseFilter {
+                page: 1,
+                per_page: PER_PAGE,
+                ..Default::default()
+            },
+            e,
+        ),
     };
     let result = cases::list(&state.db, &filter).await?;
     let pages = result.total.div_ceil(result.per_page).max(1);
@@ -77,7 +88,13 @@ pub async fn list(
         },
         "choices": case_form::choices(),
     });
-    Ok(page(StatusCode::OK, "cases/list.html", Some(&visitor), &errors, data)?)
+    Ok(page(
+        StatusCode::OK,
+        "cases/list.html",
+        Some(&visitor),
+        &errors,
+        data,
+    )?)
 }
 
 fn form_page(
@@ -95,13 +112,23 @@ fn form_page(
                                      "status": c.status.as_str()})),
         "notice": notice,
     });
-    Ok(page(status, "cases/form.html", Some(visitor), errors, data)?)
+    Ok(page(
+        status,
+        "cases/form.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
 }
 
 /// When the form itself has problems (amounts that are not money), adds the domain's
 /// findings so that every field's problem shows at once. `None` means the form is fine
 /// as far as it goes and the service will validate it.
-fn all_errors(input: &crate::domain::input::CaseInput, mut errors: FieldErrors, state: &AppState) -> Option<FieldErrors> {
+fn all_errors(
+    input: &crate::domain::input::CaseInput,
+    mut errors: FieldErrors,
+    state: &AppState,
+) -> Option<FieldErrors> {
     if errors.is_empty() {
         return None;
     }
@@ -112,7 +139,14 @@ fn all_errors(input: &crate::domain::input::CaseInput, mut errors: FieldErrors, 
 }
 
 pub async fn new_form(_user: SignedIn, visitor: Visitor) -> PageResult {
-    form_page(StatusCode::OK, &visitor, &FormValues::new(), &FieldErrors::default(), None, None)
+    form_page(
+        StatusCode::OK,
+        &visitor,
+        &FormValues::new(),
+        &FieldErrors::default(),
+        None,
+        None,
+    )
 }
 
 pub async fn create(
@@ -124,18 +158,34 @@ pub async fn create(
     let values = case_form::values(pairs);
     let (input, errors) = case_form::to_input(&values);
     if let Some(errors) = all_errors(&input, errors, &state) {
-        return form_page(StatusCode::UNPROCESSABLE_ENTITY, &visitor, &values, &errors, None, None);
+        return form_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &visitor,
+            &values,
+            &errors,
+            None,
+            None,
+        );
     }
     match cases::intake(&state.db, state.clock.as_ref(), &user.principal, input).await {
         Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
-        Err(AppError::Invalid(e)) => form_page(StatusCode::UNPROCESSABLE_ENTITY, &visitor, &values, &e, None, None),
+        Err(AppError::Invalid(e)) => form_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &visitor,
+            &values,
+            &e,
+            None,
+            None,
+        ),
         Err(e) => Err(e.into()),
     }
 }
 
 /// A field path in words: `deposit.amount_pence` → "deposit › amount".
 fn field_label(path: &str) -> String {
-    path.replace("_pence", "").replace(['_'], " ").replace('.', " › ")
+    path.replace("_pence", "")
+        .replace(['_'], " ")
+        .replace('.', " › ")
 }
 
 fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
@@ -185,11 +235,30 @@ async fn case_page(
         "timeline": timeline_view(&timeline),
         "note": note,
     });
-    Ok(page(status, "cases/show.html", Some(visitor), note_errors, data)?)
+    Ok(page(
+        status,
+        "cases/show.html",
+        Some(visitor),
+        note_errors,
+        data,
+    )?)
 }
 
-pub async fn show(State(state): State<AppState>, _user: SignedIn, visitor: Visitor, Path(id): Path<String>) -> PageResult {
-    case_page(&state, &visitor, case_id(&id)?, StatusCode::OK, &FieldErrors::default(), "").await
+pub async fn show(
+    State(state): State<AppState>,
+    _user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    case_page(
+        &state,
+        &visitor,
+        case_id(&id)?,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        "",
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -200,7 +269,14 @@ pub async fn edit_form(
 ) -> PageResult {
     let case = cases::get(&state.db, case_id(&id)?).await?;
     let values = case_form::from_facts(&case.facts);
-    form_page(StatusCode::OK, &visitor, &values, &FieldErrors::default(), Some(&case), None)
+    form_page(
+        StatusCode::OK,
+        &visitor,
+        &values,
+        &FieldErrors::default(),
+        Some(&case),
+        None,
+    )
 }
 
 pub async fn update(
@@ -211,13 +287,22 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let version = pairs.iter().find(|(k, _)| k == "_version").and_then(|(_, v)| v.parse::<i32>().ok());
-    let status = pairs.iter().find(|(k, _)| k == "_status").and_then(|(_, v)| CaseStatus::parse(v));
+    let version = pairs
+        .iter()
+        .find(|(k, _)| k == "_version")
+        .and_then(|(_, v)| v.parse::<i32>().ok());
+    let status = pairs
+        .iter()
+        .find(|(k, _)| k == "_status")
+        .and_then(|(_, v)| CaseStatus::parse(v));
     let values = case_form::values(pairs);
     let current = cases::get(&state.db, id).await?;
     let (input, errors) = case_form::to_input(&values);
     let Some(version) = version else {
-        return Err(AppError::BadRequest("The form is missing its version. Reload the page.".into()).into());
+        return Err(AppError::BadRequest(
+            "The form is missing its version. Reload the page.".into(),
+        )
+        .into());
     };
     let shown = |status, errors: &FieldErrors, case: &CaseRecord, notice| {
         form_page(status, &visitor, &values, errors, Some(case), notice)
@@ -226,7 +311,17 @@ pub async fn update(
         let at_version = CaseRecord { version, ..current };
         return shown(StatusCode::UNPROCESSABLE_ENTITY, &errors, &at_version, None);
     }
-    match cases::update(&state.db, state.clock.as_ref(), &user.principal, id, version, input, status).await {
+    match cases::update(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id,
+        version,
+        input,
+        status,
+    )
+    .await
+    {
         Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
         Err(AppError::Invalid(e)) => shown(StatusCode::UNPROCESSABLE_ENTITY, &e, &current, None),
         Err(AppError::Conflict(_)) => {
@@ -234,7 +329,12 @@ pub async fn update(
             // deliberate choice to replace the other person's changes.
             let notice = "Someone else changed this case after you opened it, so your changes have not been saved. \
                           Check the case page to see their changes. To replace them with yours, save again.";
-            shown(StatusCode::CONFLICT, &FieldErrors::default(), &current, Some(notice))
+            shown(
+                StatusCode::CONFLICT,
+                &FieldErrors::default(),
+                &current,
+                Some(notice),
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -248,10 +348,24 @@ pub async fn add_note(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let text = pairs.into_iter().find(|(k, _)| k == "text").map(|(_, v)| v).unwrap_or_default();
+    let text = pairs
+        .into_iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
     match cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#timeline")).into_response()),
-        Err(AppError::Invalid(e)) => case_page(&state, &visitor, id, StatusCode::UNPROCESSABLE_ENTITY, &e, &text).await,
+        Err(AppError::Invalid(e)) => {
+            case_page(
+                &state,
+                &visitor,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                &text,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -26,7 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/new", get(cases::new_form))
         .route("/cases/{id}", get(cases::show))
-        .route("/cases/{id}/edit", get(cases::edit_form).post(cases::update))
+        .route(
+            "/cases/{id}/edit",
+            get(cases::edit_form).post(cases::update),
+        )
         .route("/cases/{id}/notes", post(cases::add_note))
 }
 
@@ -47,10 +50,15 @@ fn page(
     data: serde_json::Value,
 ) -> Result<Response, AppError> {
     let mut ctx = templates::context(&data)?;
-    let user = visitor.and_then(|v| v.session.as_ref()).map(|s| json!({"name": s.principal.name}));
+    let user = visitor
+        .and_then(|v| v.session.as_ref())
+        .map(|s| json!({"name": s.principal.name}));
     ctx.insert("user", &user);
     ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
-    let list: Vec<SummaryItem> = errors.iter().map(|(field, message)| SummaryItem { field, message }).collect();
+    let list: Vec<SummaryItem> = errors
+        .iter()
+        .map(|(field, message)| SummaryItem { field, message })
+        .collect();
     ctx.insert("error_list", &list);
     ctx.insert("errors", errors);
     let body = templates::render(template, &ctx)?;
@@ -61,9 +69,15 @@ fn page(
 pub fn error_page(err: &AppError) -> Response {
     err.log();
     let (title, message) = match err {
-        AppError::NotFound => ("Page not found".to_string(), "If you typed the web address, check it is correct.".to_string()),
+        AppError::NotFound => (
+            "Page not found".to_string(),
+            "If you typed the web address, check it is correct.".to_string(),
+        ),
         AppError::Forbidden(m) => ("You cannot do that".to_string(), m.clone()),
-        AppError::Unauthorized => ("Sign in".to_string(), "You need to sign in to see this page.".to_string()),
+        AppError::Unauthorized => (
+            "Sign in".to_string(),
+            "You need to sign in to see this page.".to_string(),
+        ),
         e if e.status().is_server_error() => (
             "Sorry, there is a problem".to_string(),
             "Something went wrong on our side. Please try again later.".to_string(),

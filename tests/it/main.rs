@@ -1,0 +1,15 @@
+//! Integration tests: each test builds the real router over a fresh database (SQLite in
+
+#![expect(
+    clippy::expect_used,
+    reason = "a test should fail loudly at the first surprise"
+)]
+//! memory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set) with the real
+//! migrations.
+
+mod access;
+mod auth;
+mod edit;
+mod intake;
+mod list;
+mod support;

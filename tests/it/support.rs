@@ -1,0 +1,282 @@
+//! Test harness: a fresh app per test, and helpers to drive it as a browser or API client.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sea_orm::ConnectionTrait;
+use serde_json::Value;
+use tenantcase::app::{self, AppState};
+use tenantcase::clock::FixedClock;
+use tenantcase::config::Config;
+use tenantcase::domain::user::Role;
+use tenantcase::service::auth::{self, NewUser};
+use time::macros::datetime;
+use tower::ServiceExt;
+
+/// A password good enough for the policy.
+pub const PASSWORD: &str = "a long test passphrase";
+
+/// An app over its own database.
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The value of a cookie this response sets.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+
+    /// The value of the first `name="_csrf"` hidden field on the page.
+    pub fn csrf_field(&self) -> String {
+        let marker = "name=\"_csrf\" value=\"";
+        let start = self
+            .text
+            .find(marker)
+            .map(|i| i + marker.len())
+            .expect("page has a CSRF field");
+        self.text[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// A signed-in browser: its cookie header and the CSRF token of its session.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// Creates a fresh database: a new schema on `TEST_DATABASE_URL`, else SQLite in memory.
+pub async fn fresh_db() -> (sea_orm::DatabaseConnection, String) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let admin = tenantcase::db::connect(&url, None)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+                .await
+                .expect("create schema");
+            admin.close().await.ok();
+            let db = tenantcase::db::connect(&url, Some(&schema))
+                .await
+                .expect("connect to schema");
+            (db, url)
+        }
+        _ => {
+            let url = "sqlite::memory:".to_string();
+            (
+                tenantcase::db::connect(&url, None)
+                    .await
+                    .expect("sqlite memory"),
+                url,
+            )
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let (db, url) = fresh_db().await;
+        tenantcase::db::migrate(&db).await.expect("migrations run");
+        let state = AppState {
+            db,
+            clock: Arc::new(FixedClock(datetime!(2026-11-26 10:00 UTC))),
+            config: Arc::new(Config::new(url)),
+        };
+        TestApp {
+            router: app::router(state.clone()),
+            state,
+        }
+    }
+
+    pub async fn user(&self, email: &str, role: Role) {
+        let new = NewUser {
+            email: email.into(),
+            name: format!("{role} {email}"),
+            role,
+            password: PASSWORD.into(),
+        };
+        auth::create_user(&self.state.db, self.state.clock.as_ref(), new)
+            .await
+            .expect("user created");
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        auth::create_api_token(&self.state.db, self.state.clock.as_ref(), email, "test")
+            .await
+            .expect("token")
+    }
+
+    /// A volunteer with an API token, ready for API calls.
+    pub async fn api_user(&self) -> String {
+        self.user("api@example.org", Role::Volunteer).await;
+        self.token("api@example.org").await
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::get(uri);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut req =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// An API call with a bearer token and an optional JSON body.
+    pub async fn api(&self, method: Method, uri: &str, token: &str, body: Option<Value>) -> Reply {
+        self.api_with(method, uri, token, body, &[]).await
+    }
+
+    pub async fn api_with(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).expect("request")).await
+    }
+
+    /// Signs in through the real form, as a browser would.
+    pub async fn sign_in(&self, email: &str) -> Browser {
+        self.try_sign_in(email, PASSWORD, None)
+            .await
+            .expect("signed in")
+    }
+
+    /// Signs in; `old` is a cookie the browser already carries (it is sent along).
+    pub async fn try_sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        old: Option<&str>,
+    ) -> Option<Browser> {
+        let page = self.get("/login", old).await;
+        let pre = page
+            .set_cookie("tc_csrf")
+            .expect("login page sets a CSRF cookie");
+        let pre = pre.split(';').next().unwrap_or_default().to_string();
+        let mut cookie = pre.clone();
+        if let Some(old) = old {
+            cookie = format!("{cookie}; {old}");
+        }
+        let csrf = page.csrf_field();
+        let res = self
+            .post_form(
+                "/login",
+                Some(&cookie),
+                &[("_csrf", &csrf), ("email", email), ("password", password)],
+            )
+            .await;
+        let session = res.set_cookie("tc_session")?;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let cookie = session.split(';').next().unwrap_or_default().to_string();
+        let page = self.get("/cases", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "signed-in list: {}", page.text);
+        Some(Browser {
+            csrf: page.csrf_field(),
+            cookie,
+        })
+    }
+}
+
+/// A complete, valid case in the API's JSON shape (DOMAIN.md example E1).
+pub fn case_e1() -> Value {
+    serde_json::json!({
+        "tenant": {"name": "Łukasz Nowak", "email": "lukasz@example.org", "phone": "07700 900123",
+                   "preferred_contact": "email", "consent_date": "2026-11-20"},
+        "joint_tenants": [{"name": "Zoë Price", "consent_date": "2026-11-20"}],
+        "property": {"address": "12 Cardigan Road, Leeds", "postcode": "ls6 1ab"},
+        "landlord": {"name": "Headingley Lettings Ltd", "kind": "agent", "address": "1 Otley Road", "email": "info@example.com"},
+        "tenancy": {"jurisdiction": "england", "start_date": "2024-01-10", "end_date": "2025-01-09",
+                    "rent_pence": 95000, "rent_period": "month"},
+        "deposit": {"amount_pence": 110000, "received_date": "2024-01-10", "scheme": "dps",
+                    "protected_date": "2024-03-01", "information_date": "2024-03-01", "returned_pence": 0},
+        "deductions": [{"item": "Cleaning", "amount_pence": 18000}],
+        "account": "They kept all of it."
+    })
+}
+
+/// Takes in a case through the API and returns its JSON.
+pub async fn create_case(app: &TestApp, token: &str, body: Value) -> Value {
+    let res = app
+        .api(Method::POST, "/api/v1/cases", token, Some(body))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    res.json()
+}
