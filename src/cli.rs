@@ -47,6 +47,25 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Measure performance: prints figures, passes or fails nothing.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+/// `bench` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Fill an empty database with synthetic cases and time the case list's queries.
+    Cases {
+        /// How many cases.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// An empty database to fill. Default: a new SQLite file in the temp folder.
+        #[arg(long)]
+        target: Option<String>,
+    },
 }
 
 /// Options of `serve`.
@@ -171,6 +190,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(describe)?;
             println!("Created {} ({}) as {}", user.name, user.email, user.role);
             Ok(())
+        }
+        Command::Bench { command: BenchCommand::Cases { count, target } } => {
+            let url = match target {
+                Some(url) => url,
+                None => {
+                    let path = std::env::temp_dir().join(format!("tenantcase-bench-{}.db", std::process::id()));
+                    format!("sqlite://{}?mode=rwc", path.display())
+                }
+            };
+            let db = crate::db::connect(&url, None).await?;
+            crate::db::migrate(&db).await?;
+            println!("bench database: {url}");
+            crate::bench::cases(&db, count).await
         }
         Command::Token {
             command: TokenCommand::Create { email, label },

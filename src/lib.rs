@@ -4,6 +4,8 @@
 
 /// Application state and the router.
 pub mod app;
+/// Benchmarks behind `tenantcase bench`.
+pub mod bench;
 /// The command line: serve, migrate, users, tokens.
 pub mod cli;
 /// Where "now" comes from.

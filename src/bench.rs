@@ -1,0 +1,112 @@
+//! Benchmarks, run as `tenantcase bench …`. They measure; they never assert.
+
+use std::time::{Duration, Instant};
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::cases::CaseFilter;
+use crate::domain::case::{Deposit, Party, PartyKind, Person, Property, Tenancy};
+use crate::domain::{CaseFacts, CaseRecord, CaseReference, CaseStatus, Jurisdiction, Money, Postcode};
+
+const SURNAMES: &[&str] = &[
+    "Nowak", "Price", "Evans", "Popescu", "Mohammed", "O'Brien", "Shah", "García", "Okafor", "Chen", "Jones",
+    "MacLeod", "Smith", "Williams", "Brown", "Taylor", "Davies", "Wilson", "Thomas", "Roberts",
+];
+const GIVEN: &[&str] = &["Ana", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Gwen", "Harry", "Iona", "Jamal", "Kasia", "Liam"];
+const AREAS: &[(&str, Jurisdiction)] = &[
+    ("LS6", Jurisdiction::England),
+    ("M14", Jurisdiction::England),
+    ("B29", Jurisdiction::England),
+    ("CF24", Jurisdiction::Wales),
+    ("SA1", Jurisdiction::Wales),
+    ("EH8", Jurisdiction::Scotland),
+    ("G12", Jurisdiction::Scotland),
+];
+
+fn synthetic(i: usize) -> CaseRecord {
+    let (area, jurisdiction) = AREAS[i % AREAS.len()];
+    let postcode = Postcode::parse(&format!("{area} {}{}{}", i % 10, (b'A' + (i % 26) as u8) as char, (b'A' + (i / 26 % 26) as u8) as char)).ok();
+    let name = format!("{} {} {i}", GIVEN[i % GIVEN.len()], SURNAMES[i / GIVEN.len() % SURNAMES.len()]);
+    let now = datetime!(2026-11-26 10:00 UTC);
+    CaseRecord {
+        id: Uuid::now_v7(),
+        reference: CaseReference::new(2020 + (i / 20_000) as i32, (i % 20_000) as u32 + 1),
+        status: if i % 5 == 0 { CaseStatus::Closed } else { CaseStatus::Open },
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        facts: CaseFacts {
+            tenant: Person { name, email: None, phone: None, preferred_contact: None, consent_date: Some(date!(2026 - 11 - 01)) },
+            joint_tenants: vec![],
+            property: Property { address: Some(format!("{i} Example Road")), postcode },
+            landlord: Some(Party { name: format!("Landlord {}", i % 997), kind: PartyKind::Landlord, address: None, email: None }),
+            agent: None,
+            tenancy: Tenancy { jurisdiction, start_date: None, end_date: None, rent: None, rent_period: None },
+            deposit: Deposit { amount: Money::from_pence(100_000 + (i as i64 % 50_000)), ..Deposit::default() },
+            deductions: vec![],
+            account: None,
+        },
+    }
+}
+
+/// Fills `db` with `count` synthetic cases, in batches of one transaction each.
+pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
+    let creator = Uuid::now_v7();
+    let user = db::users::User {
+        id: creator,
+        email: format!("bench-{creator}@example.org"),
+        name: "Bench".into(),
+        role: crate::domain::user::Role::Admin,
+        active: true,
+    };
+    db::users::insert_user(db, &user, String::new(), datetime!(2026-11-26 10:00 UTC)).await?;
+    for start in (0..count).step_by(2_000) {
+        let txn = db.begin().await?;
+        for i in start..(start + 2_000).min(count) {
+            db::cases::insert(&txn, &synthetic(i), creator).await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(())
+}
+
+async fn time_query(db: &DatabaseConnection, name: &str, filter: CaseFilter) -> anyhow::Result<()> {
+    let mut runs = Vec::new();
+    let mut total = 0;
+    for _ in 0..15 {
+        let t = Instant::now();
+        total = db::cases::list(db, &filter).await?.total;
+        runs.push(t.elapsed());
+    }
+    runs.sort();
+    let median: Duration = runs[runs.len() / 2];
+    println!("list_{name}_ms={:.2} matches={total}", median.as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+/// Seeds `count` cases into an empty database and times the case list's queries.
+pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
+    let t = Instant::now();
+    seed_cases(db, count).await?;
+    println!("seeded {count} cases in {:.1}s", t.elapsed().as_secs_f64());
+    let page = |f: CaseFilter| CaseFilter { page: f.page.max(1), per_page: 25, ..f };
+    let probe = synthetic(count / 2);
+    time_query(db, "all", page(CaseFilter::default())).await?;
+    time_query(db, "jurisdiction", page(CaseFilter { jurisdiction: Some(Jurisdiction::Wales), ..Default::default() })).await?;
+    time_query(db, "status", page(CaseFilter { status: Some(CaseStatus::Closed), ..Default::default() })).await?;
+    time_query(
+        db,
+        "status_jurisdiction",
+        page(CaseFilter { status: Some(CaseStatus::Open), jurisdiction: Some(Jurisdiction::Scotland), ..Default::default() }),
+    )
+    .await?;
+    time_query(db, "q_reference", page(CaseFilter { q: Some(probe.reference.to_string()), ..Default::default() })).await?;
+    time_query(db, "q_name", page(CaseFilter { q: Some(probe.facts.tenant.name.clone()), ..Default::default() })).await?;
+    let postcode = probe.facts.property.postcode.map(|p| p.to_string());
+    time_query(db, "q_postcode", page(CaseFilter { q: postcode, ..Default::default() })).await?;
+    time_query(db, "deep_page", page(CaseFilter { page: (count / 50).max(1) as u64, ..Default::default() })).await?;
+    Ok(())
+}
