@@ -9,13 +9,19 @@ use uuid::Uuid;
 use crate::db;
 use crate::db::cases::CaseFilter;
 use crate::domain::case::{Deposit, Party, PartyKind, Person, Property, Tenancy};
-use crate::domain::{CaseFacts, CaseRecord, CaseReference, CaseStatus, Jurisdiction, Money, Postcode};
+use crate::domain::{
+    CaseFacts, CaseRecord, CaseReference, CaseStatus, Jurisdiction, Money, Postcode,
+};
 
 const SURNAMES: &[&str] = &[
-    "Nowak", "Price", "Evans", "Popescu", "Mohammed", "O'Brien", "Shah", "García", "Okafor", "Chen", "Jones",
-    "MacLeod", "Smith", "Williams", "Brown", "Taylor", "Davies", "Wilson", "Thomas", "Roberts",
+    "Nowak", "Price", "Evans", "Popescu", "Mohammed", "O'Brien", "Shah", "García", "Okafor",
+    "Chen", "Jones", "MacLeod", "Smith", "Williams", "Brown", "Taylor", "Davies", "Wilson",
+    "Thomas", "Roberts",
 ];
-const GIVEN: &[&str] = &["Ana", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Gwen", "Harry", "Iona", "Jamal", "Kasia", "Liam"];
+const GIVEN: &[&str] = &[
+    "Ana", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Gwen", "Harry", "Iona", "Jamal", "Kasia",
+    "Liam",
+];
 const AREAS: &[(&str, Jurisdiction)] = &[
     ("LS6", Jurisdiction::England),
     ("M14", Jurisdiction::England),
@@ -28,24 +34,61 @@ const AREAS: &[(&str, Jurisdiction)] = &[
 
 fn synthetic(i: usize) -> CaseRecord {
     let (area, jurisdiction) = AREAS[i % AREAS.len()];
-    let postcode = Postcode::parse(&format!("{area} {}{}{}", i % 10, (b'A' + (i % 26) as u8) as char, (b'A' + (i / 26 % 26) as u8) as char)).ok();
-    let name = format!("{} {} {i}", GIVEN[i % GIVEN.len()], SURNAMES[i / GIVEN.len() % SURNAMES.len()]);
+    let postcode = Postcode::parse(&format!(
+        "{area} {}{}{}",
+        i % 10,
+        (b'A' + (i % 26) as u8) as char,
+        (b'A' + (i / 26 % 26) as u8) as char
+    ))
+    .ok();
+    let name = format!(
+        "{} {} {i}",
+        GIVEN[i % GIVEN.len()],
+        SURNAMES[i / GIVEN.len() % SURNAMES.len()]
+    );
     let now = datetime!(2026-11-26 10:00 UTC);
     CaseRecord {
         id: Uuid::now_v7(),
         reference: CaseReference::new(2020 + (i / 20_000) as i32, (i % 20_000) as u32 + 1),
-        status: if i % 5 == 0 { CaseStatus::Closed } else { CaseStatus::Open },
+        status: if i.is_multiple_of(5) {
+            CaseStatus::Closed
+        } else {
+            CaseStatus::Open
+        },
         version: 1,
         created_at: now,
         updated_at: now,
         facts: CaseFacts {
-            tenant: Person { name, email: None, phone: None, preferred_contact: None, consent_date: Some(date!(2026 - 11 - 01)) },
+            tenant: Person {
+                name,
+                email: None,
+                phone: None,
+                preferred_contact: None,
+                consent_date: Some(date!(2026 - 11 - 01)),
+            },
             joint_tenants: vec![],
-            property: Property { address: Some(format!("{i} Example Road")), postcode },
-            landlord: Some(Party { name: format!("Landlord {}", i % 997), kind: PartyKind::Landlord, address: None, email: None }),
+            property: Property {
+                address: Some(format!("{i} Example Road")),
+                postcode,
+            },
+            landlord: Some(Party {
+                name: format!("Landlord {}", i % 997),
+                kind: PartyKind::Landlord,
+                address: None,
+                email: None,
+            }),
             agent: None,
-            tenancy: Tenancy { jurisdiction, start_date: None, end_date: None, rent: None, rent_period: None },
-            deposit: Deposit { amount: Money::from_pence(100_000 + (i as i64 % 50_000)), ..Deposit::default() },
+            tenancy: Tenancy {
+                jurisdiction,
+                start_date: None,
+                end_date: None,
+                rent: None,
+                rent_period: None,
+            },
+            deposit: Deposit {
+                amount: Money::from_pence(100_000 + (i as i64 % 50_000)),
+                ..Deposit::default()
+            },
             deductions: vec![],
             account: None,
         },
@@ -83,7 +126,10 @@ async fn time_query(db: &DatabaseConnection, name: &str, filter: CaseFilter) -> 
     }
     runs.sort();
     let median: Duration = runs[runs.len() / 2];
-    println!("list_{name}_ms={:.2} matches={total}", median.as_secs_f64() * 1000.0);
+    println!(
+        "list_{name}_ms={:.2} matches={total}",
+        median.as_secs_f64() * 1000.0
+    );
     Ok(())
 }
 
@@ -92,21 +138,79 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
     let t = Instant::now();
     seed_cases(db, count).await?;
     println!("seeded {count} cases in {:.1}s", t.elapsed().as_secs_f64());
-    let page = |f: CaseFilter| CaseFilter { page: f.page.max(1), per_page: 25, ..f };
+    // A live database keeps its planner statistics up to date; a fresh bulk load has none.
+    sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
+    let page = |f: CaseFilter| CaseFilter {
+        page: f.page.max(1),
+        per_page: 25,
+        ..f
+    };
     let probe = synthetic(count / 2);
     time_query(db, "all", page(CaseFilter::default())).await?;
-    time_query(db, "jurisdiction", page(CaseFilter { jurisdiction: Some(Jurisdiction::Wales), ..Default::default() })).await?;
-    time_query(db, "status", page(CaseFilter { status: Some(CaseStatus::Closed), ..Default::default() })).await?;
+    time_query(
+        db,
+        "jurisdiction",
+        page(CaseFilter {
+            jurisdiction: Some(Jurisdiction::Wales),
+            ..Default::default()
+        }),
+    )
+    .await?;
+    time_query(
+        db,
+        "status",
+        page(CaseFilter {
+            status: Some(CaseStatus::Closed),
+            ..Default::default()
+        }),
+    )
+    .await?;
     time_query(
         db,
         "status_jurisdiction",
-        page(CaseFilter { status: Some(CaseStatus::Open), jurisdiction: Some(Jurisdiction::Scotland), ..Default::default() }),
+        page(CaseFilter {
+            status: Some(CaseStatus::Open),
+            jurisdiction: Some(Jurisdiction::Scotland),
+            ..Default::default()
+        }),
     )
     .await?;
-    time_query(db, "q_reference", page(CaseFilter { q: Some(probe.reference.to_string()), ..Default::default() })).await?;
-    time_query(db, "q_name", page(CaseFilter { q: Some(probe.facts.tenant.name.clone()), ..Default::default() })).await?;
+    time_query(
+        db,
+        "q_reference",
+        page(CaseFilter {
+            q: Some(probe.reference.to_string()),
+            ..Default::default()
+        }),
+    )
+    .await?;
+    time_query(
+        db,
+        "q_name",
+        page(CaseFilter {
+            q: Some(probe.facts.tenant.name.clone()),
+            ..Default::default()
+        }),
+    )
+    .await?;
     let postcode = probe.facts.property.postcode.map(|p| p.to_string());
-    time_query(db, "q_postcode", page(CaseFilter { q: postcode, ..Default::default() })).await?;
-    time_query(db, "deep_page", page(CaseFilter { page: (count / 50).max(1) as u64, ..Default::default() })).await?;
+    time_query(
+        db,
+        "q_postcode",
+        page(CaseFilter {
+            q: postcode,
+            ..Default::default()
+        }),
+    )
+    .await?;
+    time_query(
+        db,
+        "deep_page",
+        page(CaseFilter {
+            page: (count / 50).max(1) as u64,
+            ..Default::default()
+        }),
+    )
+    .await?;
     Ok(())
 }

@@ -191,11 +191,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Created {} ({}) as {}", user.name, user.email, user.role);
             Ok(())
         }
-        Command::Bench { command: BenchCommand::Cases { count, target } } => {
+        Command::Bench {
+            command: BenchCommand::Cases { count, target },
+        } => {
             let url = match target {
                 Some(url) => url,
                 None => {
-                    let path = std::env::temp_dir().join(format!("tenantcase-bench-{}.db", std::process::id()));
+                    let path = std::env::temp_dir()
+                        .join(format!("tenantcase-bench-{}.db", std::process::id()));
                     format!("sqlite://{}?mode=rwc", path.display())
                 }
             };

@@ -1,4 +1,4 @@
-//! Users, sessions, API tokens, cases, their reference counters and timelines.
+//! Users, sessions, API tokens, cases, their search terms, reference counters and timelines.
 
 use sea_orm_migration::prelude::*;
 
@@ -56,12 +56,18 @@ enum Cases {
     TenantName,
     OtherSideName,
     Postcode,
-    SearchText,
     Facts,
     Version,
     CreatedBy,
     CreatedAt,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum CaseSearchTerms {
+    Table,
+    Term,
+    CaseId,
 }
 
 #[derive(DeriveIden)]
@@ -202,7 +208,6 @@ impl MigrationTrait for Migration {
                 .col(text(Cases::TenantName))
                 .col(text_null(Cases::OtherSideName))
                 .col(text_null(Cases::Postcode))
-                .col(text(Cases::SearchText))
                 .col(ColumnDef::new(Cases::Facts).json().not_null())
                 .col(ColumnDef::new(Cases::Version).integer().not_null())
                 .col(ColumnDef::new(Cases::CreatedBy).uuid().null())
@@ -240,6 +245,38 @@ impl MigrationTrait for Migration {
         m.create_index(index("idx_cases_postcode", Cases::Table, &["postcode"]))
             .await?;
 
+        // Word-prefix search: one row per (term, case). Terms compare byte by byte on
+        // both databases (collation "C" on PostgreSQL) so that a prefix is an index range.
+        let mut term = text(CaseSearchTerms::Term);
+        if m.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            term.extra("COLLATE \"C\"");
+        }
+        m.create_table(
+            Table::create()
+                .table(CaseSearchTerms::Table)
+                .col(term)
+                .col(ColumnDef::new(CaseSearchTerms::CaseId).uuid().not_null())
+                .primary_key(
+                    Index::create()
+                        .col(CaseSearchTerms::Term)
+                        .col(CaseSearchTerms::CaseId),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CaseSearchTerms::Table, CaseSearchTerms::CaseId)
+                        .to(Cases::Table, Cases::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "idx_case_search_terms_case",
+            CaseSearchTerms::Table,
+            &["case_id"],
+        ))
+        .await?;
+
         m.create_table(
             Table::create()
                 .table(CaseEvents::Table)
@@ -276,6 +313,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             CaseEvents::Table.into_iden(),
+            CaseSearchTerms::Table.into_iden(),
             Cases::Table.into_iden(),
             CaseCounters::Table.into_iden(),
             ApiTokens::Table.into_iden(),

@@ -1,6 +1,6 @@
 //! Case queries: references, rows, the list, and the timeline.
 
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -8,9 +8,12 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{case_events, cases, users};
+use super::entities::{case_events, case_search_terms, cases, users};
+use crate::domain::case::search_words;
 use crate::domain::timeline::TimelineEvent;
-use crate::domain::{CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction};
+use crate::domain::{
+    CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction, Postcode,
+};
 
 /// Filters and page of the case list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -101,7 +104,6 @@ pub async fn insert(
         tenant_name: Set(rec.facts.tenant.name.clone()),
         other_side_name: Set(rec.facts.other_side_name().map(str::to_string)),
         postcode: Set(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
-        search_text: Set(rec.facts.search_text(&rec.reference)),
         facts: Set(facts_json(&rec.facts)?),
         version: Set(rec.version),
         created_by: Set(Some(created_by)),
@@ -109,6 +111,26 @@ pub async fn insert(
         updated_at: Set(rec.updated_at),
     };
     cases::Entity::insert(row).exec_without_returning(c).await?;
+    replace_terms(c, rec).await
+}
+
+/// Rewrites the search terms of a case from its facts.
+async fn replace_terms(c: &impl ConnectionTrait, rec: &CaseRecord) -> Result<(), DbErr> {
+    case_search_terms::Entity::delete_many()
+        .filter(case_search_terms::Column::CaseId.eq(rec.id))
+        .exec(c)
+        .await?;
+    let rows = rec
+        .facts
+        .search_terms(&rec.reference)
+        .into_iter()
+        .map(|term| case_search_terms::ActiveModel {
+            term: Set(term),
+            case_id: Set(rec.id),
+        });
+    case_search_terms::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
@@ -137,10 +159,6 @@ pub async fn update(
             cases::Column::Postcode,
             Expr::value(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
         )
-        .col_expr(
-            cases::Column::SearchText,
-            Expr::value(rec.facts.search_text(&rec.reference)),
-        )
         .col_expr(cases::Column::Facts, Expr::value(facts_json(&rec.facts)?))
         .col_expr(cases::Column::Version, Expr::value(rec.version))
         .col_expr(cases::Column::UpdatedAt, Expr::value(rec.updated_at))
@@ -148,7 +166,11 @@ pub async fn update(
         .filter(cases::Column::Version.eq(expected))
         .exec(c)
         .await?;
-    Ok(res.rows_affected == 1)
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    replace_terms(c, rec).await?;
+    Ok(true)
 }
 
 impl TryFrom<cases::Model> for CaseRecord {
@@ -177,16 +199,6 @@ pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecor
         .transpose()
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern that escapes with `\`.
-fn like_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
-}
-
 /// One page of the case list, newest first.
 pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, DbErr> {
     let mut q = cases::Entity::find();
@@ -200,17 +212,32 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         if let Some(reference) = CaseReference::parse(text) {
             q = q.filter(cases::Column::Reference.eq(reference.to_string()));
         } else {
-            let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
-            let like = sea_orm::sea_query::LikeExpr::new(pattern).escape('\\');
-            q = q.filter(sea_orm::sea_query::ExprTrait::like(
-                Expr::col(cases::Column::SearchText),
-                like,
-            ));
+            // A whole postcode is one term ("ls61ab"), far more selective than its halves.
+            let words = match Postcode::parse(text) {
+                Ok(pc) => search_words(&pc.as_str().replace(' ', "")),
+                Err(_) => search_words(text),
+            };
+            if words.is_empty() {
+                q = q.filter(Expr::val(1).eq(0));
+            }
+            // Every word must start one of the case's terms: an index range each.
+            for word in words {
+                let upper = format!("{word}\u{10FFFF}");
+                let term =
+                    || Expr::col((case_search_terms::Entity, case_search_terms::Column::Term));
+                let matching = Query::select()
+                    .column(case_search_terms::Column::CaseId)
+                    .from(case_search_terms::Entity)
+                    .and_where(term().gte(word))
+                    .and_where(term().lt(upper))
+                    .to_owned();
+                q = q.filter(cases::Column::Id.in_subquery(matching));
+            }
         }
     }
     let total = q.clone().count(c).await?;
     let per_page = f.per_page.clamp(1, 200);
-    let page = f.page.max(1);
+    let page = Ord::max(f.page, 1);
     let rows = q
         .order_by_desc(cases::Column::Id)
         .offset((page - 1).saturating_mul(per_page))

@@ -288,22 +288,35 @@ impl CaseFacts {
             .map(|p| p.name.as_str())
     }
 
-    /// Text that the free-text search of the case list matches, lower case.
-    pub fn search_text(&self, reference: &CaseReference) -> String {
-        let mut parts: Vec<String> = vec![reference.to_string(), self.tenant.name.clone()];
-        parts.extend(self.joint_tenants.iter().map(|p| p.name.clone()));
-        parts.extend(
+    /// The words the case list's search finds this case by: names, postcode (also
+    /// without its space), and reference. See [`search_words`].
+    pub fn search_terms(&self, reference: &CaseReference) -> std::collections::BTreeSet<String> {
+        let mut text: Vec<String> = vec![reference.to_string(), self.tenant.name.clone()];
+        text.extend(self.joint_tenants.iter().map(|p| p.name.clone()));
+        text.extend(
             self.landlord
                 .iter()
                 .chain(&self.agent)
                 .map(|p| p.name.clone()),
         );
         if let Some(pc) = &self.property.postcode {
-            parts.push(pc.to_string());
-            parts.push(pc.as_str().replace(' ', ""));
+            text.push(pc.to_string());
+            text.push(pc.as_str().replace(' ', ""));
         }
-        parts.join(" | ").to_lowercase()
+        text.iter().flat_map(|t| search_words(t)).collect()
     }
+}
+
+/// Longest search term kept.
+const MAX_TERM_CHARS: usize = 40;
+
+/// Splits text into lower-case search words: runs of letters and digits. "O'Brien,
+/// LS6 1AB" gives `o`, `brien`, `ls6`, `1ab`.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().chars().take(MAX_TERM_CHARS).collect())
+        .collect()
 }
 
 /// A case's human reference, "TC-2026-00042": unique, sequential within a year.
@@ -343,6 +356,15 @@ impl fmt::Display for CaseReference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_words_split_on_anything_but_letters_and_digits() {
+        assert_eq!(
+            search_words("Łukasz O'Brien-Nowak, LS6 1AB"),
+            ["łukasz", "o", "brien", "nowak", "ls6", "1ab"]
+        );
+        assert!(search_words("100% _ --").iter().all(|w| w == "100"));
+    }
 
     #[test]
     fn reference_round_trips() {

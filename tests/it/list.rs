@@ -112,6 +112,26 @@ async fn filters_by_jurisdiction_status_and_free_text() {
 }
 
 #[tokio::test]
+async fn search_follows_edits() {
+    let (app, token, made) = seeded().await;
+    let id = made[0]["id"].as_str().unwrap_or_default();
+    let res = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/cases/{id}"),
+            &token,
+            Some(json!({"version": 1, "tenant": {"name": "Marta Kowalska"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(names(&app, &token, "?q=kowalska").await, ["Marta Kowalska"]);
+    assert!(
+        names(&app, &token, "?q=nowak").await.is_empty(),
+        "old name forgotten"
+    );
+}
+
+#[tokio::test]
 async fn paginates_with_totals() {
     let (app, token, _) = seeded().await;
     let res = app

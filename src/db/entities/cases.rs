@@ -1,6 +1,6 @@
 //! `cases`: one row per dispute. The facts live in `facts` (the API's JSON shape);
-//! `tenant_name`, `other_side_name`, `postcode` and `search_text` are copies kept for
-//! listing and search, written in the same statement as the facts.
+//! `tenant_name`, `other_side_name` and `postcode` are copies kept for listing, written in
+//! the same statement as the facts; search terms live in `case_search_terms`.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,7 +15,6 @@ pub struct Model {
     pub tenant_name: String,
     pub other_side_name: Option<String>,
     pub postcode: Option<String>,
-    pub search_text: String,
     pub facts: Json,
     pub version: i32,
     pub created_by: Option<Uuid>,

@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod case_events;
+pub mod case_search_terms;
 pub mod cases;
 pub mod sessions;
 pub mod users;
