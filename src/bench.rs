@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use time::macros::{date, datetime};
 use uuid::Uuid;
 
@@ -107,7 +107,7 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
     };
     db::users::insert_user(db, &user, String::new(), datetime!(2026-11-26 10:00 UTC)).await?;
     for start in (0..count).step_by(2_000) {
-        let txn = db.begin().await?;
+        let txn = db::begin_write(db).await?;
         for i in start..(start + 2_000).min(count) {
             db::cases::insert(&txn, &synthetic(i), creator).await?;
         }

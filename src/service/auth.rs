@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 use time::Duration;
 use uuid::Uuid;
@@ -169,7 +169,7 @@ pub async fn login(
     let token = random_hex(32)?;
     let csrf = random_hex(32)?;
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     if let Some(prev) = previous {
         db::users::delete_session(&txn, &sha256_hex(prev)).await?;
     }

@@ -1,6 +1,6 @@
 //! Case use cases: intake, edit, notes, list, timeline.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -31,7 +31,7 @@ pub async fn intake(
 ) -> Result<CaseRecord, AppError> {
     let facts = input.validate(clock.today()).map_err(AppError::Invalid)?;
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let reference = db::cases::next_reference(&txn, now.year()).await?;
     let record = CaseRecord {
         id: Uuid::now_v7(),
@@ -74,7 +74,7 @@ pub async fn update(
     input: CaseInput,
     status: Option<CaseStatus>,
 ) -> Result<CaseRecord, AppError> {
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let current = db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
     let updated = apply_edit(&txn, clock, actor, current, expected_version, input, status).await?;
     txn.commit().await?;
@@ -119,7 +119,7 @@ pub async fn patch(
             ))
         })?),
     };
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let current = db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
     let mut merged =
         serde_json::to_value(CaseInput::from(&current.facts)).map_err(|e| anyhow::anyhow!(e))?;
@@ -197,7 +197,7 @@ pub async fn add_note(
             format!("Must be {MAX_NOTE_CHARS} characters or fewer"),
         )));
     }
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
     let now = clock.now();
     let event = TimelineEvent::Note {

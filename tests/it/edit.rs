@@ -317,3 +317,46 @@ async fn notes_from_the_case_page() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("<a href=\"#text\">Write the note</a>"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_edits_of_one_case_are_serialised_never_lost_or_failed() {
+    let (app, file) = TestApp::with_pool().await;
+    let app = std::sync::Arc::new(app);
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let uri = format!("/api/v1/cases/{}", case["id"].as_str().unwrap_or_default());
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (app, token, uri) = (app.clone(), token.clone(), uri.clone());
+        tasks.push(tokio::spawn(async move {
+            // Each reads the case, then edits the version it read.
+            let current = app.api(Method::GET, &uri, &token, None).await.json();
+            let body = json!({"version": current["version"], "account": format!("Edit {i}")});
+            app.api(Method::PATCH, &uri, &token, Some(body))
+                .await
+                .status
+        }));
+    }
+    let mut saved = 0;
+    for t in tasks {
+        let status = t.await.expect("task");
+        assert!(
+            status == StatusCode::OK || status == StatusCode::CONFLICT,
+            "{status}"
+        );
+        saved += usize::from(status == StatusCode::OK);
+    }
+    assert!(saved >= 1);
+    let last = app.api(Method::GET, &uri, &token, None).await.json();
+    assert_eq!(last["version"], 1 + saved, "every saved edit counted once");
+    let timeline = app
+        .api(Method::GET, &format!("{uri}/timeline"), &token, None)
+        .await
+        .json();
+    assert_eq!(timeline["items"].as_array().map(Vec::len), Some(1 + saved));
+    if let Some(path) = file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}

@@ -56,9 +56,10 @@ async fn api_intake_answers_201_with_the_case_and_its_reference() {
     assert_eq!(second["reference"], "TC-2026-00002");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn references_stay_unique_and_sequential_under_concurrent_intake() {
-    let app = std::sync::Arc::new(TestApp::new().await);
+    let (app, file) = TestApp::with_pool().await;
+    let app = std::sync::Arc::new(app);
     let token = app.api_user().await;
     let mut tasks = Vec::new();
     for _ in 0..16 {
@@ -81,6 +82,11 @@ async fn references_stay_unique_and_sequential_under_concurrent_intake() {
     refs.sort();
     let want: Vec<String> = (1..=16).map(|n| format!("TC-2026-{n:05}")).collect();
     assert_eq!(refs, want);
+    if let Some(path) = file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@
 
 mod access;
 mod auth;
+mod cli;
 mod edit;
 mod intake;
 mod list;

@@ -108,6 +108,25 @@ pub async fn fresh_db() -> (sea_orm::DatabaseConnection, String) {
 impl TestApp {
     pub async fn new() -> TestApp {
         let (db, url) = fresh_db().await;
+        TestApp::over(db, url).await
+    }
+
+    /// An app whose SQLite database is a file with a pool of connections, so that requests
+    /// really run side by side (PostgreSQL, when configured, always does).
+    pub async fn with_pool() -> (TestApp, Option<std::path::PathBuf>) {
+        if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+            return (TestApp::new().await, None);
+        }
+        let path =
+            std::env::temp_dir().join(format!("tenantcase-pool-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let db = tenantcase::db::connect(&url, None)
+            .await
+            .expect("sqlite file");
+        (TestApp::over(db, url).await, Some(path))
+    }
+
+    async fn over(db: sea_orm::DatabaseConnection, url: String) -> TestApp {
         tenantcase::db::migrate(&db).await.expect("migrations run");
         let state = AppState {
             db,

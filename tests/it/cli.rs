@@ -1,0 +1,171 @@
+//! The binary itself: the README's commands on a fresh SQLite file.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tenantcase");
+
+fn temp_db() -> (tempdir::Dir, String) {
+    let dir = tempdir::Dir::new();
+    let url = format!("sqlite://{}/nested/t.db?mode=rwc", dir.path());
+    (dir, url)
+}
+
+/// A throwaway folder, removed on drop.
+mod tempdir {
+    pub struct Dir(std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Dir {
+            let p = std::env::temp_dir().join(format!("tenantcase-test-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&p).expect("temp dir");
+            Dir(p)
+        }
+        pub fn path(&self) -> String {
+            self.0.display().to_string()
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn run(url: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("DATABASE_URL", url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("binary ends");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn users_tokens_and_migrations_from_the_command_line() {
+    let (_dir, url) = temp_db();
+    let (ok, out, err) = run(&url, &["migrate", "status"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("m20261126_000001_init\tPending"), "{out}");
+    let (ok, _, err) = run(&url, &["migrate"], "");
+    assert!(ok, "{err}");
+    let (_, out, _) = run(&url, &["migrate", "status"], "");
+    assert!(out.contains("m20261126_000001_init\tApplied"), "{out}");
+
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "ana@example.org",
+        "--name",
+        "Ana",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ];
+    let (ok, out, err) = run(&url, &add, "a good long password\n");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "Created Ana (ana@example.org) as admin");
+    let (ok, _, err) = run(&url, &add, "a good long password\n");
+    assert!(!ok, "the same e-mail twice");
+    assert!(
+        err.contains("email: A user with this e-mail already exists"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        &url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--role",
+            "volunteer",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("password: Use at least 12 characters"),
+        "{err}"
+    );
+
+    let (ok, out, err) = run(&url, &["token", "create", "--email", "ana@example.org"], "");
+    assert!(ok, "{err}");
+    let token = out.trim();
+    assert!(token.starts_with("tc_") && token.len() == 67, "{token}");
+    assert!(err.contains("shown only once"));
+    let (ok, _, err) = run(
+        &url,
+        &["token", "create", "--email", "nobody@example.org"],
+        "",
+    );
+    assert!(!ok);
+    assert!(err.contains("No user has this e-mail"), "{err}");
+}
+
+#[tokio::test]
+async fn serve_migrates_prints_the_url_and_answers() {
+    let (_dir, url) = temp_db();
+    let mut child = tokio::process::Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut printed = Vec::new();
+    let address = loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("serve prints in time")
+            .expect("read")
+            .expect("serve keeps running");
+        printed.push(line.clone());
+        if let Some(rest) = line.strip_prefix("tenantcase is running at http://") {
+            break rest.to_string();
+        }
+    };
+    assert!(
+        printed.iter().any(|l| l.contains("user add --email")),
+        "first-admin hint: {printed:?}"
+    );
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connects");
+    stream
+        .write_all(
+            format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .expect("request");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("response");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains(r#"{"status":"ok"}"#), "{response}");
+    child.kill().await.ok();
+}
