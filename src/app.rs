@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::service::auth::LoginThrottle;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Settings.
     pub config: Arc<Config>,
+    /// Failed sign-ins, per account and address.
+    pub throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
@@ -24,11 +27,12 @@ impl AppState {
     pub async fn connect(config: Config) -> anyhow::Result<AppState> {
         let db = crate::db::connect(&config.database_url, None).await?;
         crate::db::migrate(&db).await?;
-        Ok(AppState {
-            db,
-            clock: Arc::new(SystemClock),
-            config: Arc::new(config),
-        })
+        Ok(AppState::new(db, Arc::new(SystemClock), config))
+    }
+
+    /// State over an open, migrated database.
+    pub fn new(db: DatabaseConnection, clock: SharedClock, config: Config) -> AppState {
+        AppState { db, clock, config: Arc::new(config), throttle: Arc::default() }
     }
 }
 

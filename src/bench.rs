@@ -32,7 +32,7 @@ const AREAS: &[(&str, Jurisdiction)] = &[
     ("G12", Jurisdiction::Scotland),
 ];
 
-fn synthetic(i: usize) -> CaseRecord {
+fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
     let (area, jurisdiction) = AREAS[i % AREAS.len()];
     let postcode = Postcode::parse(&format!(
         "{area} {}{}{}",
@@ -50,6 +50,7 @@ fn synthetic(i: usize) -> CaseRecord {
     CaseRecord {
         id: Uuid::now_v7(),
         reference: CaseReference::new(2020 + (i / 20_000) as i32, (i % 20_000) as u32 + 1),
+        group_id,
         status: if i.is_multiple_of(5) {
             CaseStatus::Closed
         } else {
@@ -106,10 +107,12 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
         active: true,
     };
     db::users::insert_user(db, &user, String::new(), datetime!(2026-11-26 10:00 UTC)).await?;
+    let group = db::groups::Group { id: Uuid::now_v7(), name: format!("Bench {creator}") };
+    db::groups::insert(db, &group, datetime!(2026-11-26 10:00 UTC)).await?;
     for start in (0..count).step_by(2_000) {
         let txn = db::begin_write(db).await?;
         for i in start..(start + 2_000).min(count) {
-            db::cases::insert(&txn, &synthetic(i), creator).await?;
+            db::cases::insert(&txn, &synthetic(i, group.id), creator).await?;
         }
         txn.commit().await?;
     }
@@ -145,7 +148,7 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
         per_page: 25,
         ..f
     };
-    let probe = synthetic(count / 2);
+    let probe = synthetic(count / 2, Uuid::nil());
     time_query(db, "all", page(CaseFilter::default())).await?;
     time_query(
         db,

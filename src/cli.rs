@@ -12,7 +12,7 @@ use crate::clock::SystemClock;
 use crate::config::{Config, DEFAULT_DATABASE_URL};
 use crate::domain::user::Role;
 use crate::error::AppError;
-use crate::service::{auth, demo};
+use crate::service::{admin, auth, demo};
 
 /// Casework tracker for tenancy deposit disputes.
 #[derive(Debug, Parser)]
@@ -41,6 +41,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage local groups.
+    Group {
+        #[command(subcommand)]
+        command: GroupCommand,
     },
     /// Manage API tokens.
     Token {
@@ -80,6 +85,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure: set this when serving over HTTPS or behind a TLS proxy.
     #[arg(long, env = "SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front.
+    #[arg(long, env = "TRUST_PROXY")]
+    pub trust_proxy: bool,
 }
 
 /// Migration actions.
@@ -104,9 +112,22 @@ pub enum UserCommand {
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// A group to join (repeat for several).
+        #[arg(long = "group")]
+        groups: Vec<String>,
         /// Read the password from standard input (the only way to give it).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+/// `group` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a local group, e.g. "Leeds".
+    Add {
+        /// Its name.
+        name: String,
     },
 }
 
@@ -169,11 +190,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User {
-            command: UserCommand::Add {
-                email, name, role, ..
-            },
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    groups,
+                    ..
+                },
         } => {
             let state = AppState::connect(Config::new(cli.database_url)).await?;
+            let groups = admin::group_ids(&state.db, &groups, "group").await.map_err(describe)?;
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
@@ -184,11 +211,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 name,
                 role: role.into(),
                 password,
+                groups,
             };
-            let user = auth::create_user(&state.db, &SystemClock, new)
+            let user = auth::create_user(&state.db, &SystemClock, None, new)
                 .await
                 .map_err(describe)?;
             println!("Created {} ({}) as {}", user.name, user.email, user.role);
+            Ok(())
+        }
+        Command::Group {
+            command: GroupCommand::Add { name },
+        } => {
+            let state = AppState::connect(Config::new(cli.database_url)).await?;
+            let group = admin::create_group(&state.db, &SystemClock, None, &name)
+                .await
+                .map_err(describe)?;
+            println!("Created group {}", group.name);
             Ok(())
         }
         Command::Bench {
@@ -228,6 +266,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         database_url,
         bind: args.bind,
         secure_cookies: args.secure_cookies,
+        trust_proxy: args.trust_proxy,
         session_hours: 12,
     };
     let state = AppState::connect(config).await?;
@@ -255,7 +294,8 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     println!("tenantcase is running at http://{addr}");
-    axum::serve(listener, app::router(state))
+    let app = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -14,6 +14,9 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Mark cookies `Secure` (set when served over TLS or behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Believe `X-Forwarded-For` and `X-Forwarded-Proto` (set only behind a proxy that
+    /// sets them).
+    pub trust_proxy: bool,
     /// How long a sign-in lasts.
     pub session_hours: i64,
 }
@@ -25,6 +28,7 @@ impl Config {
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             secure_cookies: false,
+            trust_proxy: false,
             session_hours: 12,
         }
     }

@@ -1,4 +1,5 @@
-//! Users, sessions, API tokens, cases, their search terms, reference counters and timelines.
+//! Users, local groups, sessions, API tokens, cases (with assignees, search terms,
+//! reference counters and timelines), and the audit log.
 
 use sea_orm_migration::prelude::*;
 
@@ -15,6 +16,42 @@ enum Users {
     PasswordHash,
     Active,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Groups {
+    Table,
+    Id,
+    Name,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum GroupMembers {
+    Table,
+    GroupId,
+    UserId,
+}
+
+#[derive(DeriveIden)]
+enum CaseAssignees {
+    Table,
+    CaseId,
+    UserId,
+    AssignedAt,
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    Id,
+    At,
+    ActorId,
+    ActorName,
+    Action,
+    CaseId,
+    Detail,
+    Address,
 }
 
 #[derive(DeriveIden)]
@@ -51,6 +88,7 @@ enum Cases {
     Table,
     Id,
     Reference,
+    GroupId,
     Jurisdiction,
     Status,
     TenantName,
@@ -144,6 +182,39 @@ impl MigrationTrait for Migration {
 
         m.create_table(
             Table::create()
+                .table(Groups::Table)
+                .col(uuid_pk(Groups::Id))
+                .col(text(Groups::Name).unique_key())
+                .col(ts(Groups::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(GroupMembers::Table)
+                .col(ColumnDef::new(GroupMembers::GroupId).uuid().not_null())
+                .col(ColumnDef::new(GroupMembers::UserId).uuid().not_null())
+                .primary_key(Index::create().col(GroupMembers::GroupId).col(GroupMembers::UserId))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(GroupMembers::Table, GroupMembers::GroupId)
+                        .to(Groups::Table, Groups::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(GroupMembers::Table, GroupMembers::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_group_members_user", GroupMembers::Table, &["user_id"])).await?;
+
+        m.create_table(
+            Table::create()
                 .table(Sessions::Table)
                 .col(ColumnDef::new(Sessions::Id).text().not_null().primary_key())
                 .col(ColumnDef::new(Sessions::UserId).uuid().not_null())
@@ -203,6 +274,7 @@ impl MigrationTrait for Migration {
                 .table(Cases::Table)
                 .col(uuid_pk(Cases::Id))
                 .col(text(Cases::Reference).unique_key())
+                .col(ColumnDef::new(Cases::GroupId).uuid().not_null())
                 .col(text(Cases::Jurisdiction))
                 .col(text(Cases::Status))
                 .col(text(Cases::TenantName))
@@ -213,6 +285,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Cases::CreatedBy).uuid().null())
                 .col(ts(Cases::CreatedAt))
                 .col(ts(Cases::UpdatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Cases::Table, Cases::GroupId)
+                        .to(Groups::Table, Groups::Id)
+                        .on_delete(ForeignKeyAction::Restrict),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(Cases::Table, Cases::CreatedBy)
@@ -244,6 +322,50 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("idx_cases_postcode", Cases::Table, &["postcode"]))
             .await?;
+        m.create_index(index("idx_cases_group_id", Cases::Table, &["group_id", "id"])).await?;
+
+        m.create_table(
+            Table::create()
+                .table(CaseAssignees::Table)
+                .col(ColumnDef::new(CaseAssignees::CaseId).uuid().not_null())
+                .col(ColumnDef::new(CaseAssignees::UserId).uuid().not_null())
+                .col(ts(CaseAssignees::AssignedAt))
+                .primary_key(Index::create().col(CaseAssignees::CaseId).col(CaseAssignees::UserId))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CaseAssignees::Table, CaseAssignees::CaseId)
+                        .to(Cases::Table, Cases::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CaseAssignees::Table, CaseAssignees::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_case_assignees_user", CaseAssignees::Table, &["user_id", "case_id"])).await?;
+
+        // The audit log has no foreign keys: it must outlive what it speaks of.
+        m.create_table(
+            Table::create()
+                .table(AuditLog::Table)
+                .col(uuid_pk(AuditLog::Id))
+                .col(ts(AuditLog::At))
+                .col(ColumnDef::new(AuditLog::ActorId).uuid().null())
+                .col(text(AuditLog::ActorName))
+                .col(text(AuditLog::Action))
+                .col(ColumnDef::new(AuditLog::CaseId).uuid().null())
+                .col(ColumnDef::new(AuditLog::Detail).json().not_null())
+                .col(text_null(AuditLog::Address))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_audit_case", AuditLog::Table, &["case_id", "id"])).await?;
+        m.create_index(index("idx_audit_actor", AuditLog::Table, &["actor_id", "id"])).await?;
+        m.create_index(index("idx_audit_action", AuditLog::Table, &["action", "id"])).await?;
 
         // Word-prefix search: one row per (term, case). Terms compare byte by byte on
         // both databases (collation "C" on PostgreSQL) so that a prefix is an index range.
@@ -312,12 +434,16 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            AuditLog::Table.into_iden(),
+            CaseAssignees::Table.into_iden(),
             CaseEvents::Table.into_iden(),
             CaseSearchTerms::Table.into_iden(),
             Cases::Table.into_iden(),
             CaseCounters::Table.into_iden(),
             ApiTokens::Table.into_iden(),
             Sessions::Table.into_iden(),
+            GroupMembers::Table.into_iden(),
+            Groups::Table.into_iden(),
             Users::Table.into_iden(),
         ] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;

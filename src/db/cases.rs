@@ -8,7 +8,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{case_events, case_search_terms, cases, users};
+use super::entities::{case_assignees, case_events, case_search_terms, cases, users};
 use crate::domain::case::search_words;
 use crate::domain::timeline::TimelineEvent;
 use crate::domain::{
@@ -24,6 +24,10 @@ pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     /// Free text over reference, tenant and landlord names, and postcode.
     pub q: Option<String>,
+    /// Only cases of these groups (`None`: every group).
+    pub groups: Option<Vec<Uuid>>,
+    /// Only cases assigned to this user.
+    pub assigned_to: Option<Uuid>,
     /// Page number, from 1.
     pub page: u64,
     /// Rows a page.
@@ -99,6 +103,7 @@ pub async fn insert(
     let row = cases::ActiveModel {
         id: Set(rec.id),
         reference: Set(rec.reference.to_string()),
+        group_id: Set(rec.group_id),
         jurisdiction: Set(rec.facts.tenancy.jurisdiction.as_str().into()),
         status: Set(rec.status.as_str().into()),
         tenant_name: Set(rec.facts.tenant.name.clone()),
@@ -180,6 +185,7 @@ impl TryFrom<cases::Model> for CaseRecord {
         Ok(CaseRecord {
             id: m.id,
             reference: CaseReference::parse(&m.reference).ok_or_else(|| bad("reference"))?,
+            group_id: m.group_id,
             status: CaseStatus::parse(&m.status).ok_or_else(|| bad("status"))?,
             version: m.version,
             created_at: m.created_at,
@@ -202,6 +208,17 @@ pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecor
 /// One page of the case list, newest first.
 pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, DbErr> {
     let mut q = cases::Entity::find();
+    if let Some(groups) = &f.groups {
+        q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
+    }
+    if let Some(user) = f.assigned_to {
+        let assigned = Query::select()
+            .column(case_assignees::Column::CaseId)
+            .from(case_assignees::Entity)
+            .and_where(Expr::col(case_assignees::Column::UserId).eq(user))
+            .to_owned();
+        q = q.filter(cases::Column::Id.in_subquery(assigned));
+    }
     if let Some(j) = f.jurisdiction {
         q = q.filter(cases::Column::Jurisdiction.eq(j.as_str()));
     }
@@ -329,4 +346,44 @@ pub async fn timeline(
             })
         })
         .collect()
+}
+
+/// The ids of the users assigned to a case.
+pub async fn assignees(c: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(case_assignees::Entity::find()
+        .filter(case_assignees::Column::CaseId.eq(case_id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|a| a.user_id)
+        .collect())
+}
+
+/// Makes `users` exactly the assignees of a case.
+pub async fn set_assignees(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+    users: &[Uuid],
+    at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    case_assignees::Entity::delete_many()
+        .filter(case_assignees::Column::CaseId.eq(case_id))
+        .exec(c)
+        .await?;
+    let rows = users.iter().map(|u| case_assignees::ActiveModel {
+        case_id: Set(case_id),
+        user_id: Set(*u),
+        assigned_at: Set(at),
+    });
+    case_assignees::Entity::insert_many(rows).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// The id of the case with this reference.
+pub async fn id_of_reference(c: &impl ConnectionTrait, reference: &CaseReference) -> Result<Option<Uuid>, DbErr> {
+    Ok(cases::Entity::find()
+        .filter(cases::Column::Reference.eq(reference.to_string()))
+        .one(c)
+        .await?
+        .map(|m| m.id))
 }

@@ -1,8 +1,10 @@
 //! Database access: connecting, migrating, and the queries the services use.
 //! Rows become domain types here; nothing here renders or knows about HTTP.
 
+pub mod audit;
 pub mod cases;
 pub mod entities;
+pub mod groups;
 pub mod users;
 
 use std::path::Path;

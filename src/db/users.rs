@@ -3,6 +3,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -203,4 +204,87 @@ pub async fn revoke_token(
         .exec(c)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// The user with this id.
+pub async fn find_by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
+    users::Entity::find_by_id(id).one(c).await?.map(User::try_from).transpose()
+}
+
+/// The password hash of a user.
+pub async fn password_hash(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<String>, DbErr> {
+    Ok(users::Entity::find_by_id(id).one(c).await?.map(|m| m.password_hash))
+}
+
+/// Every user, by name.
+pub async fn all(c: &impl ConnectionTrait) -> Result<Vec<User>, DbErr> {
+    users::Entity::find()
+        .order_by_asc(users::Column::Name)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// These users, in any order.
+pub async fn by_ids(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<User>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(users::Column::Name)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// Changes a user's role and whether they are active.
+pub async fn set_role_and_active(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    role: Role,
+    active: bool,
+) -> Result<bool, DbErr> {
+    let res = users::Entity::update_many()
+        .col_expr(users::Column::Role, Expr::value(role.as_str()))
+        .col_expr(users::Column::Active, Expr::value(active))
+        .filter(users::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(c: &impl ConnectionTrait, id: Uuid, hash: String) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(users::Column::PasswordHash, Expr::value(hash))
+        .filter(users::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user except `keep` (a session id).
+pub async fn delete_sessions_of(c: &impl ConnectionTrait, user: Uuid, keep: Option<&str>) -> Result<(), DbErr> {
+    let mut q = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user));
+    if let Some(keep) = keep {
+        q = q.filter(sessions::Column::Id.ne(keep));
+    }
+    q.exec(c).await?;
+    Ok(())
+}
+
+/// A user's API tokens, newest first (revoked ones too).
+pub async fn tokens_of(c: &impl ConnectionTrait, user: Uuid) -> Result<Vec<api_tokens::Model>, DbErr> {
+    api_tokens::Entity::find()
+        .filter(api_tokens::Column::UserId.eq(user))
+        .order_by_desc(api_tokens::Column::Id)
+        .all(c)
+        .await
+}
+
+/// The token with this id.
+pub async fn token_by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<api_tokens::Model>, DbErr> {
+    api_tokens::Entity::find_by_id(id).one(c).await
 }

@@ -400,6 +400,9 @@ pub struct CaseRecord {
     /// Human reference.
     #[serde(serialize_with = "serialize_display")]
     pub reference: CaseReference,
+    /// The local group the case belongs to.
+    #[serde(skip)]
+    pub group_id: uuid::Uuid,
     /// Open or closed.
     pub status: CaseStatus,
     /// Incremented by every edit; an edit must name the version it started from.

@@ -36,6 +36,13 @@ pub enum TimelineEvent {
         /// The note.
         text: String,
     },
+    /// Volunteers were assigned to or taken off the case.
+    Assigned {
+        /// Names now assigned who were not.
+        added: Vec<String>,
+        /// Names no longer assigned.
+        removed: Vec<String>,
+    },
 }
 
 impl TimelineEvent {
@@ -45,6 +52,7 @@ impl TimelineEvent {
             TimelineEvent::Created { .. } => "created",
             TimelineEvent::Edited { .. } => "edited",
             TimelineEvent::Note { .. } => "note",
+            TimelineEvent::Assigned { .. } => "assigned",
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -43,6 +44,53 @@ impl fmt::Display for Role {
     }
 }
 
+/// Who is asking: a signed-in user (through a session or an API token), their role and
+/// their groups. Every access rule is a method here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// User id.
+    pub user_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// The local groups they belong to.
+    pub groups: Vec<Uuid>,
+    /// The network address the request came from, for the audit log.
+    pub address: Option<String>,
+}
+
+impl Principal {
+    /// Admins see every group; others see their own.
+    pub fn sees_group(&self, group: Uuid) -> bool {
+        self.role == Role::Admin || self.groups.contains(&group)
+    }
+
+    /// Cases of a group are read and worked (edits, notes) by its members and by admins.
+    pub fn can_work_case(&self, group: Uuid) -> bool {
+        self.sees_group(group)
+    }
+
+    /// Coordinators assign the cases of their groups; admins any.
+    pub fn can_assign(&self, group: Uuid) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Coordinator => self.groups.contains(&group),
+            Role::Volunteer => false,
+        }
+    }
+
+    /// Only admins manage users, groups, and read the audit log.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The groups whose cases a list shows: `None` for all (admins).
+    pub fn visible_groups(&self) -> Option<Vec<Uuid>> {
+        (self.role != Role::Admin).then(|| self.groups.clone())
+    }
+}
+
 /// A normalised (trimmed, lower-case) e-mail address used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LoginEmail(String);
@@ -71,7 +119,21 @@ impl LoginEmail {
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// Checks a new password against the policy.
+/// Passwords that are long enough but among the most used (from public breach
+/// frequency lists), compared after lower-casing.
+const COMMON_PASSWORDS: &[&str] = &[
+    "123456789012", "1234567890123", "12345678910", "123456789101", "qwertyuiopas", "qwertyuiop123",
+    "qwerty123456", "password1234", "password12345", "password123456", "passwordpassword", "iloveyou1234",
+    "abcdefghijkl", "abc123456789", "111111111111", "000000000000", "aaaaaaaaaaaa", "letmein12345",
+    "welcome12345", "welcome123456", "administrator", "administrator1", "changeme1234", "monkey123456",
+    "football1234", "baseball1234", "superman1234", "trustno11234", "sunshine1234", "princess1234",
+    "starwars1234", "dragon123456", "master123456", "1q2w3e4r5t6y", "1qaz2wsx3edc", "zaq12wsxcde3",
+    "qazwsxedcrfv", "asdfghjkl123", "asdfghjkl;'#", "zxcvbnm12345", "correcthorsebatterystaple",
+    "correct horse battery staple", "tenantcase123", "tenantcase1234", "deposit12345", "landlord1234",
+    "p@ssw0rd1234", "p@ssword1234", "passw0rd1234", "qwertyqwerty", "11223344556677",
+];
+
+/// Checks a new password against the policy: 12 characters or more, and not a common one.
 pub fn check_new_password(password: &str) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
@@ -79,6 +141,11 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     }
     if n > 1024 {
         return Err("Use 1024 characters or fewer".into());
+    }
+    let lower = password.to_lowercase();
+    let one_char = lower.chars().all(|c| Some(c) == lower.chars().next());
+    if one_char || COMMON_PASSWORDS.contains(&lower.as_str()) {
+        return Err("This password is too common: choose one that is harder to guess".into());
     }
     Ok(())
 }
@@ -98,8 +165,24 @@ mod tests {
     }
 
     #[test]
-    fn short_passwords_are_refused() {
+    fn short_or_common_passwords_are_refused() {
         assert!(check_new_password("short").is_err());
+        assert!(check_new_password("Password1234").is_err(), "common, in any case");
+        assert!(check_new_password("zzzzzzzzzzzzzz").is_err(), "one character repeated");
         assert!(check_new_password("a long enough passphrase").is_ok());
+    }
+
+    #[test]
+    fn access_follows_role_and_group() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let p = |role| Principal { user_id: Uuid::nil(), name: String::new(), role, groups: vec![a], address: None };
+        assert!(p(Role::Volunteer).can_work_case(a));
+        assert!(!p(Role::Volunteer).can_work_case(b));
+        assert!(!p(Role::Volunteer).can_assign(a));
+        assert!(p(Role::Coordinator).can_assign(a));
+        assert!(!p(Role::Coordinator).can_assign(b));
+        assert!(p(Role::Admin).can_assign(b) && p(Role::Admin).can_work_case(b));
+        assert_eq!(p(Role::Admin).visible_groups(), None);
+        assert_eq!(p(Role::Coordinator).visible_groups(), Some(vec![a]));
     }
 }

@@ -16,25 +16,21 @@ use crate::domain::FieldErrors;
 use crate::domain::user::{LoginEmail, Role, check_new_password};
 use crate::error::AppError;
 
-/// Who is asking: a signed-in user, through a session or an API token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    /// User id.
-    pub user_id: Uuid,
-    /// Display name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-}
+pub use crate::domain::user::Principal;
 
-impl From<&User> for Principal {
-    fn from(u: &User) -> Self {
-        Principal {
-            user_id: u.id,
-            name: u.name.clone(),
-            role: u.role,
-        }
-    }
+/// The principal for an active user: their groups loaded, the request's address noted.
+pub async fn principal_of(
+    db: &impl sea_orm::ConnectionTrait,
+    user: &User,
+    address: Option<String>,
+) -> Result<Principal, AppError> {
+    Ok(Principal {
+        user_id: user.id,
+        name: user.name.clone(),
+        role: user.role,
+        groups: db::groups::of_user(db, user.id).await?,
+        address,
+    })
 }
 
 /// A live session found from its cookie.
@@ -44,6 +40,8 @@ pub struct SessionInfo {
     pub principal: Principal,
     /// The token forms of this session must carry.
     pub csrf: String,
+    /// The stored id of the session (a hash of the cookie).
+    pub id: String,
 }
 
 /// A session just created: the cookie value (shown once, never stored) and its CSRF token.
@@ -97,6 +95,8 @@ pub struct NewUser {
     pub role: Role,
     /// Password in clear; hashed here with argon2id.
     pub password: String,
+    /// Groups to join.
+    pub groups: Vec<Uuid>,
 }
 
 /// Creates a user with an argon2id password hash.
@@ -104,6 +104,7 @@ pub struct NewUser {
 pub async fn create_user(
     db: &DatabaseConnection,
     clock: &dyn Clock,
+    actor: Option<&Principal>,
     new: NewUser,
 ) -> Result<User, AppError> {
     let mut errors = FieldErrors::default();
@@ -131,29 +132,62 @@ pub async fn create_user(
         role: new.role,
         active: true,
     };
-    match db::users::insert_user(db, &user, hash, clock.now()).await {
-        Err(e) if db::is_unique_violation(&e) => Err(AppError::Invalid(FieldErrors::single(
-            "email",
-            "A user with this e-mail already exists",
-        ))),
-        other => other.map(|_| user).map_err(Into::into),
+    let txn = db::begin_write(db).await?;
+    match db::users::insert_user(&txn, &user, hash, clock.now()).await {
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "email",
+                "A user with this e-mail already exists",
+            )));
+        }
+        other => other?,
     }
+    db::groups::set_user_groups(&txn, user.id, &new.groups).await?;
+    let detail = serde_json::json!({"user": user.id, "email": user.email, "role": user.role, "groups": new.groups});
+    db::audit::record(&txn, clock.now(), actor, "user.created", None, detail).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// What came of a sign-in attempt.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in: a new session.
+    SignedIn(NewSession),
+    /// Wrong e-mail or password, or a disabled user: the same answer for all three.
+    Refused,
+    /// Too many failures lately for this account or address.
+    Throttled {
+        /// Whole minutes until another try is allowed.
+        minutes: i64,
+    },
 }
 
 /// Checks an e-mail and password. On success starts a new session, ending `previous`
-/// (the session id is rotated at every sign-in).
+/// (the session id is new at every sign-in). Failures count against `throttle`, per
+/// account and per address.
 #[tracing::instrument(skip_all)]
+#[expect(clippy::too_many_arguments, reason = "one sign-in attempt has this many parts")]
 pub async fn login(
     db: &DatabaseConnection,
     clock: &dyn Clock,
+    throttle: &LoginThrottle,
     session_hours: i64,
     email: &str,
     password: &str,
     previous: Option<&str>,
-) -> Result<Option<NewSession>, AppError> {
-    let found = match LoginEmail::parse(email) {
-        Ok(e) => db::users::find_by_email(db, e.as_str()).await?,
-        Err(_) => None,
+    address: Option<String>,
+) -> Result<LoginOutcome, AppError> {
+    let now = clock.now();
+    let email = LoginEmail::parse(email).ok();
+    let keys = throttle_keys(email.as_ref(), address.as_deref());
+    if let Some(wait) = throttle.blocked(&keys, now) {
+        tracing::warn!("sign-in throttled");
+        return Ok(LoginOutcome::Throttled { minutes: wait.whole_minutes().max(1) });
+    }
+    let found = match &email {
+        Some(e) => db::users::find_by_email(db, e.as_str()).await?,
+        None => None,
     };
     let (hash, user) = match found {
         Some((user, hash)) => (hash, Some(user)),
@@ -164,11 +198,12 @@ pub async fn login(
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     let Some(user) = user.filter(|u| ok && u.active) else {
-        return Ok(None);
+        throttle.fail(&keys, now);
+        return Ok(LoginOutcome::Refused);
     };
+    throttle.forget(&keys[..1]);
     let token = random_hex(32)?;
     let csrf = random_hex(32)?;
-    let now = clock.now();
     let txn = db::begin_write(db).await?;
     if let Some(prev) = previous {
         db::users::delete_session(&txn, &sha256_hex(prev)).await?;
@@ -185,9 +220,68 @@ pub async fn login(
     )
     .await?;
     db::users::delete_expired_sessions(&txn, now).await?;
+    let actor = principal_of(&txn, &user, address).await?;
+    db::audit::record(&txn, now, Some(&actor), "auth.signed_in", None, serde_json::json!({})).await?;
     txn.commit().await?;
-    tracing::info!(user = %user.id, "signed in");
-    Ok(Some(NewSession { token, csrf }))
+    Ok(LoginOutcome::SignedIn(NewSession { token, csrf }))
+}
+
+fn throttle_keys(email: Option<&LoginEmail>, address: Option<&str>) -> Vec<(String, usize)> {
+    let mut keys = Vec::with_capacity(2);
+    if let Some(e) = email {
+        keys.push((format!("account:{}", e.as_str()), LoginThrottle::PER_ACCOUNT));
+    }
+    if let Some(a) = address {
+        keys.push((format!("address:{a}"), LoginThrottle::PER_ADDRESS));
+    }
+    keys
+}
+
+/// Counts recent failed sign-ins per account and per address, in memory.
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, Vec<time::OffsetDateTime>>>,
+}
+
+impl LoginThrottle {
+    /// Failures allowed per account within the window.
+    pub const PER_ACCOUNT: usize = 5;
+    /// Failures allowed per address within the window.
+    pub const PER_ADDRESS: usize = 20;
+    /// The window.
+    pub const WINDOW: Duration = Duration::minutes(15);
+    /// Keys kept at most; past this, the stalest are dropped.
+    const MAX_KEYS: usize = 100_000;
+
+    fn blocked(&self, keys: &[(String, usize)], now: time::OffsetDateTime) -> Option<Duration> {
+        let map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        keys.iter()
+            .filter_map(|(k, limit)| {
+                let recent: Vec<_> = map.get(k)?.iter().filter(|t| now - **t < Self::WINDOW).collect();
+                let oldest = **recent.first()?;
+                (recent.len() >= *limit).then(|| Self::WINDOW - (now - oldest))
+            })
+            .max()
+    }
+
+    fn fail(&self, keys: &[(String, usize)], now: time::OffsetDateTime) {
+        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= Self::MAX_KEYS {
+            map.retain(|_, times| times.iter().any(|t| now - *t < Self::WINDOW));
+        }
+        for (k, _) in keys {
+            let times = map.entry(k.clone()).or_default();
+            times.retain(|t| now - *t < Self::WINDOW);
+            times.push(now);
+        }
+    }
+
+    fn forget(&self, keys: &[(String, usize)]) {
+        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (k, _) in keys {
+            map.remove(k);
+        }
+    }
 }
 
 /// Ends the session with this cookie value.
@@ -201,36 +295,50 @@ pub async fn session(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     token: &str,
+    address: Option<String>,
 ) -> Result<Option<SessionInfo>, AppError> {
-    Ok(db::users::find_session(db, &sha256_hex(token), clock.now())
-        .await?
-        .map(|(s, u)| SessionInfo {
-            principal: Principal::from(&u),
-            csrf: s.csrf_token,
-        }))
+    let Some((s, u)) = db::users::find_session(db, &sha256_hex(token), clock.now()).await? else {
+        return Ok(None);
+    };
+    let principal = principal_of(db, &u, address).await?;
+    Ok(Some(SessionInfo { principal, csrf: s.csrf_token, id: s.id }))
 }
 
-/// Creates an API token for the user with this e-mail and returns it. Only its hash is
-/// stored, so it cannot be shown again.
+/// Creates an API token for the user with this e-mail (the command line) and returns it.
 pub async fn create_api_token(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     email: &str,
     label: &str,
 ) -> Result<String, AppError> {
-    let email =
-        LoginEmail::parse(email).map_err(|m| AppError::Invalid(FieldErrors::single("email", m)))?;
+    let email = LoginEmail::parse(email).map_err(|m| AppError::Invalid(FieldErrors::single("email", m)))?;
     let (user, _) = db::users::find_by_email(db, email.as_str())
         .await?
-        .ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single("email", "No user has this e-mail"))
-        })?;
+        .ok_or_else(|| AppError::Invalid(FieldErrors::single("email", "No user has this e-mail")))?;
+    let actor = principal_of(db, &user, None).await?;
+    create_token_for(db, clock, &actor, label).await
+}
+
+/// Creates an API token for the caller and returns it. Only its hash is stored, so it
+/// cannot be shown again.
+pub async fn create_token_for(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    label: &str,
+) -> Result<String, AppError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        return Err(AppError::Invalid(FieldErrors::single("label", "Say what the token is for, in 100 characters or fewer")));
+    }
     let token = format!("tc_{}", random_hex(32)?);
+    let id = Uuid::now_v7();
+    let txn = db::begin_write(db).await?;
     db::users::insert_token(
-        db,
+        &txn,
         api_tokens::Model {
-            id: Uuid::now_v7(),
-            user_id: user.id,
+            id,
+            user_id: actor.user_id,
             token_hash: sha256_hex(&token),
             label: label.to_string(),
             created_at: clock.now(),
@@ -239,7 +347,98 @@ pub async fn create_api_token(
         },
     )
     .await?;
+    db::audit::record(&txn, clock.now(), Some(actor), "token.created", None, serde_json::json!({"token": id, "label": label})).await?;
+    txn.commit().await?;
     Ok(token)
+}
+
+/// An API token as listed: never the token itself.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: Uuid,
+    /// What it is for.
+    pub label: String,
+    /// Made.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Last used (to the nearest five minutes).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<time::OffsetDateTime>,
+    /// Revoked.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<time::OffsetDateTime>,
+}
+
+/// A user's tokens, newest first. Users list their own; admins anyone's.
+pub async fn list_tokens(db: &DatabaseConnection, actor: &Principal, user: Uuid) -> Result<Vec<TokenInfo>, AppError> {
+    if user != actor.user_id && !actor.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    Ok(db::users::tokens_of(db, user)
+        .await?
+        .into_iter()
+        .map(|t| TokenInfo {
+            id: t.id,
+            label: t.label,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        })
+        .collect())
+}
+
+/// Revokes a token. Users revoke their own; admins anyone's. It stops working at once.
+pub async fn revoke_token(db: &DatabaseConnection, clock: &dyn Clock, actor: &Principal, id: Uuid) -> Result<(), AppError> {
+    let token = db::users::token_by_id(db, id).await?.ok_or(AppError::NotFound)?;
+    if token.user_id != actor.user_id && !actor.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    let txn = db::begin_write(db).await?;
+    db::users::revoke_token(&txn, id, clock.now()).await?;
+    db::audit::record(&txn, clock.now(), Some(actor), "token.revoked", None, serde_json::json!({"token": id, "owner": token.user_id})).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the caller's own password after checking the current one, and ends their
+/// other sessions.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    session_id: Option<&str>,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let hash = db::users::password_hash(db, actor.user_id).await?.ok_or(AppError::NotFound)?;
+    let pw = current.to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    if !ok {
+        errors.add("current", "Your current password is not right");
+    }
+    if let Err(m) = check_new_password(new) {
+        errors.add("new", m);
+    } else if new != confirm {
+        errors.add("confirm", "The two new passwords are not the same");
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let new = new.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(new))
+        .await
+        .map_err(|e| anyhow::anyhow!(e))??;
+    let txn = db::begin_write(db).await?;
+    db::users::set_password_hash(&txn, actor.user_id, hash).await?;
+    db::users::delete_sessions_of(&txn, actor.user_id, session_id).await?;
+    db::audit::record(&txn, clock.now(), Some(actor), "user.password_changed", None, serde_json::json!({})).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The user behind a bearer token, if the token is live and the user active.
@@ -247,6 +446,7 @@ pub async fn token_principal(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     token: &str,
+    address: Option<String>,
 ) -> Result<Option<Principal>, AppError> {
     let Some((t, user)) = db::users::find_token(db, &sha256_hex(token)).await? else {
         return Ok(None);
@@ -257,20 +457,7 @@ pub async fn token_principal(
     {
         db::users::touch_token(db, t.id, now).await?;
     }
-    Ok(Some(Principal::from(&user)))
-}
-
-/// Revokes a token by id.
-pub async fn revoke_api_token(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    id: Uuid,
-) -> Result<(), AppError> {
-    if db::users::revoke_token(db, id, clock.now()).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(Some(principal_of(db, &user, address).await?))
 }
 
 /// How many users exist.

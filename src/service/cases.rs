@@ -1,13 +1,15 @@
 //! Case use cases: intake, edit, notes, list, timeline.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use serde_json::{Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::Principal;
 use crate::clock::Clock;
 use crate::db;
 pub use crate::db::cases::{CaseFilter, CasePage, TimelineEntry};
+use crate::db::groups::Group;
 use crate::domain::input::CaseInput;
 use crate::domain::timeline::{Change, TimelineEvent, diff};
 use crate::domain::{CaseRecord, CaseStatus, FieldErrors};
@@ -20,22 +22,90 @@ const MAX_NOTE_CHARS: usize = 10_000;
 pub const STALE_EDIT: &str =
     "Someone else changed this case after you opened it. Your changes were not saved over theirs.";
 
-/// Takes in a new case: validates it, gives it the next reference of the year, and
-/// records its creation on the timeline.
+/// A case with its group and assignees: what the case page and the API show.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    /// The case.
+    #[serde(flatten)]
+    pub case: CaseRecord,
+    /// Its local group.
+    pub group: Group,
+    /// Who is working it.
+    pub assignees: Vec<UserRef>,
+}
+
+/// A user by id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRef {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+}
+
+/// Refuses a case the actor may not see as if it did not exist.
+fn visible(actor: &Principal, case: Option<CaseRecord>) -> Result<CaseRecord, AppError> {
+    case.filter(|c| actor.can_work_case(c.group_id)).ok_or(AppError::NotFound)
+}
+
+async fn detail(c: &impl ConnectionTrait, case: CaseRecord) -> Result<CaseDetail, AppError> {
+    let group = db::groups::by_id(c, case.group_id).await?.ok_or(AppError::NotFound)?;
+    let ids = db::cases::assignees(c, case.id).await?;
+    let assignees =
+        db::users::by_ids(c, &ids).await?.into_iter().map(|u| UserRef { id: u.id, name: u.name }).collect();
+    Ok(CaseDetail { case, group, assignees })
+}
+
+/// Which group a new case goes in: the one named, or the actor's only group.
+async fn intake_group(db: &DatabaseConnection, actor: &Principal, name: Option<&str>) -> Result<Group, String> {
+    let all = db::groups::all(db).await.map_err(|e| e.to_string())?;
+    let mine: Vec<&Group> = all.iter().filter(|g| actor.sees_group(g.id)).collect();
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => match all.iter().find(|g| g.name == n) {
+            Some(g) if actor.sees_group(g.id) => Ok(g.clone()),
+            Some(_) => Err(format!("You are not a member of the group \"{n}\"")),
+            None => Err(format!("There is no group called \"{n}\"")),
+        },
+        None => match mine.as_slice() {
+            [only] => Ok((*only).clone()),
+            [] => Err("You are not in any group yet: ask an admin to add you to one".into()),
+            _ => Err("Choose the group this case belongs to".into()),
+        },
+    }
+}
+
+/// Takes in a new case in a group: validates it, gives it the next reference of the
+/// year, and records its creation on the timeline.
 #[tracing::instrument(skip_all, fields(actor = %actor.user_id))]
 pub async fn intake(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     actor: &Principal,
+    group: Option<&str>,
     input: CaseInput,
-) -> Result<CaseRecord, AppError> {
-    let facts = input.validate(clock.today()).map_err(AppError::Invalid)?;
+) -> Result<CaseDetail, AppError> {
+    let group = intake_group(db, actor, group).await;
+    let facts = match (input.validate(clock.today()), group.as_ref()) {
+        (Ok(facts), Ok(_)) => facts,
+        (facts, group) => {
+            let mut errors = FieldErrors::default();
+            if let Err(m) = group {
+                errors.add("group", m.as_str());
+            }
+            if let Err(e) = facts {
+                errors.merge(e);
+            }
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    let group = group.map_err(|m| anyhow::anyhow!(m))?;
     let now = clock.now();
     let txn = db::begin_write(db).await?;
     let reference = db::cases::next_reference(&txn, now.year()).await?;
     let record = CaseRecord {
         id: Uuid::now_v7(),
         reference,
+        group_id: group.id,
         status: CaseStatus::Open,
         version: 1,
         created_at: now,
@@ -47,19 +117,33 @@ pub async fn intake(
         reference: reference.to_string(),
     };
     db::cases::append_event(&txn, record.id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(&txn, now, Some(actor), "case.created", Some(record.id), json!({})).await?;
     txn.commit().await?;
     tracing::debug!(case = %record.id, "case taken in");
-    Ok(record)
+    Ok(CaseDetail { case: record, group, assignees: Vec::new() })
 }
 
-/// The case with this id.
-pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<CaseRecord, AppError> {
-    db::cases::find(db, id).await?.ok_or(AppError::NotFound)
+/// The case with this id, if the actor may see it. The read is audited.
+pub async fn get(db: &DatabaseConnection, clock: &dyn Clock, actor: &Principal, id: Uuid) -> Result<CaseDetail, AppError> {
+    let case = visible(actor, db::cases::find(db, id).await?)?;
+    db::audit::record(db, clock.now(), Some(actor), "case.viewed", Some(id), json!({})).await?;
+    detail(db, case).await
 }
 
-/// A filtered page of cases, newest first.
-pub async fn list(db: &DatabaseConnection, filter: &CaseFilter) -> Result<CasePage, AppError> {
-    Ok(db::cases::list(db, filter).await?)
+/// A filtered page of the cases the actor may see, newest first. The read is audited.
+pub async fn list(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    filter: &CaseFilter,
+) -> Result<CasePage, AppError> {
+    let filter = CaseFilter { groups: actor.visible_groups(), ..filter.clone() };
+    let page = db::cases::list(db, &filter).await?;
+    let shown: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
+    let detail = json!({"q": filter.q, "jurisdiction": filter.jurisdiction, "status": filter.status,
+                        "assigned_to": filter.assigned_to, "page": filter.page, "shown": shown});
+    db::audit::record(db, clock.now(), Some(actor), "cases.listed", None, detail).await?;
+    Ok(page)
 }
 
 /// Replaces a case's facts (and optionally its status) if `expected_version` is still
@@ -73,12 +157,13 @@ pub async fn update(
     expected_version: i32,
     input: CaseInput,
     status: Option<CaseStatus>,
-) -> Result<CaseRecord, AppError> {
+) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
-    let current = db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
+    let current = visible(actor, db::cases::find(&txn, id).await?)?;
     let updated = apply_edit(&txn, clock, actor, current, expected_version, input, status).await?;
+    let detail = detail(&txn, updated).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(detail)
 }
 
 /// Applies a JSON merge patch (RFC 7396) to a case's facts. The body may also carry
@@ -91,7 +176,7 @@ pub async fn patch(
     id: Uuid,
     if_match: Option<i32>,
     body: Value,
-) -> Result<CaseRecord, AppError> {
+) -> Result<CaseDetail, AppError> {
     let Value::Object(mut body) = body else {
         return Err(AppError::BadRequest(
             "The body must be a JSON object".into(),
@@ -120,15 +205,16 @@ pub async fn patch(
         })?),
     };
     let txn = db::begin_write(db).await?;
-    let current = db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
+    let current = visible(actor, db::cases::find(&txn, id).await?)?;
     let mut merged =
         serde_json::to_value(CaseInput::from(&current.facts)).map_err(|e| anyhow::anyhow!(e))?;
     merge_patch(&mut merged, Value::Object(body));
     let input: CaseInput = serde_json::from_value(merged)
         .map_err(|e| AppError::BadRequest(format!("The patch does not fit a case: {e}")))?;
     let updated = apply_edit(&txn, clock, actor, current, expected, input, status).await?;
+    let detail = detail(&txn, updated).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(detail)
 }
 
 async fn apply_edit(
@@ -170,6 +256,8 @@ async fn apply_edit(
     if !db::cases::update(txn, &updated, expected_version).await? {
         return Err(AppError::Conflict(STALE_EDIT.into()));
     }
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    db::audit::record(txn, now, Some(actor), "case.updated", Some(updated.id), json!({"fields": fields})).await?;
     let event = TimelineEvent::Edited { changes };
     db::cases::append_event(txn, updated.id, now, Some(actor.user_id), &event).await?;
     Ok(updated)
@@ -213,10 +301,59 @@ pub async fn add_note(
     })
 }
 
-/// A case's timeline, oldest first.
-pub async fn timeline(db: &DatabaseConnection, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
-    db::cases::find(db, id).await?.ok_or(AppError::NotFound)?;
+/// A case's timeline, oldest first, if the actor may see the case.
+pub async fn timeline(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    visible(actor, db::cases::find(db, id).await?)?;
+    db::audit::record(db, clock.now(), Some(actor), "case.timeline_viewed", Some(id), json!({})).await?;
     Ok(db::cases::timeline(db, id).await?)
+}
+
+/// Makes `users` exactly the people working a case. Coordinators of the case's group (and
+/// admins) assign; only active members of that group can be assigned.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]
+pub async fn assign(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    users: &[Uuid],
+) -> Result<CaseDetail, AppError> {
+    let txn = db::begin_write(db).await?;
+    let case = visible(actor, db::cases::find(&txn, id).await?)?;
+    if !actor.can_assign(case.group_id) {
+        return Err(AppError::Forbidden("Only coordinators of this case's group can assign it.".into()));
+    }
+    let eligible = super::admin::assignable(db, case.group_id).await?;
+    let mut wanted: Vec<Uuid> = users.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if let Some(bad) = wanted.iter().find(|u| !eligible.iter().any(|e| e.id == **u)) {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "assignees",
+            format!("{bad} is not an active volunteer or coordinator of this case's group"),
+        )));
+    }
+    let before = db::cases::assignees(&txn, id).await?;
+    let name = |u: &Uuid| eligible.iter().find(|e| e.id == *u).map(|e| e.name.clone());
+    let before_names = db::users::by_ids(&txn, &before).await?;
+    let added: Vec<String> = wanted.iter().filter(|u| !before.contains(u)).filter_map(name).collect();
+    let removed: Vec<String> =
+        before_names.iter().filter(|u| !wanted.contains(&u.id)).map(|u| u.name.clone()).collect();
+    if !added.is_empty() || !removed.is_empty() {
+        let now = clock.now();
+        db::cases::set_assignees(&txn, id, &wanted, now).await?;
+        let event = TimelineEvent::Assigned { added, removed };
+        db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
+        db::audit::record(&txn, now, Some(actor), "case.assigned", Some(id), json!({"assignees": wanted})).await?;
+    }
+    let detail = detail(&txn, case).await?;
+    txn.commit().await?;
+    Ok(detail)
 }
 
 /// JSON merge patch (RFC 7396): objects merge key by key, `null` removes, anything
@@ -258,4 +395,12 @@ mod tests {
             json!({"a": "z", "c": {"d": "e"}, "list": [3], "new": {"x": 1}})
         );
     }
+}
+
+/// The id of the case with this reference, whoever may see it (for admin filters).
+pub async fn id_of_reference(
+    db: &DatabaseConnection,
+    reference: &crate::domain::CaseReference,
+) -> Result<Option<Uuid>, AppError> {
+    Ok(db::cases::id_of_reference(db, reference).await?)
 }

@@ -4,7 +4,6 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 use time::Duration;
 
-use super::Principal;
 use super::auth::{self, NewUser};
 use crate::clock::Clock;
 use crate::db;
@@ -68,19 +67,32 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
     {
         return Ok(None);
     }
+    let mut groups = Vec::new();
+    for name in ["Leeds", "Cardiff", "Glasgow"] {
+        let group = match db::groups::by_name(db, name).await? {
+            Some(g) => g,
+            None => super::admin::create_group(db, clock, None, name).await?,
+        };
+        groups.push(group);
+    }
+    let all: Vec<_> = groups.iter().map(|g| g.id).collect();
     let password = format!("demo-{}", &auth::random_hex(8)?);
-    let user = auth::create_user(
-        db,
-        clock,
-        NewUser {
-            email: DEMO_EMAIL.into(),
-            name: "Dee Demo".into(),
-            role: Role::Coordinator,
-            password: password.clone(),
-        },
-    )
-    .await?;
-    let actor = Principal::from(&user);
+    let new = |email: &str, name: &str, role, groups: Vec<_>| NewUser {
+        email: email.into(),
+        name: name.into(),
+        role,
+        password: password.clone(),
+        groups,
+    };
+    let user = auth::create_user(db, clock, None, new(DEMO_EMAIL, "Dee Demo", Role::Coordinator, all)).await?;
+    let mut volunteers = Vec::new();
+    for (i, (email, name)) in [("vic@tenantcase.example", "Vic Okoro"), ("rhian@tenantcase.example", "Rhian Hughes"), ("iain@tenantcase.example", "Iain Ross")]
+        .into_iter()
+        .enumerate()
+    {
+        volunteers.push(auth::create_user(db, clock, None, new(email, name, Role::Volunteer, vec![groups[i].id])).await?);
+    }
+    let actor = auth::principal_of(db, &user, None).await?;
     let today = clock.today();
     for i in 0..36usize {
         let (name, postcode) = TENANTS[i % TENANTS.len()];
@@ -143,7 +155,15 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
                         I have asked twice for my deposit back and had no reply.",
         }))
         .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
-        let case = super::cases::intake(db, clock, &actor, input).await?;
+        let group = match jurisdiction {
+            "england" => 0,
+            "wales" => 1,
+            _ => 2,
+        };
+        let case = super::cases::intake(db, clock, &actor, Some(&groups[group].name), input).await?.case;
+        if i % 2 == 0 {
+            super::cases::assign(db, clock, &actor, case.id, &[volunteers[group].id]).await?;
+        }
         if i % 7 == 6 {
             let facts = CaseInput::from(&case.facts);
             super::cases::update(

@@ -1,6 +1,7 @@
 //! Use cases shared by the HTML pages and the JSON API. Each loads, applies a domain rule,
 //! saves and records the timeline inside one transaction.
 
+pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod demo;

@@ -2,7 +2,9 @@
 //! turn a request into a [`Principal`].
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -10,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
+use crate::config::Config;
 use crate::error::{ApiError, AppError};
 use crate::service::Principal;
 use crate::service::auth::{self, SessionInfo};
@@ -35,6 +38,30 @@ pub struct Visitor {
     pub session_token: Option<String>,
     /// The token forms must carry.
     pub csrf: String,
+    /// Whether cookies set in answer must be `Secure`.
+    pub secure: bool,
+    /// Where the request came from.
+    pub address: Option<String>,
+}
+
+/// Where a request came from, and whether it reached us over HTTPS: from the socket, or
+/// from `X-Forwarded-For` / `X-Forwarded-Proto` when a trusted proxy is configured.
+pub fn client(parts: &Parts, config: &Config) -> (Option<String>, bool) {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let socket = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    if config.trust_proxy {
+        let forwarded = header("x-forwarded-for")
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let https = header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
+        (forwarded.or(socket), config.secure_cookies || https)
+    } else {
+        (socket, config.secure_cookies)
+    }
 }
 
 /// The value of cookie `name`.
@@ -77,13 +104,10 @@ fn is_token(s: &str) -> bool {
 /// `_csrf` field does not match the visitor's token.
 pub async fn visitor(State(state): State<AppState>, req: Request, next: Next) -> Response {
     match load_visitor(&state, req).await {
-        Ok((req, new_csrf_cookie)) => {
+        Ok((req, new_csrf_cookie, secure)) => {
             let mut res = next.run(req).await;
             if let Some(v) = new_csrf_cookie {
-                res.headers_mut().append(
-                    SET_COOKIE,
-                    set_cookie(CSRF_COOKIE, Some(&v), state.config.secure_cookies),
-                );
+                res.headers_mut().append(SET_COOKIE, set_cookie(CSRF_COOKIE, Some(&v), secure));
             }
             res
         }
@@ -94,11 +118,12 @@ pub async fn visitor(State(state): State<AppState>, req: Request, next: Next) ->
 async fn load_visitor(
     state: &AppState,
     req: Request,
-) -> Result<(Request, Option<String>), Response> {
+) -> Result<(Request, Option<String>, bool), Response> {
     let (mut parts, body) = req.into_parts();
+    let (address, secure) = client(&parts, &state.config);
     let session_token = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t));
     let session = match &session_token {
-        Some(t) => auth::session(&state.db, state.clock.as_ref(), t)
+        Some(t) => auth::session(&state.db, state.clock.as_ref(), t, address.clone())
             .await
             .map_err(|e| super::html::error_page(&e))?,
         None => None,
@@ -130,12 +155,8 @@ async fn load_visitor(
     } else {
         body
     };
-    parts.extensions.insert(Visitor {
-        session,
-        session_token,
-        csrf,
-    });
-    Ok((Request::from_parts(parts, body), new_cookie))
+    parts.extensions.insert(Visitor { session, session_token, csrf, secure, address });
+    Ok((Request::from_parts(parts, body), new_cookie, secure))
 }
 
 /// A signed-in user on a page. Visitors who are not signed in are sent to the sign-in page.
@@ -145,6 +166,8 @@ pub struct SignedIn {
     pub principal: Principal,
     /// Their forms' CSRF token.
     pub csrf: String,
+    /// The stored id of their session.
+    pub session_id: String,
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -159,6 +182,7 @@ impl FromRequestParts<AppState> for SignedIn {
             Some(s) => Ok(SignedIn {
                 principal: s.principal,
                 csrf: s.csrf,
+                session_id: s.id,
             }),
             None => Err(Redirect::to("/login").into_response()),
         }
@@ -188,6 +212,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let clock = state.clock.as_ref();
+        let (address, _) = client(parts, &state.config);
         if let Some(value) = parts.headers.get(AUTHORIZATION) {
             let token = value
                 .to_str()
@@ -195,7 +220,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or(AppError::Unauthorized)?;
-            return auth::token_principal(&state.db, clock, token)
+            return auth::token_principal(&state.db, clock, token, address)
                 .await?
                 .map(ApiCaller)
                 .ok_or(ApiError(AppError::Unauthorized));
@@ -203,7 +228,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         let token = cookie(&parts.headers, SESSION_COOKIE)
             .filter(|t| is_token(t))
             .ok_or(AppError::Unauthorized)?;
-        let session = auth::session(&state.db, clock, &token)
+        let session = auth::session(&state.db, clock, &token, address)
             .await?
             .ok_or(AppError::Unauthorized)?;
         if !parts.method.is_safe() {

@@ -10,6 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub reference: String,
+    pub group_id: Uuid,
     pub jurisdiction: String,
     pub status: String,
     pub tenant_name: String,

@@ -7,37 +7,43 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::{ApiJson, case_id};
 use crate::app::AppState;
+use crate::domain::FieldErrors;
 use crate::domain::input::CaseInput;
-use crate::domain::{CaseRecord, FieldErrors};
 use crate::error::{ApiError, AppError};
-use crate::service::cases;
+use crate::service::cases::{self, CaseDetail};
 use crate::web::session::ApiCaller;
 
 type ApiResult = Result<Response, ApiError>;
 
 const PER_PAGE: u64 = 50;
 
-fn etag(case: &CaseRecord) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{}\"", case.version))
-        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
-}
-
-fn with_etag(status: StatusCode, case: CaseRecord) -> Response {
-    let tag = etag(&case);
+fn with_etag(status: StatusCode, case: CaseDetail) -> Response {
+    let tag = HeaderValue::from_str(&format!("\"{}\"", case.case.version))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     (status, [(ETAG, tag)], Json(case)).into_response()
 }
 
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiJson(input): ApiJson<CaseInput>,
+    ApiJson(mut body): ApiJson<Value>,
 ) -> ApiResult {
-    let case = cases::intake(&state.db, state.clock.as_ref(), &caller, input).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id))
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let group = match body.as_object_mut().and_then(|o| o.remove("group")) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => {
+            return Err(AppError::Invalid(FieldErrors::single("group", "Must be a group's name")).into());
+        }
+    };
+    let input: CaseInput = serde_json::from_value(body)
+        .map_err(|e| AppError::Invalid(FieldErrors::single("body", format!("The body does not fit a case: {e}"))))?;
+    let case = cases::intake(&state.db, state.clock.as_ref(), &caller, group.as_deref(), input).await?;
+    let location =
+        HeaderValue::from_str(&format!("/api/v1/cases/{}", case.case.id)).map_err(|e| anyhow::anyhow!(e))?;
     let mut res = with_etag(StatusCode::CREATED, case);
     res.headers_mut().insert(LOCATION, location);
     Ok(res)
@@ -45,22 +51,24 @@ pub async fn create(
 
 pub async fn list(
     State(state): State<AppState>,
-    ApiCaller(_): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> ApiResult {
-    let filter = crate::web::list_filter(&pairs, PER_PAGE).map_err(AppError::Invalid)?;
-    Ok(Json(cases::list(&state.db, &filter).await?).into_response())
+    let mut filter = crate::web::list_filter(&pairs, PER_PAGE).map_err(AppError::Invalid)?;
+    if pairs.iter().any(|(k, v)| k == "assigned" && v == "me") {
+        filter.assigned_to = Some(caller.user_id);
+    }
+    let page = cases::list(&state.db, state.clock.as_ref(), &caller, &filter).await?;
+    Ok(Json(page).into_response())
 }
 
 pub async fn show(
     State(state): State<AppState>,
-    ApiCaller(_): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    Ok(with_etag(
-        StatusCode::OK,
-        cases::get(&state.db, case_id(&id)?).await?,
-    ))
+    let case = cases::get(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    Ok(with_etag(StatusCode::OK, case))
 }
 
 /// The version named by `If-Match: "3"` (or `W/"3"`, or `3`).
@@ -73,12 +81,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i32>, AppError> {
         .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|s| s.parse().ok())
         .map(Some)
-        .ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single(
-                "If-Match",
-                "Must be the case's ETag, like \"3\"",
-            ))
-        })
+        .ok_or_else(|| AppError::Invalid(FieldErrors::single("If-Match", "Must be the case's ETag, like \"3\"")))
 }
 
 pub async fn patch(
@@ -107,22 +110,32 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> ApiResult {
-    let entry = cases::add_note(
-        &state.db,
-        state.clock.as_ref(),
-        &caller,
-        case_id(&id)?,
-        &body.text,
-    )
-    .await?;
+    let entry = cases::add_note(&state.db, state.clock.as_ref(), &caller, case_id(&id)?, &body.text).await?;
     Ok((StatusCode::CREATED, Json(entry)).into_response())
 }
 
 pub async fn timeline(
     State(state): State<AppState>,
-    ApiCaller(_): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let items = cases::timeline(&state.db, case_id(&id)?).await?;
+    let items = cases::timeline(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
     Ok(Json(json!({"items": items})).into_response())
+}
+
+/// Who works a case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssigneesBody {
+    user_ids: Vec<Uuid>,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AssigneesBody>,
+) -> ApiResult {
+    let case = cases::assign(&state.db, state.clock.as_ref(), &caller, case_id(&id)?, &body.user_ids).await?;
+    Ok(with_etag(StatusCode::OK, case))
 }

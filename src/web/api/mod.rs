@@ -1,13 +1,14 @@
 //! The JSON API under `/api/v1`.
 
 mod cases;
+mod tokens;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
@@ -23,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show).patch(cases::patch))
         .route("/cases/{id}/notes", post(cases::add_note))
         .route("/cases/{id}/timeline", get(cases::timeline))
+        .route("/cases/{id}/assignees", put(cases::assign))
+        .route("/tokens", get(tokens::list))
+        .route("/tokens/{id}", delete(tokens::revoke))
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "not_found", "No such API route") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{PageResult, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
-use crate::service::auth;
+use crate::service::auth::{self, LoginOutcome};
 use crate::web::session::{SESSION_COOKIE, Visitor, set_cookie};
 
 /// The sign-in form.
@@ -24,7 +24,7 @@ pub struct LoginForm {
 
 pub async fn login_page(visitor: Visitor) -> PageResult {
     if visitor.session.is_some() {
-        return Ok(Redirect::to("/cases").into_response());
+        return Ok(Redirect::to("/").into_response());
     }
     Ok(page(
         StatusCode::OK,
@@ -47,44 +47,43 @@ pub async fn login(
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
     }
-    let session = if errors.is_empty() {
-        auth::login(
-            &state.db,
-            state.clock.as_ref(),
-            state.config.session_hours,
-            &form.email,
-            &form.password,
-            visitor.session_token.as_deref(),
-        )
-        .await?
-    } else {
-        None
-    };
-    let Some(session) = session else {
-        if errors.is_empty() {
-            errors.add("email", "The e-mail address or password is not right");
-        }
+    if !errors.is_empty() {
         let data = json!({"email": form.email});
-        return Ok(page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "login.html",
-            Some(&visitor),
-            &errors,
-            data,
-        )?);
+        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, "login.html", Some(&visitor), &errors, data)?);
+    }
+    let outcome = auth::login(
+        &state.db,
+        state.clock.as_ref(),
+        &state.throttle,
+        state.config.session_hours,
+        &form.email,
+        &form.password,
+        visitor.session_token.as_deref(),
+        visitor.address.clone(),
+    )
+    .await?;
+    let (status, message) = match outcome {
+        LoginOutcome::SignedIn(session) => {
+            let cookie = set_cookie(SESSION_COOKIE, Some(&session.token), visitor.secure);
+            return Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response());
+        }
+        LoginOutcome::Refused => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "The e-mail address or password is not right".to_string())
+        }
+        LoginOutcome::Throttled { minutes } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many tries to sign in. Wait {minutes} minutes, then try again."),
+        ),
     };
-    let cookie = set_cookie(
-        SESSION_COOKIE,
-        Some(&session.token),
-        state.config.secure_cookies,
-    );
-    Ok(([(SET_COOKIE, cookie)], Redirect::to("/cases")).into_response())
+    errors.add("email", message);
+    let data = json!({"email": form.email});
+    Ok(page(status, "login.html", Some(&visitor), &errors, data)?)
 }
 
 pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> PageResult {
     if let Some(token) = &visitor.session_token {
         auth::logout(&state.db, token).await?;
     }
-    let cookie = set_cookie(SESSION_COOKIE, None, state.config.secure_cookies);
+    let cookie = set_cookie(SESSION_COOKIE, None, visitor.secure);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }

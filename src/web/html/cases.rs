@@ -1,4 +1,4 @@
-//! Case pages: list, intake, case page, edit, notes.
+//! Case pages: my cases, list, intake, case page, edit, notes, assignment.
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -11,8 +11,9 @@ use super::{PageResult, page};
 use crate::app::AppState;
 use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme};
 use crate::domain::timeline::TimelineEvent;
-use crate::domain::{CaseRecord, CaseStatus, FieldErrors, Jurisdiction};
+use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdiction};
 use crate::error::AppError;
+use crate::service::admin;
 use crate::service::cases::{self, TimelineEntry};
 use crate::web::session::{SignedIn, Visitor};
 
@@ -22,32 +23,48 @@ fn case_id(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
-pub async fn home(visitor: Visitor) -> impl IntoResponse {
-    Redirect::to(if visitor.session.is_some() {
-        "/cases"
-    } else {
-        "/login"
-    })
+fn summary_rows(items: &[CaseSummary]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id, "reference": c.reference, "tenant_name": c.tenant_name,
+                "landlord_name": c.landlord_name, "postcode": c.postcode,
+                "jurisdiction": c.jurisdiction.label(), "status": c.status.label(),
+            })
+        })
+        .collect()
+}
+
+/// "My cases": the open cases assigned to the signed-in user.
+pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult {
+    let Some(session) = &visitor.session else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let me = &session.principal;
+    let filter = cases::CaseFilter {
+        assigned_to: Some(me.user_id),
+        status: Some(CaseStatus::Open),
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let mine = cases::list(&state.db, state.clock.as_ref(), me, &filter).await?;
+    let data = json!({"items": summary_rows(&mine.items), "total": mine.total});
+    Ok(page(StatusCode::OK, "home.html", Some(&visitor), &FieldErrors::default(), data)?)
 }
 
 pub async fn list(
     State(state): State<AppState>,
-    _user: SignedIn,
+    user: SignedIn,
     visitor: Visitor,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     let (filter, errors) = match crate::web::list_filter(&pairs, PER_PAGE) {
         Ok(f) => (f, FieldErrors::default()),
-        Err(e) => (
-            cases::CaseFilter {
-                page: 1,
-                per_page: PER_PAGE,
-                ..Default::default()
-            },
-            e,
-        ),
+        Err(e) => (cases::CaseFilter { page: 1, per_page: PER_PAGE, ..Default::default() }, e),
     };
-    let result = cases::list(&state.db, &filter).await?;
+    let result = cases::list(&state.db, state.clock.as_ref(), &user.principal, &filter).await?;
     let pages = result.total.div_ceil(result.per_page).max(1);
     let query = |page: u64| {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -63,19 +80,8 @@ pub async fn list(
         q.append_pair("page", &page.to_string());
         format!("/cases?{}", q.finish())
     };
-    let items: Vec<Value> = result
-        .items
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id, "reference": c.reference, "tenant_name": c.tenant_name,
-                "landlord_name": c.landlord_name, "postcode": c.postcode,
-                "jurisdiction": c.jurisdiction.label(), "status": c.status.label(),
-            })
-        })
-        .collect();
     let data = json!({
-        "items": items,
+        "items": summary_rows(&result.items),
         "total": result.total,
         "page": result.page,
         "pages": pages,
@@ -88,16 +94,12 @@ pub async fn list(
         },
         "choices": case_form::choices(),
     });
-    Ok(page(
-        StatusCode::OK,
-        "cases/list.html",
-        Some(&visitor),
-        &errors,
-        data,
-    )?)
+    Ok(page(StatusCode::OK, "cases/list.html", Some(&visitor), &errors, data)?)
 }
 
-fn form_page(
+#[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
+async fn form_page(
+    state: &AppState,
     status: StatusCode,
     visitor: &Visitor,
     values: &FormValues,
@@ -105,30 +107,25 @@ fn form_page(
     case: Option<&CaseRecord>,
     notice: Option<&str>,
 ) -> PageResult {
+    let groups = match visitor.session.as_ref() {
+        Some(s) if case.is_none() => admin::groups_for(&state.db, &s.principal).await?,
+        _ => Vec::new(),
+    };
     let data = json!({
         "values": values,
+        "groups": groups,
         "choices": case_form::choices(),
         "case": case.map(|c| json!({"id": c.id, "reference": c.reference.to_string(), "version": c.version,
                                      "status": c.status.as_str()})),
         "notice": notice,
     });
-    Ok(page(
-        status,
-        "cases/form.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
+    Ok(page(status, "cases/form.html", Some(visitor), errors, data)?)
 }
 
 /// When the form itself has problems (amounts that are not money), adds the domain's
 /// findings so that every field's problem shows at once. `None` means the form is fine
 /// as far as it goes and the service will validate it.
-fn all_errors(
-    input: &crate::domain::input::CaseInput,
-    mut errors: FieldErrors,
-    state: &AppState,
-) -> Option<FieldErrors> {
+fn all_errors(input: &crate::domain::input::CaseInput, mut errors: FieldErrors, state: &AppState) -> Option<FieldErrors> {
     if errors.is_empty() {
         return None;
     }
@@ -138,15 +135,8 @@ fn all_errors(
     Some(errors)
 }
 
-pub async fn new_form(_user: SignedIn, visitor: Visitor) -> PageResult {
-    form_page(
-        StatusCode::OK,
-        &visitor,
-        &FormValues::new(),
-        &FieldErrors::default(),
-        None,
-        None,
-    )
+pub async fn new_form(State(state): State<AppState>, _user: SignedIn, visitor: Visitor) -> PageResult {
+    form_page(&state, StatusCode::OK, &visitor, &FormValues::new(), &FieldErrors::default(), None, None).await
 }
 
 pub async fn create(
@@ -155,28 +145,24 @@ pub async fn create(
     visitor: Visitor,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let values = case_form::values(pairs);
+    let mut values = case_form::values(pairs);
+    let group = values.remove("group");
     let (input, errors) = case_form::to_input(&values);
-    if let Some(errors) = all_errors(&input, errors, &state) {
-        return form_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &visitor,
-            &values,
-            &errors,
-            None,
-            None,
-        );
+    if let Some(group) = &group {
+        values.insert("group".into(), group.clone());
     }
-    match cases::intake(&state.db, state.clock.as_ref(), &user.principal, input).await {
-        Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
-        Err(AppError::Invalid(e)) => form_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &visitor,
-            &values,
-            &e,
-            None,
-            None,
-        ),
+    let invalid = |errors: FieldErrors| {
+        let (state, visitor, values) = (&state, &visitor, &values);
+        async move {
+            form_page(state, StatusCode::UNPROCESSABLE_ENTITY, visitor, values, &errors, None, None).await
+        }
+    };
+    if let Some(errors) = all_errors(&input, errors, &state) {
+        return invalid(errors).await;
+    }
+    match cases::intake(&state.db, state.clock.as_ref(), &user.principal, group.as_deref(), input).await {
+        Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.case.id)).into_response()),
+        Err(AppError::Invalid(e)) => invalid(e).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -195,6 +181,16 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
             let (title, detail) = match &e.event {
                 TimelineEvent::Created { reference } => (format!("Case {reference} taken in"), json!(null)),
                 TimelineEvent::Note { text } => ("Note".to_string(), json!(text)),
+                TimelineEvent::Assigned { added, removed } => {
+                    let mut parts = Vec::new();
+                    if !added.is_empty() {
+                        parts.push(format!("Assigned to {}", added.join(", ")));
+                    }
+                    if !removed.is_empty() {
+                        parts.push(format!("No longer assigned: {}", removed.join(", ")));
+                    }
+                    (parts.join(". "), json!(null))
+                }
                 TimelineEvent::Edited { changes } => (
                     "Case edited".to_string(),
                     changes
@@ -211,14 +207,27 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
 
 async fn case_page(
     state: &AppState,
+    user: &SignedIn,
     visitor: &Visitor,
     id: Uuid,
     status: StatusCode,
-    note_errors: &FieldErrors,
+    errors: &FieldErrors,
     note: &str,
 ) -> PageResult {
-    let case = cases::get(&state.db, id).await?;
-    let timeline = cases::timeline(&state.db, id).await?;
+    let me = &user.principal;
+    let detail = cases::get(&state.db, state.clock.as_ref(), me, id).await?;
+    let timeline = cases::timeline(&state.db, state.clock.as_ref(), me, id).await?;
+    let can_assign = me.can_assign(detail.case.group_id);
+    let assignable: Vec<Value> = if can_assign {
+        admin::assignable(&state.db, detail.case.group_id)
+            .await?
+            .into_iter()
+            .map(|u| json!({"id": u.id, "name": u.name, "checked": detail.assignees.iter().any(|a| a.id == u.id)}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let case = &detail.case;
     let f = &case.facts;
     let labels = json!({
         "jurisdiction": f.tenancy.jurisdiction.label(),
@@ -230,6 +239,10 @@ async fn case_page(
     });
     let data = json!({
         "case": case,
+        "group": detail.group,
+        "assignee_names": detail.assignees.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
+        "can_assign": can_assign,
+        "assignable": assignable,
         "labels": labels,
         "deductions_total": f.deductions_total().pence(),
         "timeline": timeline_view(&timeline),
@@ -239,44 +252,31 @@ async fn case_page(
         status,
         "cases/show.html",
         Some(visitor),
-        note_errors,
+        errors,
         data,
     )?)
 }
 
 pub async fn show(
     State(state): State<AppState>,
-    _user: SignedIn,
+    user: SignedIn,
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> PageResult {
-    case_page(
-        &state,
-        &visitor,
-        case_id(&id)?,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        "",
-    )
-    .await
+    let id = case_id(&id)?;
+    case_page(&state, &user, &visitor, id, StatusCode::OK, &FieldErrors::default(), "").await
 }
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    _user: SignedIn,
+    user: SignedIn,
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> PageResult {
-    let case = cases::get(&state.db, case_id(&id)?).await?;
-    let values = case_form::from_facts(&case.facts);
-    form_page(
-        StatusCode::OK,
-        &visitor,
-        &values,
-        &FieldErrors::default(),
-        Some(&case),
-        None,
-    )
+    let detail = cases::get(&state.db, state.clock.as_ref(), &user.principal, case_id(&id)?).await?;
+    let values = case_form::from_facts(&detail.case.facts);
+    let errors = FieldErrors::default();
+    form_page(&state, StatusCode::OK, &visitor, &values, &errors, Some(&detail.case), None).await
 }
 
 pub async fn update(
@@ -287,54 +287,36 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let version = pairs
-        .iter()
-        .find(|(k, _)| k == "_version")
-        .and_then(|(_, v)| v.parse::<i32>().ok());
-    let status = pairs
-        .iter()
-        .find(|(k, _)| k == "_status")
-        .and_then(|(_, v)| CaseStatus::parse(v));
-    let values = case_form::values(pairs);
-    let current = cases::get(&state.db, id).await?;
-    let (input, errors) = case_form::to_input(&values);
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let version = field("_version").and_then(|v| v.parse::<i32>().ok());
+    let status = field("_status").and_then(|v| CaseStatus::parse(&v));
     let Some(version) = version else {
-        return Err(AppError::BadRequest(
-            "The form is missing its version. Reload the page.".into(),
-        )
-        .into());
+        return Err(AppError::BadRequest("The form is missing its version. Reload the page.".into()).into());
     };
-    let shown = |status, errors: &FieldErrors, case: &CaseRecord, notice| {
-        form_page(status, &visitor, &values, errors, Some(case), notice)
+    let values = case_form::values(pairs);
+    let clock = state.clock.as_ref();
+    let current = cases::get(&state.db, clock, &user.principal, id).await?.case;
+    let (input, errors) = case_form::to_input(&values);
+    let again = |status, errors: FieldErrors, case: CaseRecord, notice| {
+        let (state, visitor, values) = (&state, &visitor, &values);
+        async move { form_page(state, status, visitor, values, &errors, Some(&case), notice).await }
     };
     if let Some(errors) = all_errors(&input, errors, &state) {
         let at_version = CaseRecord { version, ..current };
-        return shown(StatusCode::UNPROCESSABLE_ENTITY, &errors, &at_version, None);
+        return again(StatusCode::UNPROCESSABLE_ENTITY, errors, at_version, None).await;
     }
-    match cases::update(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        id,
-        version,
-        input,
-        status,
-    )
-    .await
-    {
-        Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
-        Err(AppError::Invalid(e)) => shown(StatusCode::UNPROCESSABLE_ENTITY, &e, &current, None),
+    match cases::update(&state.db, clock, &user.principal, id, version, input, status).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            let at_version = CaseRecord { version, ..current };
+            again(StatusCode::UNPROCESSABLE_ENTITY, e, at_version, None).await
+        }
         Err(AppError::Conflict(_)) => {
             // Show the user's input against the latest version: saving again is a
             // deliberate choice to replace the other person's changes.
             let notice = "Someone else changed this case after you opened it, so your changes have not been saved. \
                           Check the case page to see their changes. To replace them with yours, save again.";
-            shown(
-                StatusCode::CONFLICT,
-                &FieldErrors::default(),
-                &current,
-                Some(notice),
-            )
+            again(StatusCode::CONFLICT, FieldErrors::default(), current, Some(notice)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -348,23 +330,33 @@ pub async fn add_note(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let text = pairs
-        .into_iter()
-        .find(|(k, _)| k == "text")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let text = pairs.into_iter().find(|(k, _)| k == "text").map(|(_, v)| v).unwrap_or_default();
     match cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#timeline")).into_response()),
         Err(AppError::Invalid(e)) => {
-            case_page(
-                &state,
-                &visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                &text,
-            )
-            .await
+            case_page(&state, &user, &visitor, id, StatusCode::UNPROCESSABLE_ENTITY, &e, &text).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let id = case_id(&id)?;
+    let chosen: Result<Vec<Uuid>, _> =
+        pairs.iter().filter(|(k, _)| k == "assignee").map(|(_, v)| Uuid::parse_str(v)).collect();
+    let Ok(chosen) = chosen else {
+        return Err(AppError::BadRequest("The form named someone who does not exist.".into()).into());
+    };
+    match cases::assign(&state.db, state.clock.as_ref(), &user.principal, id, &chosen).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#assignees")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            case_page(&state, &user, &visitor, id, StatusCode::UNPROCESSABLE_ENTITY, &e, "").await
         }
         Err(e) => Err(e.into()),
     }

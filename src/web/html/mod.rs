@@ -1,5 +1,7 @@
 //! The pages for volunteers: sign-in, case list, intake, case page, edit.
 
+mod account;
+mod admin;
 mod auth;
 mod case_form;
 mod cases;
@@ -31,6 +33,18 @@ pub fn routes() -> Router<AppState> {
             get(cases::edit_form).post(cases::update),
         )
         .route("/cases/{id}/notes", post(cases::add_note))
+        .route("/cases/{id}/assignees", post(cases::assign))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route("/admin/users/{id}", get(admin::edit_user).post(admin::update_user))
+        .route("/admin/users/{id}/disable", get(admin::confirm_disable).post(admin::disable))
+        .route("/admin/users/{id}/enable", post(admin::enable))
+        .route("/admin/groups", get(admin::groups).post(admin::create_group))
+        .route("/admin/audit", get(admin::audit))
 }
 
 /// A field error as the error summary lists it.

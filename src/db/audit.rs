@@ -1,0 +1,118 @@
+//! The audit log: appended to, filtered, never changed.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::audit_log;
+use crate::domain::user::Principal;
+
+/// An audit entry as read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    /// Id.
+    pub id: Uuid,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Who (their id).
+    pub actor_id: Option<Uuid>,
+    /// Who (their name then).
+    pub actor_name: String,
+    /// What, e.g. `case.viewed`.
+    pub action: String,
+    /// Which case.
+    pub case_id: Option<Uuid>,
+    /// More about it.
+    pub detail: serde_json::Value,
+    /// From which network address.
+    pub address: Option<String>,
+}
+
+/// Filters of the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this user's actions.
+    pub actor: Option<Uuid>,
+    /// Only about this case.
+    pub case: Option<Uuid>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// From this instant.
+    pub from: Option<OffsetDateTime>,
+    /// Before this instant.
+    pub until: Option<OffsetDateTime>,
+    /// Page, from 1.
+    pub page: u64,
+    /// Rows a page.
+    pub per_page: u64,
+}
+
+/// Appends an entry.
+pub async fn record(
+    c: &impl ConnectionTrait,
+    at: OffsetDateTime,
+    actor: Option<&Principal>,
+    action: &str,
+    case: Option<Uuid>,
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    let row = audit_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(at),
+        actor_id: Set(actor.map(|a| a.user_id)),
+        actor_name: Set(actor.map_or_else(|| "system".to_string(), |a| a.name.clone())),
+        action: Set(action.to_string()),
+        case_id: Set(case),
+        detail: Set(detail),
+        address: Set(actor.and_then(|a| a.address.clone())),
+    };
+    audit_log::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// A page of the log, newest first, and how many match.
+pub async fn list(c: &impl ConnectionTrait, f: &AuditFilter) -> Result<(Vec<AuditEntry>, u64), DbErr> {
+    let mut q = audit_log::Entity::find();
+    if let Some(a) = f.actor {
+        q = q.filter(audit_log::Column::ActorId.eq(a));
+    }
+    if let Some(case) = f.case {
+        q = q.filter(audit_log::Column::CaseId.eq(case));
+    }
+    if let Some(action) = &f.action {
+        q = q.filter(audit_log::Column::Action.eq(action.as_str()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(audit_log::Column::At.gte(from));
+    }
+    if let Some(until) = f.until {
+        q = q.filter(audit_log::Column::At.lt(until));
+    }
+    let total = q.clone().count(c).await?;
+    let per_page = f.per_page.clamp(1, 500);
+    let rows = q
+        .order_by_desc(audit_log::Column::Id)
+        .offset((Ord::max(f.page, 1) - 1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(c)
+        .await?;
+    let entries = rows
+        .into_iter()
+        .map(|m| AuditEntry {
+            id: m.id,
+            at: m.at,
+            actor_id: m.actor_id,
+            actor_name: m.actor_name,
+            action: m.action,
+            case_id: m.case_id,
+            detail: m.detail,
+            address: m.address,
+        })
+        .collect();
+    Ok((entries, total))
+}

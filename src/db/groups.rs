@@ -1,0 +1,90 @@
+//! Local groups and who belongs to them.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::{group_members, groups};
+
+/// A group, by id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// Id.
+    pub id: Uuid,
+    /// Name, e.g. "Leeds".
+    pub name: String,
+}
+
+impl From<groups::Model> for Group {
+    fn from(m: groups::Model) -> Self {
+        Group { id: m.id, name: m.name }
+    }
+}
+
+/// Inserts a group.
+pub async fn insert(c: &impl ConnectionTrait, group: &Group, at: OffsetDateTime) -> Result<(), DbErr> {
+    let row = groups::ActiveModel { id: Set(group.id), name: Set(group.name.clone()), created_at: Set(at) };
+    groups::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// Every group, by name.
+pub async fn all(c: &impl ConnectionTrait) -> Result<Vec<Group>, DbErr> {
+    Ok(groups::Entity::find().order_by_asc(groups::Column::Name).all(c).await?.into_iter().map(Group::from).collect())
+}
+
+/// The group with this name (exact match).
+pub async fn by_name(c: &impl ConnectionTrait, name: &str) -> Result<Option<Group>, DbErr> {
+    Ok(groups::Entity::find().filter(groups::Column::Name.eq(name)).one(c).await?.map(Group::from))
+}
+
+/// The group with this id.
+pub async fn by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Group>, DbErr> {
+    Ok(groups::Entity::find_by_id(id).one(c).await?.map(Group::from))
+}
+
+/// The ids of the groups a user belongs to.
+pub async fn of_user(c: &impl ConnectionTrait, user: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(group_members::Entity::find()
+        .filter(group_members::Column::UserId.eq(user))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect())
+}
+
+/// Every (group, user) membership of these users.
+pub async fn memberships(c: &impl ConnectionTrait, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
+    Ok(group_members::Entity::find()
+        .filter(group_members::Column::UserId.is_in(users.iter().copied()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| (m.group_id, m.user_id))
+        .collect())
+}
+
+/// The ids of a group's members.
+pub async fn members(c: &impl ConnectionTrait, group: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}
+
+/// Makes `groups` exactly the groups `user` belongs to.
+pub async fn set_user_groups(c: &impl ConnectionTrait, user: Uuid, groups: &[Uuid]) -> Result<(), DbErr> {
+    group_members::Entity::delete_many().filter(group_members::Column::UserId.eq(user)).exec(c).await?;
+    let rows = groups
+        .iter()
+        .map(|g| group_members::ActiveModel { group_id: Set(*g), user_id: Set(user) });
+    group_members::Entity::insert_many(rows).exec_without_returning(c).await?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Managing groups and users (admins), and reading the audit log.
+
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Principal;
+use crate::clock::Clock;
+use crate::db::{self, audit::AuditEntry, audit::AuditFilter, groups::Group, users::User};
+use crate::domain::FieldErrors;
+use crate::domain::user::Role;
+use crate::error::AppError;
+
+fn admin_only(actor: &Principal) -> Result<(), AppError> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only admins can do this.".into()))
+    }
+}
+
+/// Every group. Anyone signed in may list them (to choose one at intake).
+pub async fn groups(db: &DatabaseConnection) -> Result<Vec<Group>, AppError> {
+    Ok(db::groups::all(db).await?)
+}
+
+/// The groups `actor` may put cases in: all for admins, their own for others.
+pub async fn groups_for(db: &DatabaseConnection, actor: &Principal) -> Result<Vec<Group>, AppError> {
+    Ok(db::groups::all(db).await?.into_iter().filter(|g| actor.sees_group(g.id)).collect())
+}
+
+/// Creates a group. `actor` is `None` for the command line.
+pub async fn create_group(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: Option<&Principal>,
+    name: &str,
+) -> Result<Group, AppError> {
+    if let Some(a) = actor {
+        admin_only(a)?;
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::Invalid(FieldErrors::single("name", "Enter a group name of 80 characters or fewer")));
+    }
+    let group = Group { id: Uuid::now_v7(), name: name.to_string() };
+    let txn = db::begin_write(db).await?;
+    match db::groups::insert(&txn, &group, clock.now()).await {
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::Invalid(FieldErrors::single("name", "There is already a group with this name")));
+        }
+        other => other?,
+    }
+    db::audit::record(&txn, clock.now(), actor, "group.created", None, json!({"group": group.id, "name": group.name}))
+        .await?;
+    txn.commit().await?;
+    Ok(group)
+}
+
+/// Resolves group names to ids; unknown names are a field error on `field`.
+pub async fn group_ids(db: &DatabaseConnection, names: &[String], field: &str) -> Result<Vec<Uuid>, AppError> {
+    let all = db::groups::all(db).await?;
+    names
+        .iter()
+        .map(|n| {
+            all.iter().find(|g| g.name == *n).map(|g| g.id).ok_or_else(|| {
+                AppError::Invalid(FieldErrors::single(field, format!("There is no group called \"{n}\"")))
+            })
+        })
+        .collect()
+}
+
+/// A user with their groups, as admins see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Sign-in address.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// Whether they can sign in.
+    pub active: bool,
+    /// Their groups.
+    pub groups: Vec<Group>,
+}
+
+fn rows(users: Vec<User>, memberships: &[(Uuid, Uuid)], groups: &[Group]) -> Vec<UserRow> {
+    users
+        .into_iter()
+        .map(|u| UserRow {
+            groups: groups
+                .iter()
+                .filter(|g| memberships.contains(&(g.id, u.id)))
+                .cloned()
+                .collect(),
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            role: u.role,
+            active: u.active,
+        })
+        .collect()
+}
+
+/// Every user with their groups.
+pub async fn users(db: &DatabaseConnection, actor: &Principal) -> Result<Vec<UserRow>, AppError> {
+    admin_only(actor)?;
+    let users = db::users::all(db).await?;
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let memberships = db::groups::memberships(db, &ids).await?;
+    Ok(rows(users, &memberships, &db::groups::all(db).await?))
+}
+
+/// One user with their groups.
+pub async fn user(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> Result<UserRow, AppError> {
+    admin_only(actor)?;
+    let user = db::users::find_by_id(db, id).await?.ok_or(AppError::NotFound)?;
+    let memberships = db::groups::memberships(db, &[id]).await?;
+    rows(vec![user], &memberships, &db::groups::all(db).await?).pop().ok_or(AppError::NotFound)
+}
+
+/// Active members of a group who can be assigned cases, by name.
+pub async fn assignable(db: &DatabaseConnection, group: Uuid) -> Result<Vec<User>, AppError> {
+    let ids = db::groups::members(db, group).await?;
+    Ok(db::users::by_ids(db, &ids).await?.into_iter().filter(|u| u.active && u.role != Role::Admin).collect())
+}
+
+/// Changes a user's role, groups and whether they may sign in. Disabling ends their
+/// sessions at once; their tokens stop working because every use checks the user.
+pub async fn update_user(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    role: Role,
+    groups: &[Uuid],
+    active: bool,
+) -> Result<(), AppError> {
+    admin_only(actor)?;
+    if id == actor.user_id && (!active || role != Role::Admin) {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "role",
+            "You cannot take away your own admin role or disable yourself: ask another admin",
+        )));
+    }
+    let known = db::groups::all(db).await?;
+    if let Some(bad) = groups.iter().find(|g| !known.iter().any(|k| k.id == **g)) {
+        return Err(AppError::Invalid(FieldErrors::single("groups", format!("Unknown group {bad}"))));
+    }
+    let txn = db::begin_write(db).await?;
+    if !db::users::set_role_and_active(&txn, id, role, active).await? {
+        return Err(AppError::NotFound);
+    }
+    db::groups::set_user_groups(&txn, id, groups).await?;
+    if !active {
+        db::users::delete_sessions_of(&txn, id, None).await?;
+    }
+    let detail = json!({"user": id, "role": role, "groups": groups, "active": active});
+    db::audit::record(&txn, clock.now(), Some(actor), "user.updated", None, detail).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A page of the audit log.
+pub async fn audit(db: &DatabaseConnection, actor: &Principal, filter: &AuditFilter) -> Result<(Vec<AuditEntry>, u64), AppError> {
+    admin_only(actor)?;
+    Ok(db::audit::list(db, filter).await?)
+}

@@ -1,0 +1,251 @@
+//! Admin pages: users, groups, the audit log.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde_json::{Value, json};
+use time::format_description::well_known::Iso8601;
+use time::{Date, Time};
+use uuid::Uuid;
+
+use super::{PageResult, page};
+use crate::app::AppState;
+use crate::db::audit::AuditFilter;
+use crate::domain::FieldErrors;
+use crate::domain::user::Role;
+use crate::error::AppError;
+use crate::service::{admin, auth};
+use crate::web::session::{SignedIn, Visitor};
+
+fn id_of(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+fn forbid_unless_admin(user: &SignedIn) -> Result<(), AppError> {
+    if user.principal.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only admins can see this page.".into()))
+    }
+}
+
+const ROLES: [(&str, &str); 3] = [
+    ("volunteer", "Volunteer: works the cases of their groups"),
+    ("coordinator", "Coordinator: also assigns the cases of their groups"),
+    ("admin", "Admin: everything, in every group"),
+];
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+fn chosen_groups(pairs: &[(String, String)]) -> Result<Vec<Uuid>, AppError> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == "groups")
+        .map(|(_, v)| Uuid::parse_str(v).map_err(|_| AppError::BadRequest("Unknown group.".into())))
+        .collect()
+}
+
+pub async fn users(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
+    let users = admin::users(&state.db, &user.principal).await?;
+    Ok(page(StatusCode::OK, "admin/users.html", Some(&visitor), &FieldErrors::default(), json!({"users": users}))?)
+}
+
+async fn user_form(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    errors: &FieldErrors,
+    existing: Option<&admin::UserRow>,
+    values: Value,
+) -> PageResult {
+    let groups = admin::groups(&state.db).await?;
+    let roles: Vec<Value> = ROLES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect();
+    let data = json!({"existing": existing, "groups": groups, "roles": roles, "values": values});
+    Ok(page(status, "admin/user_form.html", Some(visitor), errors, data)?)
+}
+
+pub async fn new_user(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
+    forbid_unless_admin(&user)?;
+    user_form(&state, &visitor, StatusCode::OK, &FieldErrors::default(), None, json!({"role": "volunteer", "groups": []})).await
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let groups = chosen_groups(&pairs)?;
+    let values = json!({"name": field(&pairs, "name"), "email": field(&pairs, "email"),
+                        "role": field(&pairs, "role"), "groups": groups});
+    let Some(role) = Role::parse(field(&pairs, "role")) else {
+        let errors = FieldErrors::single("role", "Choose a role");
+        return user_form(&state, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &errors, None, values).await;
+    };
+    let new = auth::NewUser {
+        email: field(&pairs, "email").to_string(),
+        name: field(&pairs, "name").to_string(),
+        role,
+        password: field(&pairs, "password").to_string(),
+        groups,
+    };
+    match auth::create_user(&state.db, state.clock.as_ref(), Some(&user.principal), new).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(AppError::Invalid(e)) => {
+            user_form(&state, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, None, values).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_user(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
+    let groups: Vec<Uuid> = target.groups.iter().map(|g| g.id).collect();
+    let values = json!({"role": target.role, "groups": groups});
+    user_form(&state, &visitor, StatusCode::OK, &FieldErrors::default(), Some(&target), values).await
+}
+
+pub async fn update_user(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
+    let groups = chosen_groups(&pairs)?;
+    let values = json!({"role": field(&pairs, "role"), "groups": groups});
+    let errors = |e: FieldErrors| {
+        let (state, visitor, target, values) = (&state, &visitor, &target, values.clone());
+        async move { user_form(state, visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, Some(target), values).await }
+    };
+    let Some(role) = Role::parse(field(&pairs, "role")) else {
+        return errors(FieldErrors::single("role", "Choose a role")).await;
+    };
+    let clock = state.clock.as_ref();
+    match admin::update_user(&state.db, clock, &user.principal, target.id, role, &groups, target.active).await {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(AppError::Invalid(e)) => errors(e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn confirm_disable(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
+    Ok(page(StatusCode::OK, "admin/confirm_disable.html", Some(&visitor), &FieldErrors::default(), json!({"target": target}))?)
+}
+
+async fn set_active(state: &AppState, user: &SignedIn, id: &str, active: bool) -> PageResult {
+    let target = admin::user(&state.db, &user.principal, id_of(id)?).await?;
+    let groups: Vec<Uuid> = target.groups.iter().map(|g| g.id).collect();
+    admin::update_user(&state.db, state.clock.as_ref(), &user.principal, target.id, target.role, &groups, active).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+pub async fn disable(State(state): State<AppState>, user: SignedIn, Path(id): Path<String>) -> PageResult {
+    set_active(&state, &user, &id, false).await
+}
+
+pub async fn enable(State(state): State<AppState>, user: SignedIn, Path(id): Path<String>) -> PageResult {
+    set_active(&state, &user, &id, true).await
+}
+
+async fn groups_page(state: &AppState, user: &SignedIn, visitor: &Visitor, status: StatusCode, errors: &FieldErrors, name: &str) -> PageResult {
+    forbid_unless_admin(user)?;
+    let groups = admin::groups(&state.db).await?;
+    let data = json!({"groups": groups, "values": {"name": name}});
+    Ok(page(status, "admin/groups.html", Some(visitor), errors, data)?)
+}
+
+pub async fn groups(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
+    groups_page(&state, &user, &visitor, StatusCode::OK, &FieldErrors::default(), "").await
+}
+
+pub async fn create_group(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let name = field(&pairs, "name");
+    match admin::create_group(&state.db, state.clock.as_ref(), Some(&user.principal), name).await {
+        Ok(_) => Ok(Redirect::to("/admin/groups").into_response()),
+        Err(AppError::Invalid(e)) => {
+            groups_page(&state, &user, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, name).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let mut errors = FieldErrors::default();
+    let mut filter = AuditFilter { page: 1, per_page: 100, ..Default::default() };
+    let text = |k: &str| field(&pairs, k).trim().to_string();
+    let users = admin::users(&state.db, &user.principal).await?;
+    if !text("user").is_empty() {
+        match Uuid::parse_str(&text("user")) {
+            Ok(id) => filter.actor = Some(id),
+            Err(_) => errors.add("user", "Choose a user from the list"),
+        }
+    }
+    if !text("case").is_empty() {
+        let reference = crate::domain::CaseReference::parse(&text("case"));
+        match reference {
+            Some(r) => match crate::service::cases::id_of_reference(&state.db, &r).await? {
+                Some(id) => filter.case = Some(id),
+                None => errors.add("case", "No case has this reference"),
+            },
+            None => errors.add("case", "Enter a case reference like TC-2026-00042"),
+        }
+    }
+    if !text("action").is_empty() {
+        filter.action = Some(text("action"));
+    }
+    for (key, is_from) in [("from", true), ("until", false)] {
+        let raw = text(key);
+        if raw.is_empty() {
+            continue;
+        }
+        match Date::parse(&raw, &Iso8601::DATE) {
+            Ok(d) if is_from => filter.from = Some(d.with_time(Time::MIDNIGHT).assume_utc()),
+            Ok(d) => filter.until = d.next_day().map(|n| n.with_time(Time::MIDNIGHT).assume_utc()),
+            Err(_) => errors.add(key, "Enter a real date"),
+        }
+    }
+    if let Ok(p) = text("page").parse::<u64>() {
+        filter.page = p.clamp(1, 100_000);
+    }
+    let (entries, total) = admin::audit(&state.db, &user.principal, &filter).await?;
+    let entries: Vec<Value> = entries
+        .into_iter()
+        .map(|e| {
+            let mut v = json!(e);
+            v["detail_text"] = json!(e.detail.to_string());
+            v
+        })
+        .collect();
+    let values: serde_json::Map<String, Value> =
+        ["user", "case", "action", "from", "until"].iter().map(|k| (k.to_string(), json!(text(k)))).collect();
+    let data = json!({"entries": entries, "total": total, "users": users, "values": values,
+                      "page": filter.page, "more": total > filter.page * filter.per_page});
+    Ok(page(StatusCode::OK, "admin/audit.html", Some(&visitor), &errors, data)?)
+}
