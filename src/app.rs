@@ -32,7 +32,12 @@ impl AppState {
 
     /// State over an open, migrated database.
     pub fn new(db: DatabaseConnection, clock: SharedClock, config: Config) -> AppState {
-        AppState { db, clock, config: Arc::new(config), throttle: Arc::default() }
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+            throttle: Arc::default(),
+        }
     }
 }
 

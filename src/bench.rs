@@ -107,7 +107,10 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
         active: true,
     };
     db::users::insert_user(db, &user, String::new(), datetime!(2026-11-26 10:00 UTC)).await?;
-    let group = db::groups::Group { id: Uuid::now_v7(), name: format!("Bench {creator}") };
+    let group = db::groups::Group {
+        id: Uuid::now_v7(),
+        name: format!("Bench {creator}"),
+    };
     db::groups::insert(db, &group, datetime!(2026-11-26 10:00 UTC)).await?;
     for start in (0..count).step_by(2_000) {
         let txn = db::begin_write(db).await?;

@@ -200,7 +200,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let state = AppState::connect(Config::new(cli.database_url)).await?;
-            let groups = admin::group_ids(&state.db, &groups, "group").await.map_err(describe)?;
+            let groups = admin::group_ids(&state.db, &groups, "group")
+                .await
+                .map_err(describe)?;
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)

@@ -195,7 +195,11 @@ impl MigrationTrait for Migration {
                 .table(GroupMembers::Table)
                 .col(ColumnDef::new(GroupMembers::GroupId).uuid().not_null())
                 .col(ColumnDef::new(GroupMembers::UserId).uuid().not_null())
-                .primary_key(Index::create().col(GroupMembers::GroupId).col(GroupMembers::UserId))
+                .primary_key(
+                    Index::create()
+                        .col(GroupMembers::GroupId)
+                        .col(GroupMembers::UserId),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(GroupMembers::Table, GroupMembers::GroupId)
@@ -211,7 +215,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_group_members_user", GroupMembers::Table, &["user_id"])).await?;
+        m.create_index(index(
+            "idx_group_members_user",
+            GroupMembers::Table,
+            &["user_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -322,7 +331,12 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("idx_cases_postcode", Cases::Table, &["postcode"]))
             .await?;
-        m.create_index(index("idx_cases_group_id", Cases::Table, &["group_id", "id"])).await?;
+        m.create_index(index(
+            "idx_cases_group_id",
+            Cases::Table,
+            &["group_id", "id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -330,7 +344,11 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(CaseAssignees::CaseId).uuid().not_null())
                 .col(ColumnDef::new(CaseAssignees::UserId).uuid().not_null())
                 .col(ts(CaseAssignees::AssignedAt))
-                .primary_key(Index::create().col(CaseAssignees::CaseId).col(CaseAssignees::UserId))
+                .primary_key(
+                    Index::create()
+                        .col(CaseAssignees::CaseId)
+                        .col(CaseAssignees::UserId),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(CaseAssignees::Table, CaseAssignees::CaseId)
@@ -346,7 +364,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_case_assignees_user", CaseAssignees::Table, &["user_id", "case_id"])).await?;
+        m.create_index(index(
+            "idx_case_assignees_user",
+            CaseAssignees::Table,
+            &["user_id", "case_id"],
+        ))
+        .await?;
 
         // The audit log has no foreign keys: it must outlive what it speaks of.
         m.create_table(
@@ -363,9 +386,20 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_audit_case", AuditLog::Table, &["case_id", "id"])).await?;
-        m.create_index(index("idx_audit_actor", AuditLog::Table, &["actor_id", "id"])).await?;
-        m.create_index(index("idx_audit_action", AuditLog::Table, &["action", "id"])).await?;
+        m.create_index(index("idx_audit_case", AuditLog::Table, &["case_id", "id"]))
+            .await?;
+        m.create_index(index(
+            "idx_audit_actor",
+            AuditLog::Table,
+            &["actor_id", "id"],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_audit_action",
+            AuditLog::Table,
+            &["action", "id"],
+        ))
+        .await?;
 
         // Word-prefix search: one row per (term, case). Terms compare byte by byte on
         // both databases (collation "C" on PostgreSQL) so that a prefix is an index range.

@@ -1,8 +1,8 @@
 //! The audit log: appended to, filtered, never changed.
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -71,12 +71,17 @@ pub async fn record(
         detail: Set(detail),
         address: Set(actor.and_then(|a| a.address.clone())),
     };
-    audit_log::Entity::insert(row).exec_without_returning(c).await?;
+    audit_log::Entity::insert(row)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
 /// A page of the log, newest first, and how many match.
-pub async fn list(c: &impl ConnectionTrait, f: &AuditFilter) -> Result<(Vec<AuditEntry>, u64), DbErr> {
+pub async fn list(
+    c: &impl ConnectionTrait,
+    f: &AuditFilter,
+) -> Result<(Vec<AuditEntry>, u64), DbErr> {
     let mut q = audit_log::Entity::find();
     if let Some(a) = f.actor {
         q = q.filter(audit_log::Column::ActorId.eq(a));

@@ -375,12 +375,17 @@ pub async fn set_assignees(
         user_id: Set(*u),
         assigned_at: Set(at),
     });
-    case_assignees::Entity::insert_many(rows).exec_without_returning(c).await?;
+    case_assignees::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
 /// The id of the case with this reference.
-pub async fn id_of_reference(c: &impl ConnectionTrait, reference: &CaseReference) -> Result<Option<Uuid>, DbErr> {
+pub async fn id_of_reference(
+    c: &impl ConnectionTrait,
+    reference: &CaseReference,
+) -> Result<Option<Uuid>, DbErr> {
     Ok(cases::Entity::find()
         .filter(cases::Column::Reference.eq(reference.to_string()))
         .one(c)

@@ -20,30 +20,56 @@ pub struct Group {
 
 impl From<groups::Model> for Group {
     fn from(m: groups::Model) -> Self {
-        Group { id: m.id, name: m.name }
+        Group {
+            id: m.id,
+            name: m.name,
+        }
     }
 }
 
 /// Inserts a group.
-pub async fn insert(c: &impl ConnectionTrait, group: &Group, at: OffsetDateTime) -> Result<(), DbErr> {
-    let row = groups::ActiveModel { id: Set(group.id), name: Set(group.name.clone()), created_at: Set(at) };
-    groups::Entity::insert(row).exec_without_returning(c).await?;
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    group: &Group,
+    at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    let row = groups::ActiveModel {
+        id: Set(group.id),
+        name: Set(group.name.clone()),
+        created_at: Set(at),
+    };
+    groups::Entity::insert(row)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
 /// Every group, by name.
 pub async fn all(c: &impl ConnectionTrait) -> Result<Vec<Group>, DbErr> {
-    Ok(groups::Entity::find().order_by_asc(groups::Column::Name).all(c).await?.into_iter().map(Group::from).collect())
+    Ok(groups::Entity::find()
+        .order_by_asc(groups::Column::Name)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Group::from)
+        .collect())
 }
 
 /// The group with this name (exact match).
 pub async fn by_name(c: &impl ConnectionTrait, name: &str) -> Result<Option<Group>, DbErr> {
-    Ok(groups::Entity::find().filter(groups::Column::Name.eq(name)).one(c).await?.map(Group::from))
+    Ok(groups::Entity::find()
+        .filter(groups::Column::Name.eq(name))
+        .one(c)
+        .await?
+        .map(Group::from))
 }
 
 /// The group with this id.
 pub async fn by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Group>, DbErr> {
-    Ok(groups::Entity::find_by_id(id).one(c).await?.map(Group::from))
+    Ok(groups::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(Group::from))
 }
 
 /// The ids of the groups a user belongs to.
@@ -58,7 +84,10 @@ pub async fn of_user(c: &impl ConnectionTrait, user: Uuid) -> Result<Vec<Uuid>, 
 }
 
 /// Every (group, user) membership of these users.
-pub async fn memberships(c: &impl ConnectionTrait, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
+pub async fn memberships(
+    c: &impl ConnectionTrait,
+    users: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
     Ok(group_members::Entity::find()
         .filter(group_members::Column::UserId.is_in(users.iter().copied()))
         .all(c)
@@ -80,11 +109,21 @@ pub async fn members(c: &impl ConnectionTrait, group: Uuid) -> Result<Vec<Uuid>,
 }
 
 /// Makes `groups` exactly the groups `user` belongs to.
-pub async fn set_user_groups(c: &impl ConnectionTrait, user: Uuid, groups: &[Uuid]) -> Result<(), DbErr> {
-    group_members::Entity::delete_many().filter(group_members::Column::UserId.eq(user)).exec(c).await?;
-    let rows = groups
-        .iter()
-        .map(|g| group_members::ActiveModel { group_id: Set(*g), user_id: Set(user) });
-    group_members::Entity::insert_many(rows).exec_without_returning(c).await?;
+pub async fn set_user_groups(
+    c: &impl ConnectionTrait,
+    user: Uuid,
+    groups: &[Uuid],
+) -> Result<(), DbErr> {
+    group_members::Entity::delete_many()
+        .filter(group_members::Column::UserId.eq(user))
+        .exec(c)
+        .await?;
+    let rows = groups.iter().map(|g| group_members::ActiveModel {
+        group_id: Set(*g),
+        user_id: Set(user),
+    });
+    group_members::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }

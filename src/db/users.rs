@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -208,12 +208,19 @@ pub async fn revoke_token(
 
 /// The user with this id.
 pub async fn find_by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
-    users::Entity::find_by_id(id).one(c).await?.map(User::try_from).transpose()
+    users::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(User::try_from)
+        .transpose()
 }
 
 /// The password hash of a user.
 pub async fn password_hash(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<String>, DbErr> {
-    Ok(users::Entity::find_by_id(id).one(c).await?.map(|m| m.password_hash))
+    Ok(users::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(|m| m.password_hash))
 }
 
 /// Every user, by name.
@@ -256,7 +263,11 @@ pub async fn set_role_and_active(
 }
 
 /// Replaces a user's password hash.
-pub async fn set_password_hash(c: &impl ConnectionTrait, id: Uuid, hash: String) -> Result<(), DbErr> {
+pub async fn set_password_hash(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    hash: String,
+) -> Result<(), DbErr> {
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(hash))
         .filter(users::Column::Id.eq(id))
@@ -266,7 +277,11 @@ pub async fn set_password_hash(c: &impl ConnectionTrait, id: Uuid, hash: String)
 }
 
 /// Ends every session of a user except `keep` (a session id).
-pub async fn delete_sessions_of(c: &impl ConnectionTrait, user: Uuid, keep: Option<&str>) -> Result<(), DbErr> {
+pub async fn delete_sessions_of(
+    c: &impl ConnectionTrait,
+    user: Uuid,
+    keep: Option<&str>,
+) -> Result<(), DbErr> {
     let mut q = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user));
     if let Some(keep) = keep {
         q = q.filter(sessions::Column::Id.ne(keep));
@@ -276,7 +291,10 @@ pub async fn delete_sessions_of(c: &impl ConnectionTrait, user: Uuid, keep: Opti
 }
 
 /// A user's API tokens, newest first (revoked ones too).
-pub async fn tokens_of(c: &impl ConnectionTrait, user: Uuid) -> Result<Vec<api_tokens::Model>, DbErr> {
+pub async fn tokens_of(
+    c: &impl ConnectionTrait,
+    user: Uuid,
+) -> Result<Vec<api_tokens::Model>, DbErr> {
     api_tokens::Entity::find()
         .filter(api_tokens::Column::UserId.eq(user))
         .order_by_desc(api_tokens::Column::Id)
@@ -285,6 +303,9 @@ pub async fn tokens_of(c: &impl ConnectionTrait, user: Uuid) -> Result<Vec<api_t
 }
 
 /// The token with this id.
-pub async fn token_by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<api_tokens::Model>, DbErr> {
+pub async fn token_by_id(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<api_tokens::Model>, DbErr> {
     api_tokens::Entity::find_by_id(id).one(c).await
 }

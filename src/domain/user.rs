@@ -122,15 +122,57 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Passwords that are long enough but among the most used (from public breach
 /// frequency lists), compared after lower-casing.
 const COMMON_PASSWORDS: &[&str] = &[
-    "123456789012", "1234567890123", "12345678910", "123456789101", "qwertyuiopas", "qwertyuiop123",
-    "qwerty123456", "password1234", "password12345", "password123456", "passwordpassword", "iloveyou1234",
-    "abcdefghijkl", "abc123456789", "111111111111", "000000000000", "aaaaaaaaaaaa", "letmein12345",
-    "welcome12345", "welcome123456", "administrator", "administrator1", "changeme1234", "monkey123456",
-    "football1234", "baseball1234", "superman1234", "trustno11234", "sunshine1234", "princess1234",
-    "starwars1234", "dragon123456", "master123456", "1q2w3e4r5t6y", "1qaz2wsx3edc", "zaq12wsxcde3",
-    "qazwsxedcrfv", "asdfghjkl123", "asdfghjkl;'#", "zxcvbnm12345", "correcthorsebatterystaple",
-    "correct horse battery staple", "tenantcase123", "tenantcase1234", "deposit12345", "landlord1234",
-    "p@ssw0rd1234", "p@ssword1234", "passw0rd1234", "qwertyqwerty", "11223344556677",
+    "123456789012",
+    "1234567890123",
+    "12345678910",
+    "123456789101",
+    "qwertyuiopas",
+    "qwertyuiop123",
+    "qwerty123456",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "iloveyou1234",
+    "abcdefghijkl",
+    "abc123456789",
+    "111111111111",
+    "000000000000",
+    "aaaaaaaaaaaa",
+    "letmein12345",
+    "welcome12345",
+    "welcome123456",
+    "administrator",
+    "administrator1",
+    "changeme1234",
+    "monkey123456",
+    "football1234",
+    "baseball1234",
+    "superman1234",
+    "trustno11234",
+    "sunshine1234",
+    "princess1234",
+    "starwars1234",
+    "dragon123456",
+    "master123456",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde3",
+    "qazwsxedcrfv",
+    "asdfghjkl123",
+    "asdfghjkl;'#",
+    "zxcvbnm12345",
+    "correcthorsebatterystaple",
+    "correct horse battery staple",
+    "tenantcase123",
+    "tenantcase1234",
+    "deposit12345",
+    "landlord1234",
+    "p@ssw0rd1234",
+    "p@ssword1234",
+    "passw0rd1234",
+    "qwertyqwerty",
+    "11223344556677",
 ];
 
 /// Checks a new password against the policy: 12 characters or more, and not a common one.
@@ -143,7 +185,7 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
         return Err("Use 1024 characters or fewer".into());
     }
     let lower = password.to_lowercase();
-    let one_char = lower.chars().all(|c| Some(c) == lower.chars().next());
+    let one_char = lower.chars().all(|c| lower.starts_with(c));
     if one_char || COMMON_PASSWORDS.contains(&lower.as_str()) {
         return Err("This password is too common: choose one that is harder to guess".into());
     }
@@ -167,15 +209,27 @@ mod tests {
     #[test]
     fn short_or_common_passwords_are_refused() {
         assert!(check_new_password("short").is_err());
-        assert!(check_new_password("Password1234").is_err(), "common, in any case");
-        assert!(check_new_password("zzzzzzzzzzzzzz").is_err(), "one character repeated");
+        assert!(
+            check_new_password("Password1234").is_err(),
+            "common, in any case"
+        );
+        assert!(
+            check_new_password("zzzzzzzzzzzzzz").is_err(),
+            "one character repeated"
+        );
         assert!(check_new_password("a long enough passphrase").is_ok());
     }
 
     #[test]
     fn access_follows_role_and_group() {
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let p = |role| Principal { user_id: Uuid::nil(), name: String::new(), role, groups: vec![a], address: None };
+        let p = |role| Principal {
+            user_id: Uuid::nil(),
+            name: String::new(),
+            role,
+            groups: vec![a],
+            address: None,
+        };
         assert!(p(Role::Volunteer).can_work_case(a));
         assert!(!p(Role::Volunteer).can_work_case(b));
         assert!(!p(Role::Volunteer).can_assign(a));

@@ -26,8 +26,15 @@ pub async fn groups(db: &DatabaseConnection) -> Result<Vec<Group>, AppError> {
 }
 
 /// The groups `actor` may put cases in: all for admins, their own for others.
-pub async fn groups_for(db: &DatabaseConnection, actor: &Principal) -> Result<Vec<Group>, AppError> {
-    Ok(db::groups::all(db).await?.into_iter().filter(|g| actor.sees_group(g.id)).collect())
+pub async fn groups_for(
+    db: &DatabaseConnection,
+    actor: &Principal,
+) -> Result<Vec<Group>, AppError> {
+    Ok(db::groups::all(db)
+        .await?
+        .into_iter()
+        .filter(|g| actor.sees_group(g.id))
+        .collect())
 }
 
 /// Creates a group. `actor` is `None` for the command line.
@@ -42,31 +49,57 @@ pub async fn create_group(
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::Invalid(FieldErrors::single("name", "Enter a group name of 80 characters or fewer")));
+        return Err(AppError::Invalid(FieldErrors::single(
+            "name",
+            "Enter a group name of 80 characters or fewer",
+        )));
     }
-    let group = Group { id: Uuid::now_v7(), name: name.to_string() };
+    let group = Group {
+        id: Uuid::now_v7(),
+        name: name.to_string(),
+    };
     let txn = db::begin_write(db).await?;
     match db::groups::insert(&txn, &group, clock.now()).await {
         Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::Invalid(FieldErrors::single("name", "There is already a group with this name")));
+            return Err(AppError::Invalid(FieldErrors::single(
+                "name",
+                "There is already a group with this name",
+            )));
         }
         other => other?,
     }
-    db::audit::record(&txn, clock.now(), actor, "group.created", None, json!({"group": group.id, "name": group.name}))
-        .await?;
+    db::audit::record(
+        &txn,
+        clock.now(),
+        actor,
+        "group.created",
+        None,
+        json!({"group": group.id, "name": group.name}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(group)
 }
 
 /// Resolves group names to ids; unknown names are a field error on `field`.
-pub async fn group_ids(db: &DatabaseConnection, names: &[String], field: &str) -> Result<Vec<Uuid>, AppError> {
+pub async fn group_ids(
+    db: &DatabaseConnection,
+    names: &[String],
+    field: &str,
+) -> Result<Vec<Uuid>, AppError> {
     let all = db::groups::all(db).await?;
     names
         .iter()
         .map(|n| {
-            all.iter().find(|g| g.name == *n).map(|g| g.id).ok_or_else(|| {
-                AppError::Invalid(FieldErrors::single(field, format!("There is no group called \"{n}\"")))
-            })
+            all.iter()
+                .find(|g| g.name == *n)
+                .map(|g| g.id)
+                .ok_or_else(|| {
+                    AppError::Invalid(FieldErrors::single(
+                        field,
+                        format!("There is no group called \"{n}\""),
+                    ))
+                })
         })
         .collect()
 }
@@ -116,17 +149,32 @@ pub async fn users(db: &DatabaseConnection, actor: &Principal) -> Result<Vec<Use
 }
 
 /// One user with their groups.
-pub async fn user(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> Result<UserRow, AppError> {
+pub async fn user(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<UserRow, AppError> {
     admin_only(actor)?;
-    let user = db::users::find_by_id(db, id).await?.ok_or(AppError::NotFound)?;
+    let user = db::users::find_by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let memberships = db::groups::memberships(db, &[id]).await?;
-    rows(vec![user], &memberships, &db::groups::all(db).await?).pop().ok_or(AppError::NotFound)
+    rows(vec![user], &memberships, &db::groups::all(db).await?)
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// Active members of a group who can be assigned cases, by name.
-pub async fn assignable(db: &DatabaseConnection, group: Uuid) -> Result<Vec<User>, AppError> {
+pub async fn assignable(
+    db: &impl sea_orm::ConnectionTrait,
+    group: Uuid,
+) -> Result<Vec<User>, AppError> {
     let ids = db::groups::members(db, group).await?;
-    Ok(db::users::by_ids(db, &ids).await?.into_iter().filter(|u| u.active && u.role != Role::Admin).collect())
+    Ok(db::users::by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role != Role::Admin)
+        .collect())
 }
 
 /// Changes a user's role, groups and whether they may sign in. Disabling ends their
@@ -149,7 +197,10 @@ pub async fn update_user(
     }
     let known = db::groups::all(db).await?;
     if let Some(bad) = groups.iter().find(|g| !known.iter().any(|k| k.id == **g)) {
-        return Err(AppError::Invalid(FieldErrors::single("groups", format!("Unknown group {bad}"))));
+        return Err(AppError::Invalid(FieldErrors::single(
+            "groups",
+            format!("Unknown group {bad}"),
+        )));
     }
     let txn = db::begin_write(db).await?;
     if !db::users::set_role_and_active(&txn, id, role, active).await? {
@@ -166,7 +217,11 @@ pub async fn update_user(
 }
 
 /// A page of the audit log.
-pub async fn audit(db: &DatabaseConnection, actor: &Principal, filter: &AuditFilter) -> Result<(Vec<AuditEntry>, u64), AppError> {
+pub async fn audit(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    filter: &AuditFilter,
+) -> Result<(Vec<AuditEntry>, u64), AppError> {
     admin_only(actor)?;
     Ok(db::audit::list(db, filter).await?)
 }

@@ -167,7 +167,10 @@ pub enum LoginOutcome {
 /// (the session id is new at every sign-in). Failures count against `throttle`, per
 /// account and per address.
 #[tracing::instrument(skip_all)]
-#[expect(clippy::too_many_arguments, reason = "one sign-in attempt has this many parts")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one sign-in attempt has this many parts"
+)]
 pub async fn login(
     db: &DatabaseConnection,
     clock: &dyn Clock,
@@ -183,7 +186,9 @@ pub async fn login(
     let keys = throttle_keys(email.as_ref(), address.as_deref());
     if let Some(wait) = throttle.blocked(&keys, now) {
         tracing::warn!("sign-in throttled");
-        return Ok(LoginOutcome::Throttled { minutes: wait.whole_minutes().max(1) });
+        return Ok(LoginOutcome::Throttled {
+            minutes: wait.whole_minutes().max(1),
+        });
     }
     let found = match &email {
         Some(e) => db::users::find_by_email(db, e.as_str()).await?,
@@ -221,7 +226,15 @@ pub async fn login(
     .await?;
     db::users::delete_expired_sessions(&txn, now).await?;
     let actor = principal_of(&txn, &user, address).await?;
-    db::audit::record(&txn, now, Some(&actor), "auth.signed_in", None, serde_json::json!({})).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(&actor),
+        "auth.signed_in",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(LoginOutcome::SignedIn(NewSession { token, csrf }))
 }
@@ -229,7 +242,10 @@ pub async fn login(
 fn throttle_keys(email: Option<&LoginEmail>, address: Option<&str>) -> Vec<(String, usize)> {
     let mut keys = Vec::with_capacity(2);
     if let Some(e) = email {
-        keys.push((format!("account:{}", e.as_str()), LoginThrottle::PER_ACCOUNT));
+        keys.push((
+            format!("account:{}", e.as_str()),
+            LoginThrottle::PER_ACCOUNT,
+        ));
     }
     if let Some(a) = address {
         keys.push((format!("address:{a}"), LoginThrottle::PER_ADDRESS));
@@ -254,10 +270,17 @@ impl LoginThrottle {
     const MAX_KEYS: usize = 100_000;
 
     fn blocked(&self, keys: &[(String, usize)], now: time::OffsetDateTime) -> Option<Duration> {
-        let map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         keys.iter()
             .filter_map(|(k, limit)| {
-                let recent: Vec<_> = map.get(k)?.iter().filter(|t| now - **t < Self::WINDOW).collect();
+                let recent: Vec<_> = map
+                    .get(k)?
+                    .iter()
+                    .filter(|t| now - **t < Self::WINDOW)
+                    .collect();
                 let oldest = **recent.first()?;
                 (recent.len() >= *limit).then(|| Self::WINDOW - (now - oldest))
             })
@@ -265,7 +288,10 @@ impl LoginThrottle {
     }
 
     fn fail(&self, keys: &[(String, usize)], now: time::OffsetDateTime) {
-        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if map.len() >= Self::MAX_KEYS {
             map.retain(|_, times| times.iter().any(|t| now - *t < Self::WINDOW));
         }
@@ -277,7 +303,10 @@ impl LoginThrottle {
     }
 
     fn forget(&self, keys: &[(String, usize)]) {
-        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for (k, _) in keys {
             map.remove(k);
         }
@@ -301,7 +330,11 @@ pub async fn session(
         return Ok(None);
     };
     let principal = principal_of(db, &u, address).await?;
-    Ok(Some(SessionInfo { principal, csrf: s.csrf_token, id: s.id }))
+    Ok(Some(SessionInfo {
+        principal,
+        csrf: s.csrf_token,
+        id: s.id,
+    }))
 }
 
 /// Creates an API token for the user with this e-mail (the command line) and returns it.
@@ -311,10 +344,13 @@ pub async fn create_api_token(
     email: &str,
     label: &str,
 ) -> Result<String, AppError> {
-    let email = LoginEmail::parse(email).map_err(|m| AppError::Invalid(FieldErrors::single("email", m)))?;
+    let email =
+        LoginEmail::parse(email).map_err(|m| AppError::Invalid(FieldErrors::single("email", m)))?;
     let (user, _) = db::users::find_by_email(db, email.as_str())
         .await?
-        .ok_or_else(|| AppError::Invalid(FieldErrors::single("email", "No user has this e-mail")))?;
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single("email", "No user has this e-mail"))
+        })?;
     let actor = principal_of(db, &user, None).await?;
     create_token_for(db, clock, &actor, label).await
 }
@@ -329,7 +365,10 @@ pub async fn create_token_for(
 ) -> Result<String, AppError> {
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 100 {
-        return Err(AppError::Invalid(FieldErrors::single("label", "Say what the token is for, in 100 characters or fewer")));
+        return Err(AppError::Invalid(FieldErrors::single(
+            "label",
+            "Say what the token is for, in 100 characters or fewer",
+        )));
     }
     let token = format!("tc_{}", random_hex(32)?);
     let id = Uuid::now_v7();
@@ -347,7 +386,15 @@ pub async fn create_token_for(
         },
     )
     .await?;
-    db::audit::record(&txn, clock.now(), Some(actor), "token.created", None, serde_json::json!({"token": id, "label": label})).await?;
+    db::audit::record(
+        &txn,
+        clock.now(),
+        Some(actor),
+        "token.created",
+        None,
+        serde_json::json!({"token": id, "label": label}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(token)
 }
@@ -371,7 +418,11 @@ pub struct TokenInfo {
 }
 
 /// A user's tokens, newest first. Users list their own; admins anyone's.
-pub async fn list_tokens(db: &DatabaseConnection, actor: &Principal, user: Uuid) -> Result<Vec<TokenInfo>, AppError> {
+pub async fn list_tokens(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    user: Uuid,
+) -> Result<Vec<TokenInfo>, AppError> {
     if user != actor.user_id && !actor.is_admin() {
         return Err(AppError::NotFound);
     }
@@ -389,14 +440,29 @@ pub async fn list_tokens(db: &DatabaseConnection, actor: &Principal, user: Uuid)
 }
 
 /// Revokes a token. Users revoke their own; admins anyone's. It stops working at once.
-pub async fn revoke_token(db: &DatabaseConnection, clock: &dyn Clock, actor: &Principal, id: Uuid) -> Result<(), AppError> {
-    let token = db::users::token_by_id(db, id).await?.ok_or(AppError::NotFound)?;
+pub async fn revoke_token(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let token = db::users::token_by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if token.user_id != actor.user_id && !actor.is_admin() {
         return Err(AppError::NotFound);
     }
     let txn = db::begin_write(db).await?;
     db::users::revoke_token(&txn, id, clock.now()).await?;
-    db::audit::record(&txn, clock.now(), Some(actor), "token.revoked", None, serde_json::json!({"token": id, "owner": token.user_id})).await?;
+    db::audit::record(
+        &txn,
+        clock.now(),
+        Some(actor),
+        "token.revoked",
+        None,
+        serde_json::json!({"token": id, "owner": token.user_id}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -413,7 +479,9 @@ pub async fn change_password(
     confirm: &str,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::default();
-    let hash = db::users::password_hash(db, actor.user_id).await?.ok_or(AppError::NotFound)?;
+    let hash = db::users::password_hash(db, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let pw = current.to_string();
     let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
         .await
@@ -436,7 +504,15 @@ pub async fn change_password(
     let txn = db::begin_write(db).await?;
     db::users::set_password_hash(&txn, actor.user_id, hash).await?;
     db::users::delete_sessions_of(&txn, actor.user_id, session_id).await?;
-    db::audit::record(&txn, clock.now(), Some(actor), "user.password_changed", None, serde_json::json!({})).await?;
+    db::audit::record(
+        &txn,
+        clock.now(),
+        Some(actor),
+        "user.password_changed",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -45,19 +45,36 @@ pub struct UserRef {
 
 /// Refuses a case the actor may not see as if it did not exist.
 fn visible(actor: &Principal, case: Option<CaseRecord>) -> Result<CaseRecord, AppError> {
-    case.filter(|c| actor.can_work_case(c.group_id)).ok_or(AppError::NotFound)
+    case.filter(|c| actor.can_work_case(c.group_id))
+        .ok_or(AppError::NotFound)
 }
 
 async fn detail(c: &impl ConnectionTrait, case: CaseRecord) -> Result<CaseDetail, AppError> {
-    let group = db::groups::by_id(c, case.group_id).await?.ok_or(AppError::NotFound)?;
+    let group = db::groups::by_id(c, case.group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let ids = db::cases::assignees(c, case.id).await?;
-    let assignees =
-        db::users::by_ids(c, &ids).await?.into_iter().map(|u| UserRef { id: u.id, name: u.name }).collect();
-    Ok(CaseDetail { case, group, assignees })
+    let assignees = db::users::by_ids(c, &ids)
+        .await?
+        .into_iter()
+        .map(|u| UserRef {
+            id: u.id,
+            name: u.name,
+        })
+        .collect();
+    Ok(CaseDetail {
+        case,
+        group,
+        assignees,
+    })
 }
 
 /// Which group a new case goes in: the one named, or the actor's only group.
-async fn intake_group(db: &DatabaseConnection, actor: &Principal, name: Option<&str>) -> Result<Group, String> {
+async fn intake_group(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    name: Option<&str>,
+) -> Result<Group, String> {
     let all = db::groups::all(db).await.map_err(|e| e.to_string())?;
     let mine: Vec<&Group> = all.iter().filter(|g| actor.sees_group(g.id)).collect();
     match name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -117,16 +134,41 @@ pub async fn intake(
         reference: reference.to_string(),
     };
     db::cases::append_event(&txn, record.id, now, Some(actor.user_id), &event).await?;
-    db::audit::record(&txn, now, Some(actor), "case.created", Some(record.id), json!({})).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "case.created",
+        Some(record.id),
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
     tracing::debug!(case = %record.id, "case taken in");
-    Ok(CaseDetail { case: record, group, assignees: Vec::new() })
+    Ok(CaseDetail {
+        case: record,
+        group,
+        assignees: Vec::new(),
+    })
 }
 
 /// The case with this id, if the actor may see it. The read is audited.
-pub async fn get(db: &DatabaseConnection, clock: &dyn Clock, actor: &Principal, id: Uuid) -> Result<CaseDetail, AppError> {
+pub async fn get(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<CaseDetail, AppError> {
     let case = visible(actor, db::cases::find(db, id).await?)?;
-    db::audit::record(db, clock.now(), Some(actor), "case.viewed", Some(id), json!({})).await?;
+    db::audit::record(
+        db,
+        clock.now(),
+        Some(actor),
+        "case.viewed",
+        Some(id),
+        json!({}),
+    )
+    .await?;
     detail(db, case).await
 }
 
@@ -137,7 +179,10 @@ pub async fn list(
     actor: &Principal,
     filter: &CaseFilter,
 ) -> Result<CasePage, AppError> {
-    let filter = CaseFilter { groups: actor.visible_groups(), ..filter.clone() };
+    let filter = CaseFilter {
+        groups: actor.visible_groups(),
+        ..filter.clone()
+    };
     let page = db::cases::list(db, &filter).await?;
     let shown: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
     let detail = json!({"q": filter.q, "jurisdiction": filter.jurisdiction, "status": filter.status,
@@ -177,6 +222,8 @@ pub async fn patch(
     if_match: Option<i32>,
     body: Value,
 ) -> Result<CaseDetail, AppError> {
+    let txn = db::begin_write(db).await?;
+    let current = visible(actor, db::cases::find(&txn, id).await?)?;
     let Value::Object(mut body) = body else {
         return Err(AppError::BadRequest(
             "The body must be a JSON object".into(),
@@ -204,8 +251,6 @@ pub async fn patch(
             ))
         })?),
     };
-    let txn = db::begin_write(db).await?;
-    let current = visible(actor, db::cases::find(&txn, id).await?)?;
     let mut merged =
         serde_json::to_value(CaseInput::from(&current.facts)).map_err(|e| anyhow::anyhow!(e))?;
     merge_patch(&mut merged, Value::Object(body));
@@ -257,7 +302,15 @@ async fn apply_edit(
         return Err(AppError::Conflict(STALE_EDIT.into()));
     }
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-    db::audit::record(txn, now, Some(actor), "case.updated", Some(updated.id), json!({"fields": fields})).await?;
+    db::audit::record(
+        txn,
+        now,
+        Some(actor),
+        "case.updated",
+        Some(updated.id),
+        json!({"fields": fields}),
+    )
+    .await?;
     let event = TimelineEvent::Edited { changes };
     db::cases::append_event(txn, updated.id, now, Some(actor.user_id), &event).await?;
     Ok(updated)
@@ -286,12 +339,14 @@ pub async fn add_note(
         )));
     }
     let txn = db::begin_write(db).await?;
-    db::cases::find(&txn, id).await?.ok_or(AppError::NotFound)?;
+    visible(actor, db::cases::find(&txn, id).await?)?;
     let now = clock.now();
     let event = TimelineEvent::Note {
         text: text.to_string(),
     };
     let entry_id = db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
+    let detail = json!({"entry": entry_id});
+    db::audit::record(&txn, now, Some(actor), "case.note_added", Some(id), detail).await?;
     txn.commit().await?;
     Ok(TimelineEntry {
         id: entry_id,
@@ -309,7 +364,15 @@ pub async fn timeline(
     id: Uuid,
 ) -> Result<Vec<TimelineEntry>, AppError> {
     visible(actor, db::cases::find(db, id).await?)?;
-    db::audit::record(db, clock.now(), Some(actor), "case.timeline_viewed", Some(id), json!({})).await?;
+    db::audit::record(
+        db,
+        clock.now(),
+        Some(actor),
+        "case.timeline_viewed",
+        Some(id),
+        json!({}),
+    )
+    .await?;
     Ok(db::cases::timeline(db, id).await?)
 }
 
@@ -326,13 +389,18 @@ pub async fn assign(
     let txn = db::begin_write(db).await?;
     let case = visible(actor, db::cases::find(&txn, id).await?)?;
     if !actor.can_assign(case.group_id) {
-        return Err(AppError::Forbidden("Only coordinators of this case's group can assign it.".into()));
+        return Err(AppError::Forbidden(
+            "Only coordinators of this case's group can assign it.".into(),
+        ));
     }
-    let eligible = super::admin::assignable(db, case.group_id).await?;
+    let eligible = super::admin::assignable(&txn, case.group_id).await?;
     let mut wanted: Vec<Uuid> = users.to_vec();
     wanted.sort_unstable();
     wanted.dedup();
-    if let Some(bad) = wanted.iter().find(|u| !eligible.iter().any(|e| e.id == **u)) {
+    if let Some(bad) = wanted
+        .iter()
+        .find(|u| !eligible.iter().any(|e| e.id == **u))
+    {
         return Err(AppError::Invalid(FieldErrors::single(
             "assignees",
             format!("{bad} is not an active volunteer or coordinator of this case's group"),
@@ -341,19 +409,42 @@ pub async fn assign(
     let before = db::cases::assignees(&txn, id).await?;
     let name = |u: &Uuid| eligible.iter().find(|e| e.id == *u).map(|e| e.name.clone());
     let before_names = db::users::by_ids(&txn, &before).await?;
-    let added: Vec<String> = wanted.iter().filter(|u| !before.contains(u)).filter_map(name).collect();
-    let removed: Vec<String> =
-        before_names.iter().filter(|u| !wanted.contains(&u.id)).map(|u| u.name.clone()).collect();
+    let added: Vec<String> = wanted
+        .iter()
+        .filter(|u| !before.contains(u))
+        .filter_map(name)
+        .collect();
+    let removed: Vec<String> = before_names
+        .iter()
+        .filter(|u| !wanted.contains(&u.id))
+        .map(|u| u.name.clone())
+        .collect();
     if !added.is_empty() || !removed.is_empty() {
         let now = clock.now();
         db::cases::set_assignees(&txn, id, &wanted, now).await?;
         let event = TimelineEvent::Assigned { added, removed };
         db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
-        db::audit::record(&txn, now, Some(actor), "case.assigned", Some(id), json!({"assignees": wanted})).await?;
+        db::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            "case.assigned",
+            Some(id),
+            json!({"assignees": wanted}),
+        )
+        .await?;
     }
     let detail = detail(&txn, case).await?;
     txn.commit().await?;
     Ok(detail)
+}
+
+/// The id of the case with this reference, whoever may see it (for admin filters).
+pub async fn id_of_reference(
+    db: &DatabaseConnection,
+    reference: &crate::domain::CaseReference,
+) -> Result<Option<Uuid>, AppError> {
+    Ok(db::cases::id_of_reference(db, reference).await?)
 }
 
 /// JSON merge patch (RFC 7396): objects merge key by key, `null` removes, anything
@@ -395,12 +486,4 @@ mod tests {
             json!({"a": "z", "c": {"d": "e"}, "list": [3], "new": {"x": 1}})
         );
     }
-}
-
-/// The id of the case with this reference, whoever may see it (for admin filters).
-pub async fn id_of_reference(
-    db: &DatabaseConnection,
-    reference: &crate::domain::CaseReference,
-) -> Result<Option<Uuid>, AppError> {
-    Ok(db::cases::id_of_reference(db, reference).await?)
 }

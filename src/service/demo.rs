@@ -84,13 +84,31 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         password: password.clone(),
         groups,
     };
-    let user = auth::create_user(db, clock, None, new(DEMO_EMAIL, "Dee Demo", Role::Coordinator, all)).await?;
+    let user = auth::create_user(
+        db,
+        clock,
+        None,
+        new(DEMO_EMAIL, "Dee Demo", Role::Coordinator, all),
+    )
+    .await?;
     let mut volunteers = Vec::new();
-    for (i, (email, name)) in [("vic@tenantcase.example", "Vic Okoro"), ("rhian@tenantcase.example", "Rhian Hughes"), ("iain@tenantcase.example", "Iain Ross")]
-        .into_iter()
-        .enumerate()
+    for (i, (email, name)) in [
+        ("vic@tenantcase.example", "Vic Okoro"),
+        ("rhian@tenantcase.example", "Rhian Hughes"),
+        ("iain@tenantcase.example", "Iain Ross"),
+    ]
+    .into_iter()
+    .enumerate()
     {
-        volunteers.push(auth::create_user(db, clock, None, new(email, name, Role::Volunteer, vec![groups[i].id])).await?);
+        volunteers.push(
+            auth::create_user(
+                db,
+                clock,
+                None,
+                new(email, name, Role::Volunteer, vec![groups[i].id]),
+            )
+            .await?,
+        );
     }
     let actor = auth::principal_of(db, &user, None).await?;
     let today = clock.today();
@@ -160,7 +178,9 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
             "wales" => 1,
             _ => 2,
         };
-        let case = super::cases::intake(db, clock, &actor, Some(&groups[group].name), input).await?.case;
+        let case = super::cases::intake(db, clock, &actor, Some(&groups[group].name), input)
+            .await?
+            .case;
         if i % 2 == 0 {
             super::cases::assign(db, clock, &actor, case.id, &[volunteers[group].id]).await?;
         }

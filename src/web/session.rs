@@ -107,7 +107,8 @@ pub async fn visitor(State(state): State<AppState>, req: Request, next: Next) ->
         Ok((req, new_csrf_cookie, secure)) => {
             let mut res = next.run(req).await;
             if let Some(v) = new_csrf_cookie {
-                res.headers_mut().append(SET_COOKIE, set_cookie(CSRF_COOKIE, Some(&v), secure));
+                res.headers_mut()
+                    .append(SET_COOKIE, set_cookie(CSRF_COOKIE, Some(&v), secure));
             }
             res
         }
@@ -155,7 +156,13 @@ async fn load_visitor(
     } else {
         body
     };
-    parts.extensions.insert(Visitor { session, session_token, csrf, secure, address });
+    parts.extensions.insert(Visitor {
+        session,
+        session_token,
+        csrf,
+        secure,
+        address,
+    });
     Ok((Request::from_parts(parts, body), new_cookie, secure))
 }
 

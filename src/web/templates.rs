@@ -21,11 +21,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("login.html", include_str!("../../templates/login.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("account.html", include_str!("../../templates/account.html")),
-    ("admin/users.html", include_str!("../../templates/admin/users.html")),
-    ("admin/user_form.html", include_str!("../../templates/admin/user_form.html")),
-    ("admin/confirm_disable.html", include_str!("../../templates/admin/confirm_disable.html")),
-    ("admin/groups.html", include_str!("../../templates/admin/groups.html")),
-    ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
+    (
+        "admin/users.html",
+        include_str!("../../templates/admin/users.html"),
+    ),
+    (
+        "admin/user_form.html",
+        include_str!("../../templates/admin/user_form.html"),
+    ),
+    (
+        "admin/confirm_disable.html",
+        include_str!("../../templates/admin/confirm_disable.html"),
+    ),
+    (
+        "admin/groups.html",
+        include_str!("../../templates/admin/groups.html"),
+    ),
+    (
+        "admin/audit.html",
+        include_str!("../../templates/admin/audit.html"),
+    ),
     (
         "cases/list.html",
         include_str!("../../templates/cases/list.html"),

@@ -25,7 +25,7 @@ async fn sign_in_sets_a_safe_cookie_and_shows_the_user() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.header("location"), Some("/cases"));
+    assert_eq!(res.header("location"), Some("/"));
     let session = res.set_cookie("tc_session").expect("session cookie");
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Lax"), "{session}");
@@ -140,7 +140,7 @@ async fn a_signed_in_user_visiting_sign_in_goes_to_the_cases() {
     let b = app.sign_in("vol@example.org").await;
     let res = app.get("/login", Some(&b.cookie)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.header("location"), Some("/cases"));
+    assert_eq!(res.header("location"), Some("/"));
 }
 
 #[tokio::test]
@@ -211,7 +211,8 @@ async fn api_tokens_authenticate_until_revoked_and_are_stored_hashed() {
     assert_eq!(rows[0].token_hash, auth::sha256_hex(&token));
     assert!(rows[0].last_used_at.is_some(), "use is recorded");
 
-    auth::revoke_api_token(&app.state.db, app.state.clock.as_ref(), rows[0].id)
+    let owner = app.principal("api@example.org").await;
+    auth::revoke_token(&app.state.db, app.state.clock.as_ref(), &owner, rows[0].id)
         .await
         .expect("revoked");
     let revoked = app.api(Method::GET, "/api/v1/cases", &token, None).await;
@@ -255,11 +256,13 @@ async fn users_need_a_unique_email_and_a_long_password() {
     let again = auth::create_user(
         &app.state.db,
         clock,
+        None,
         auth::NewUser {
             email: "Vol@Example.org".into(),
             name: "Again".into(),
             role: Role::Admin,
             password: PASSWORD.into(),
+            groups: vec![],
         },
     )
     .await;
@@ -273,11 +276,13 @@ async fn users_need_a_unique_email_and_a_long_password() {
     let short = auth::create_user(
         &app.state.db,
         clock,
+        None,
         auth::NewUser {
             email: "new@example.org".into(),
             name: "New".into(),
             role: Role::Admin,
             password: "short".into(),
+            groups: vec![],
         },
     )
     .await;

@@ -13,4 +13,5 @@ mod cli;
 mod edit;
 mod intake;
 mod list;
+mod matrix;
 mod support;

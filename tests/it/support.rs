@@ -12,6 +12,7 @@ use tenantcase::app::{self, AppState};
 use tenantcase::clock::FixedClock;
 use tenantcase::config::Config;
 use tenantcase::domain::user::Role;
+use tenantcase::service::admin;
 use tenantcase::service::auth::{self, NewUser};
 use time::macros::datetime;
 use tower::ServiceExt;
@@ -128,27 +129,64 @@ impl TestApp {
 
     async fn over(db: sea_orm::DatabaseConnection, url: String) -> TestApp {
         tenantcase::db::migrate(&db).await.expect("migrations run");
-        let state = AppState {
-            db,
-            clock: Arc::new(FixedClock(datetime!(2026-11-26 10:00 UTC))),
-            config: Arc::new(Config::new(url)),
-        };
+        let clock = Arc::new(FixedClock(datetime!(2026-11-26 10:00 UTC)));
+        let state = AppState::new(db, clock, Config::new(url));
         TestApp {
             router: app::router(state.clone()),
             state,
         }
     }
 
-    pub async fn user(&self, email: &str, role: Role) {
+    /// The id of the group with this name, created if need be.
+    pub async fn group(&self, name: &str) -> uuid::Uuid {
+        let db = &self.state.db;
+        if let Some(g) = tenantcase::db::groups::by_name(db, name)
+            .await
+            .expect("groups")
+        {
+            return g.id;
+        }
+        let clock = self.state.clock.as_ref();
+        admin::create_group(db, clock, None, name)
+            .await
+            .expect("group")
+            .id
+    }
+
+    /// A user in the group "Leeds".
+    pub async fn user(&self, email: &str, role: Role) -> uuid::Uuid {
+        self.user_in(email, role, &["Leeds"]).await
+    }
+
+    /// A user in these groups.
+    pub async fn user_in(&self, email: &str, role: Role, groups: &[&str]) -> uuid::Uuid {
+        let mut ids = Vec::new();
+        for g in groups {
+            ids.push(self.group(g).await);
+        }
         let new = NewUser {
             email: email.into(),
             name: format!("{role} {email}"),
             role,
             password: PASSWORD.into(),
+            groups: ids,
         };
-        auth::create_user(&self.state.db, self.state.clock.as_ref(), new)
+        let clock = self.state.clock.as_ref();
+        auth::create_user(&self.state.db, clock, None, new)
             .await
-            .expect("user created");
+            .expect("user created")
+            .id
+    }
+
+    /// The principal of a user, as the app would build it.
+    pub async fn principal(&self, email: &str) -> auth::Principal {
+        let (user, _) = tenantcase::db::users::find_by_email(&self.state.db, email)
+            .await
+            .expect("query")
+            .expect("user exists");
+        auth::principal_of(&self.state.db, &user, None)
+            .await
+            .expect("principal")
     }
 
     pub async fn token(&self, email: &str) -> String {

@@ -36,14 +36,27 @@ pub async fn create(
         None | Some(Value::Null) => None,
         Some(Value::String(name)) => Some(name),
         Some(_) => {
-            return Err(AppError::Invalid(FieldErrors::single("group", "Must be a group's name")).into());
+            return Err(
+                AppError::Invalid(FieldErrors::single("group", "Must be a group's name")).into(),
+            );
         }
     };
-    let input: CaseInput = serde_json::from_value(body)
-        .map_err(|e| AppError::Invalid(FieldErrors::single("body", format!("The body does not fit a case: {e}"))))?;
-    let case = cases::intake(&state.db, state.clock.as_ref(), &caller, group.as_deref(), input).await?;
-    let location =
-        HeaderValue::from_str(&format!("/api/v1/cases/{}", case.case.id)).map_err(|e| anyhow::anyhow!(e))?;
+    let input: CaseInput = serde_json::from_value(body).map_err(|e| {
+        AppError::Invalid(FieldErrors::single(
+            "body",
+            format!("The body does not fit a case: {e}"),
+        ))
+    })?;
+    let case = cases::intake(
+        &state.db,
+        state.clock.as_ref(),
+        &caller,
+        group.as_deref(),
+        input,
+    )
+    .await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.case.id))
+        .map_err(|e| anyhow::anyhow!(e))?;
     let mut res = with_etag(StatusCode::CREATED, case);
     res.headers_mut().insert(LOCATION, location);
     Ok(res)
@@ -81,7 +94,12 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i32>, AppError> {
         .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|s| s.parse().ok())
         .map(Some)
-        .ok_or_else(|| AppError::Invalid(FieldErrors::single("If-Match", "Must be the case's ETag, like \"3\"")))
+        .ok_or_else(|| {
+            AppError::Invalid(FieldErrors::single(
+                "If-Match",
+                "Must be the case's ETag, like \"3\"",
+            ))
+        })
 }
 
 pub async fn patch(
@@ -110,7 +128,14 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> ApiResult {
-    let entry = cases::add_note(&state.db, state.clock.as_ref(), &caller, case_id(&id)?, &body.text).await?;
+    let entry = cases::add_note(
+        &state.db,
+        state.clock.as_ref(),
+        &caller,
+        case_id(&id)?,
+        &body.text,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(entry)).into_response())
 }
 
@@ -136,6 +161,13 @@ pub async fn assign(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssigneesBody>,
 ) -> ApiResult {
-    let case = cases::assign(&state.db, state.clock.as_ref(), &caller, case_id(&id)?, &body.user_ids).await?;
+    let case = cases::assign(
+        &state.db,
+        state.clock.as_ref(),
+        &caller,
+        case_id(&id)?,
+        &body.user_ids,
+    )
+    .await?;
     Ok(with_etag(StatusCode::OK, case))
 }

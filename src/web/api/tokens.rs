@@ -12,7 +12,10 @@ use crate::error::ApiError;
 use crate::service::auth;
 use crate::web::session::ApiCaller;
 
-pub async fn list(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Response, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Response, ApiError> {
     let items = auth::list_tokens(&state.db, &caller, caller.user_id).await?;
     Ok(Json(json!({"items": items})).into_response())
 }

@@ -29,7 +29,16 @@ async fn account_page(
 }
 
 pub async fn show(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
-    account_page(&state, &user, &visitor, StatusCode::OK, &FieldErrors::default(), None, None).await
+    account_page(
+        &state,
+        &user,
+        &visitor,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        None,
+        None,
+    )
+    .await
 }
 
 /// The change-password form.
@@ -61,11 +70,30 @@ pub async fn change_password(
     .await;
     match result {
         Ok(()) => {
-            let notice = "Your password has been changed. You have been signed out everywhere else.";
-            account_page(&state, &user, &visitor, StatusCode::OK, &FieldErrors::default(), None, Some(notice)).await
+            let notice =
+                "Your password has been changed. You have been signed out everywhere else.";
+            account_page(
+                &state,
+                &user,
+                &visitor,
+                StatusCode::OK,
+                &FieldErrors::default(),
+                None,
+                Some(notice),
+            )
+            .await
         }
         Err(AppError::Invalid(e)) => {
-            account_page(&state, &user, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, None, None).await
+            account_page(
+                &state,
+                &user,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                None,
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -84,18 +112,47 @@ pub async fn create_token(
     visitor: Visitor,
     Form(form): Form<TokenForm>,
 ) -> PageResult {
-    match auth::create_token_for(&state.db, state.clock.as_ref(), &user.principal, &form.label).await {
+    match auth::create_token_for(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        &form.label,
+    )
+    .await
+    {
         Ok(token) => {
-            account_page(&state, &user, &visitor, StatusCode::OK, &FieldErrors::default(), Some(&token), None).await
+            account_page(
+                &state,
+                &user,
+                &visitor,
+                StatusCode::OK,
+                &FieldErrors::default(),
+                Some(&token),
+                None,
+            )
+            .await
         }
         Err(AppError::Invalid(e)) => {
-            account_page(&state, &user, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, None, None).await
+            account_page(
+                &state,
+                &user,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                None,
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, user: SignedIn, Path(id): Path<String>) -> PageResult {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     auth::revoke_token(&state.db, state.clock.as_ref(), &user.principal, id).await?;
     Ok(Redirect::to("/account#tokens").into_response())

@@ -31,12 +31,18 @@ fn forbid_unless_admin(user: &SignedIn) -> Result<(), AppError> {
 
 const ROLES: [(&str, &str); 3] = [
     ("volunteer", "Volunteer: works the cases of their groups"),
-    ("coordinator", "Coordinator: also assigns the cases of their groups"),
+    (
+        "coordinator",
+        "Coordinator: also assigns the cases of their groups",
+    ),
     ("admin", "Admin: everything, in every group"),
 ];
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 fn chosen_groups(pairs: &[(String, String)]) -> Result<Vec<Uuid>, AppError> {
@@ -49,7 +55,13 @@ fn chosen_groups(pairs: &[(String, String)]) -> Result<Vec<Uuid>, AppError> {
 
 pub async fn users(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
     let users = admin::users(&state.db, &user.principal).await?;
-    Ok(page(StatusCode::OK, "admin/users.html", Some(&visitor), &FieldErrors::default(), json!({"users": users}))?)
+    Ok(page(
+        StatusCode::OK,
+        "admin/users.html",
+        Some(&visitor),
+        &FieldErrors::default(),
+        json!({"users": users}),
+    )?)
 }
 
 async fn user_form(
@@ -61,14 +73,35 @@ async fn user_form(
     values: Value,
 ) -> PageResult {
     let groups = admin::groups(&state.db).await?;
-    let roles: Vec<Value> = ROLES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect();
+    let roles: Vec<Value> = ROLES
+        .iter()
+        .map(|(v, l)| json!({"value": v, "label": l}))
+        .collect();
     let data = json!({"existing": existing, "groups": groups, "roles": roles, "values": values});
-    Ok(page(status, "admin/user_form.html", Some(visitor), errors, data)?)
+    Ok(page(
+        status,
+        "admin/user_form.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
 }
 
-pub async fn new_user(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
+pub async fn new_user(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+) -> PageResult {
     forbid_unless_admin(&user)?;
-    user_form(&state, &visitor, StatusCode::OK, &FieldErrors::default(), None, json!({"role": "volunteer", "groups": []})).await
+    user_form(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        None,
+        json!({"role": "volunteer", "groups": []}),
+    )
+    .await
 }
 
 pub async fn create_user(
@@ -83,7 +116,15 @@ pub async fn create_user(
                         "role": field(&pairs, "role"), "groups": groups});
     let Some(role) = Role::parse(field(&pairs, "role")) else {
         let errors = FieldErrors::single("role", "Choose a role");
-        return user_form(&state, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &errors, None, values).await;
+        return user_form(
+            &state,
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors,
+            None,
+            values,
+        )
+        .await;
     };
     let new = auth::NewUser {
         email: field(&pairs, "email").to_string(),
@@ -95,7 +136,15 @@ pub async fn create_user(
     match auth::create_user(&state.db, state.clock.as_ref(), Some(&user.principal), new).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(AppError::Invalid(e)) => {
-            user_form(&state, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, None, values).await
+            user_form(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                None,
+                values,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -110,7 +159,15 @@ pub async fn edit_user(
     let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
     let groups: Vec<Uuid> = target.groups.iter().map(|g| g.id).collect();
     let values = json!({"role": target.role, "groups": groups});
-    user_form(&state, &visitor, StatusCode::OK, &FieldErrors::default(), Some(&target), values).await
+    user_form(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        Some(&target),
+        values,
+    )
+    .await
 }
 
 pub async fn update_user(
@@ -125,13 +182,33 @@ pub async fn update_user(
     let values = json!({"role": field(&pairs, "role"), "groups": groups});
     let errors = |e: FieldErrors| {
         let (state, visitor, target, values) = (&state, &visitor, &target, values.clone());
-        async move { user_form(state, visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, Some(target), values).await }
+        async move {
+            user_form(
+                state,
+                visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                Some(target),
+                values,
+            )
+            .await
+        }
     };
     let Some(role) = Role::parse(field(&pairs, "role")) else {
         return errors(FieldErrors::single("role", "Choose a role")).await;
     };
     let clock = state.clock.as_ref();
-    match admin::update_user(&state.db, clock, &user.principal, target.id, role, &groups, target.active).await {
+    match admin::update_user(
+        &state.db,
+        clock,
+        &user.principal,
+        target.id,
+        role,
+        &groups,
+        target.active,
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
         Err(AppError::Invalid(e)) => errors(e).await,
         Err(e) => Err(e.into()),
@@ -145,33 +222,77 @@ pub async fn confirm_disable(
     Path(id): Path<String>,
 ) -> PageResult {
     let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
-    Ok(page(StatusCode::OK, "admin/confirm_disable.html", Some(&visitor), &FieldErrors::default(), json!({"target": target}))?)
+    Ok(page(
+        StatusCode::OK,
+        "admin/confirm_disable.html",
+        Some(&visitor),
+        &FieldErrors::default(),
+        json!({"target": target}),
+    )?)
 }
 
 async fn set_active(state: &AppState, user: &SignedIn, id: &str, active: bool) -> PageResult {
     let target = admin::user(&state.db, &user.principal, id_of(id)?).await?;
     let groups: Vec<Uuid> = target.groups.iter().map(|g| g.id).collect();
-    admin::update_user(&state.db, state.clock.as_ref(), &user.principal, target.id, target.role, &groups, active).await?;
+    admin::update_user(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        target.id,
+        target.role,
+        &groups,
+        active,
+    )
+    .await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-pub async fn disable(State(state): State<AppState>, user: SignedIn, Path(id): Path<String>) -> PageResult {
+pub async fn disable(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
     set_active(&state, &user, &id, false).await
 }
 
-pub async fn enable(State(state): State<AppState>, user: SignedIn, Path(id): Path<String>) -> PageResult {
+pub async fn enable(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
     set_active(&state, &user, &id, true).await
 }
 
-async fn groups_page(state: &AppState, user: &SignedIn, visitor: &Visitor, status: StatusCode, errors: &FieldErrors, name: &str) -> PageResult {
+async fn groups_page(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    status: StatusCode,
+    errors: &FieldErrors,
+    name: &str,
+) -> PageResult {
     forbid_unless_admin(user)?;
     let groups = admin::groups(&state.db).await?;
     let data = json!({"groups": groups, "values": {"name": name}});
-    Ok(page(status, "admin/groups.html", Some(visitor), errors, data)?)
+    Ok(page(
+        status,
+        "admin/groups.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
 }
 
 pub async fn groups(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
-    groups_page(&state, &user, &visitor, StatusCode::OK, &FieldErrors::default(), "").await
+    groups_page(
+        &state,
+        &user,
+        &visitor,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        "",
+    )
+    .await
 }
 
 pub async fn create_group(
@@ -184,7 +305,15 @@ pub async fn create_group(
     match admin::create_group(&state.db, state.clock.as_ref(), Some(&user.principal), name).await {
         Ok(_) => Ok(Redirect::to("/admin/groups").into_response()),
         Err(AppError::Invalid(e)) => {
-            groups_page(&state, &user, &visitor, StatusCode::UNPROCESSABLE_ENTITY, &e, name).await
+            groups_page(
+                &state,
+                &user,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                name,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -198,7 +327,11 @@ pub async fn audit(
 ) -> PageResult {
     forbid_unless_admin(&user)?;
     let mut errors = FieldErrors::default();
-    let mut filter = AuditFilter { page: 1, per_page: 100, ..Default::default() };
+    let mut filter = AuditFilter {
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
     let text = |k: &str| field(&pairs, k).trim().to_string();
     let users = admin::users(&state.db, &user.principal).await?;
     if !text("user").is_empty() {
@@ -227,7 +360,11 @@ pub async fn audit(
         }
         match Date::parse(&raw, &Iso8601::DATE) {
             Ok(d) if is_from => filter.from = Some(d.with_time(Time::MIDNIGHT).assume_utc()),
-            Ok(d) => filter.until = d.next_day().map(|n| n.with_time(Time::MIDNIGHT).assume_utc()),
+            Ok(d) => {
+                filter.until = d
+                    .next_day()
+                    .map(|n| n.with_time(Time::MIDNIGHT).assume_utc())
+            }
             Err(_) => errors.add(key, "Enter a real date"),
         }
     }
@@ -243,9 +380,17 @@ pub async fn audit(
             v
         })
         .collect();
-    let values: serde_json::Map<String, Value> =
-        ["user", "case", "action", "from", "until"].iter().map(|k| (k.to_string(), json!(text(k)))).collect();
+    let values: serde_json::Map<String, Value> = ["user", "case", "action", "from", "until"]
+        .iter()
+        .map(|k| (k.to_string(), json!(text(k))))
+        .collect();
     let data = json!({"entries": entries, "total": total, "users": users, "values": values,
                       "page": filter.page, "more": total > filter.page * filter.per_page});
-    Ok(page(StatusCode::OK, "admin/audit.html", Some(&visitor), &errors, data)?)
+    Ok(page(
+        StatusCode::OK,
+        "admin/audit.html",
+        Some(&visitor),
+        &errors,
+        data,
+    )?)
 }

@@ -49,7 +49,13 @@ pub async fn login(
     }
     if !errors.is_empty() {
         let data = json!({"email": form.email});
-        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, "login.html", Some(&visitor), &errors, data)?);
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "login.html",
+            Some(&visitor),
+            &errors,
+            data,
+        )?);
     }
     let outcome = auth::login(
         &state.db,
@@ -67,9 +73,10 @@ pub async fn login(
             let cookie = set_cookie(SESSION_COOKIE, Some(&session.token), visitor.secure);
             return Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response());
         }
-        LoginOutcome::Refused => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "The e-mail address or password is not right".to_string())
-        }
+        LoginOutcome::Refused => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The e-mail address or password is not right".to_string(),
+        ),
         LoginOutcome::Throttled { minutes } => (
             StatusCode::TOO_MANY_REQUESTS,
             format!("Too many tries to sign in. Wait {minutes} minutes, then try again."),

@@ -51,7 +51,13 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     };
     let mine = cases::list(&state.db, state.clock.as_ref(), me, &filter).await?;
     let data = json!({"items": summary_rows(&mine.items), "total": mine.total});
-    Ok(page(StatusCode::OK, "home.html", Some(&visitor), &FieldErrors::default(), data)?)
+    Ok(page(
+        StatusCode::OK,
+        "home.html",
+        Some(&visitor),
+        &FieldErrors::default(),
+        data,
+    )?)
 }
 
 pub async fn list(
@@ -62,7 +68,14 @@ pub async fn list(
 ) -> PageResult {
     let (filter, errors) = match crate::web::list_filter(&pairs, PER_PAGE) {
         Ok(f) => (f, FieldErrors::default()),
-        Err(e) => (cases::CaseFilter { page: 1, per_page: PER_PAGE, ..Default::default() }, e),
+        Err(e) => (
+            cases::CaseFilter {
+                page: 1,
+                per_page: PER_PAGE,
+                ..Default::default()
+            },
+            e,
+        ),
     };
     let result = cases::list(&state.db, state.clock.as_ref(), &user.principal, &filter).await?;
     let pages = result.total.div_ceil(result.per_page).max(1);
@@ -94,10 +107,15 @@ pub async fn list(
         },
         "choices": case_form::choices(),
     });
-    Ok(page(StatusCode::OK, "cases/list.html", Some(&visitor), &errors, data)?)
+    Ok(page(
+        StatusCode::OK,
+        "cases/list.html",
+        Some(&visitor),
+        &errors,
+        data,
+    )?)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
 async fn form_page(
     state: &AppState,
     status: StatusCode,
@@ -119,13 +137,23 @@ async fn form_page(
                                      "status": c.status.as_str()})),
         "notice": notice,
     });
-    Ok(page(status, "cases/form.html", Some(visitor), errors, data)?)
+    Ok(page(
+        status,
+        "cases/form.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
 }
 
 /// When the form itself has problems (amounts that are not money), adds the domain's
 /// findings so that every field's problem shows at once. `None` means the form is fine
 /// as far as it goes and the service will validate it.
-fn all_errors(input: &crate::domain::input::CaseInput, mut errors: FieldErrors, state: &AppState) -> Option<FieldErrors> {
+fn all_errors(
+    input: &crate::domain::input::CaseInput,
+    mut errors: FieldErrors,
+    state: &AppState,
+) -> Option<FieldErrors> {
     if errors.is_empty() {
         return None;
     }
@@ -135,8 +163,21 @@ fn all_errors(input: &crate::domain::input::CaseInput, mut errors: FieldErrors, 
     Some(errors)
 }
 
-pub async fn new_form(State(state): State<AppState>, _user: SignedIn, visitor: Visitor) -> PageResult {
-    form_page(&state, StatusCode::OK, &visitor, &FormValues::new(), &FieldErrors::default(), None, None).await
+pub async fn new_form(
+    State(state): State<AppState>,
+    _user: SignedIn,
+    visitor: Visitor,
+) -> PageResult {
+    form_page(
+        &state,
+        StatusCode::OK,
+        &visitor,
+        &FormValues::new(),
+        &FieldErrors::default(),
+        None,
+        None,
+    )
+    .await
 }
 
 pub async fn create(
@@ -154,13 +195,30 @@ pub async fn create(
     let invalid = |errors: FieldErrors| {
         let (state, visitor, values) = (&state, &visitor, &values);
         async move {
-            form_page(state, StatusCode::UNPROCESSABLE_ENTITY, visitor, values, &errors, None, None).await
+            form_page(
+                state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                visitor,
+                values,
+                &errors,
+                None,
+                None,
+            )
+            .await
         }
     };
     if let Some(errors) = all_errors(&input, errors, &state) {
         return invalid(errors).await;
     }
-    match cases::intake(&state.db, state.clock.as_ref(), &user.principal, group.as_deref(), input).await {
+    match cases::intake(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        group.as_deref(),
+        input,
+    )
+    .await
+    {
         Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.case.id)).into_response()),
         Err(AppError::Invalid(e)) => invalid(e).await,
         Err(e) => Err(e.into()),
@@ -264,7 +322,16 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    case_page(&state, &user, &visitor, id, StatusCode::OK, &FieldErrors::default(), "").await
+    case_page(
+        &state,
+        &user,
+        &visitor,
+        id,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        "",
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -273,10 +340,25 @@ pub async fn edit_form(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> PageResult {
-    let detail = cases::get(&state.db, state.clock.as_ref(), &user.principal, case_id(&id)?).await?;
+    let detail = cases::get(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        case_id(&id)?,
+    )
+    .await?;
     let values = case_form::from_facts(&detail.case.facts);
     let errors = FieldErrors::default();
-    form_page(&state, StatusCode::OK, &visitor, &values, &errors, Some(&detail.case), None).await
+    form_page(
+        &state,
+        StatusCode::OK,
+        &visitor,
+        &values,
+        &errors,
+        Some(&detail.case),
+        None,
+    )
+    .await
 }
 
 pub async fn update(
@@ -287,15 +369,25 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let version = field("_version").and_then(|v| v.parse::<i32>().ok());
     let status = field("_status").and_then(|v| CaseStatus::parse(&v));
     let Some(version) = version else {
-        return Err(AppError::BadRequest("The form is missing its version. Reload the page.".into()).into());
+        return Err(AppError::BadRequest(
+            "The form is missing its version. Reload the page.".into(),
+        )
+        .into());
     };
     let values = case_form::values(pairs);
     let clock = state.clock.as_ref();
-    let current = cases::get(&state.db, clock, &user.principal, id).await?.case;
+    let current = cases::get(&state.db, clock, &user.principal, id)
+        .await?
+        .case;
     let (input, errors) = case_form::to_input(&values);
     let again = |status, errors: FieldErrors, case: CaseRecord, notice| {
         let (state, visitor, values) = (&state, &visitor, &values);
@@ -305,7 +397,17 @@ pub async fn update(
         let at_version = CaseRecord { version, ..current };
         return again(StatusCode::UNPROCESSABLE_ENTITY, errors, at_version, None).await;
     }
-    match cases::update(&state.db, clock, &user.principal, id, version, input, status).await {
+    match cases::update(
+        &state.db,
+        clock,
+        &user.principal,
+        id,
+        version,
+        input,
+        status,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
         Err(AppError::Invalid(e)) => {
             let at_version = CaseRecord { version, ..current };
@@ -316,7 +418,13 @@ pub async fn update(
             // deliberate choice to replace the other person's changes.
             let notice = "Someone else changed this case after you opened it, so your changes have not been saved. \
                           Check the case page to see their changes. To replace them with yours, save again.";
-            again(StatusCode::CONFLICT, FieldErrors::default(), current, Some(notice)).await
+            again(
+                StatusCode::CONFLICT,
+                FieldErrors::default(),
+                current,
+                Some(notice),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -330,11 +438,24 @@ pub async fn add_note(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let text = pairs.into_iter().find(|(k, _)| k == "text").map(|(_, v)| v).unwrap_or_default();
+    let text = pairs
+        .into_iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
     match cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#timeline")).into_response()),
         Err(AppError::Invalid(e)) => {
-            case_page(&state, &user, &visitor, id, StatusCode::UNPROCESSABLE_ENTITY, &e, &text).await
+            case_page(
+                &state,
+                &user,
+                &visitor,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                &text,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -348,15 +469,37 @@ pub async fn assign(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let chosen: Result<Vec<Uuid>, _> =
-        pairs.iter().filter(|(k, _)| k == "assignee").map(|(_, v)| Uuid::parse_str(v)).collect();
+    let chosen: Result<Vec<Uuid>, _> = pairs
+        .iter()
+        .filter(|(k, _)| k == "assignee")
+        .map(|(_, v)| Uuid::parse_str(v))
+        .collect();
     let Ok(chosen) = chosen else {
-        return Err(AppError::BadRequest("The form named someone who does not exist.".into()).into());
+        return Err(
+            AppError::BadRequest("The form named someone who does not exist.".into()).into(),
+        );
     };
-    match cases::assign(&state.db, state.clock.as_ref(), &user.principal, id, &chosen).await {
+    match cases::assign(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id,
+        &chosen,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#assignees")).into_response()),
         Err(AppError::Invalid(e)) => {
-            case_page(&state, &user, &visitor, id, StatusCode::UNPROCESSABLE_ENTITY, &e, "").await
+            case_page(
+                &state,
+                &user,
+                &visitor,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                "",
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

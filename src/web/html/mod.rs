@@ -40,10 +40,19 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))
-        .route("/admin/users/{id}", get(admin::edit_user).post(admin::update_user))
-        .route("/admin/users/{id}/disable", get(admin::confirm_disable).post(admin::disable))
+        .route(
+            "/admin/users/{id}",
+            get(admin::edit_user).post(admin::update_user),
+        )
+        .route(
+            "/admin/users/{id}/disable",
+            get(admin::confirm_disable).post(admin::disable),
+        )
         .route("/admin/users/{id}/enable", post(admin::enable))
-        .route("/admin/groups", get(admin::groups).post(admin::create_group))
+        .route(
+            "/admin/groups",
+            get(admin::groups).post(admin::create_group),
+        )
         .route("/admin/audit", get(admin::audit))
 }
 
