@@ -409,11 +409,12 @@ pub async fn assign(
     let before = db::cases::assignees(&txn, id).await?;
     let name = |u: &Uuid| eligible.iter().find(|e| e.id == *u).map(|e| e.name.clone());
     let before_names = db::users::by_ids(&txn, &before).await?;
-    let added: Vec<String> = wanted
+    let mut added: Vec<String> = wanted
         .iter()
         .filter(|u| !before.contains(u))
         .filter_map(name)
         .collect();
+    added.sort();
     let removed: Vec<String> = before_names
         .iter()
         .filter(|u| !wanted.contains(&u.id))

@@ -67,6 +67,47 @@ fn users_tokens_and_migrations_from_the_command_line() {
     let (_, out, _) = run(&url, &["migrate", "status"], "");
     assert!(out.contains("m20261126_000001_init\tApplied"), "{out}");
 
+    let (ok, out, err) = run(&url, &["group", "add", "Leeds"], "");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "Created group Leeds");
+    let (ok, _, err) = run(&url, &["group", "add", "Leeds"], "");
+    assert!(!ok);
+    assert!(
+        err.contains("There is already a group with this name"),
+        "{err}"
+    );
+    let grouped = [
+        "user",
+        "add",
+        "--email",
+        "v@example.org",
+        "--name",
+        "V",
+        "--role",
+        "volunteer",
+        "--group",
+        "Leeds",
+        "--password-stdin",
+    ];
+    let (ok, _, err) = run(&url, &grouped, "a good long password\n");
+    assert!(ok, "{err}");
+    let unknown = [
+        "user",
+        "add",
+        "--email",
+        "w@example.org",
+        "--name",
+        "W",
+        "--role",
+        "volunteer",
+        "--group",
+        "York",
+        "--password-stdin",
+    ];
+    let (ok, _, err) = run(&url, &unknown, "a good long password\n");
+    assert!(!ok);
+    assert!(err.contains("There is no group called \"York\""), "{err}");
+
     let add = [
         "user",
         "add",

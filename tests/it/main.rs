@@ -11,6 +11,7 @@ mod access;
 mod auth;
 mod cli;
 mod edit;
+mod groups;
 mod intake;
 mod list;
 mod matrix;

@@ -108,8 +108,15 @@ pub async fn fresh_db() -> (sea_orm::DatabaseConnection, String) {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::configured(|_| {}).await
+    }
+
+    /// An app whose settings `change` adjusts first.
+    pub async fn configured(change: impl FnOnce(&mut Config)) -> TestApp {
         let (db, url) = fresh_db().await;
-        TestApp::over(db, url).await
+        let mut config = Config::new(url);
+        change(&mut config);
+        TestApp::over(db, config).await
     }
 
     /// An app whose SQLite database is a file with a pool of connections, so that requests
@@ -124,13 +131,13 @@ impl TestApp {
         let db = tenantcase::db::connect(&url, None)
             .await
             .expect("sqlite file");
-        (TestApp::over(db, url).await, Some(path))
+        (TestApp::over(db, Config::new(url)).await, Some(path))
     }
 
-    async fn over(db: sea_orm::DatabaseConnection, url: String) -> TestApp {
+    async fn over(db: sea_orm::DatabaseConnection, config: Config) -> TestApp {
         tenantcase::db::migrate(&db).await.expect("migrations run");
         let clock = Arc::new(FixedClock(datetime!(2026-11-26 10:00 UTC)));
-        let state = AppState::new(db, clock, Config::new(url));
+        let state = AppState::new(db, clock, config);
         TestApp {
             router: app::router(state.clone()),
             state,
