@@ -146,7 +146,7 @@ labelled_enum!(Scheme {
     Unknown => "unknown", "Not known yet";
 });
 
-time::serde::format_description!(pub(crate) iso_date, Date, "[year]-[month]-[day]");
+time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
 
 /// A tenant: the lead tenant or a joint tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,8 +5,10 @@ mod errors;
 pub mod input;
 pub mod money;
 pub mod postcode;
+pub mod rules;
 pub mod timeline;
 pub mod user;
+pub mod workflow;
 
 pub use case::{CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction};
 pub use errors::FieldErrors;

@@ -173,7 +173,7 @@ pub async fn assignable(
     Ok(db::users::by_ids(db, &ids)
         .await?
         .into_iter()
-        .filter(|u| u.active && u.role != Role::Admin)
+        .filter(|u| u.active)
         .collect())
 }
 

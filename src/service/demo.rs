@@ -182,7 +182,11 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
             .await?
             .case;
         if i % 2 == 0 {
-            super::cases::assign(db, clock, &actor, case.id, &[volunteers[group].id]).await?;
+            let mut who = vec![volunteers[group].id];
+            if i % 4 == 0 {
+                who.push(user.id);
+            }
+            super::cases::assign(db, clock, &actor, case.id, &who).await?;
         }
         if i % 7 == 6 {
             let facts = CaseInput::from(&case.facts);
