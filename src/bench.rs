@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::db;
 use crate::db::cases::CaseFilter;
 use crate::domain::case::{Deposit, Party, PartyKind, Person, Property, Tenancy};
+use crate::domain::workflow::Stage;
 use crate::domain::{
     CaseFacts, CaseRecord, CaseReference, CaseStatus, Jurisdiction, Money, Postcode,
 };
@@ -51,11 +52,9 @@ fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
         id: Uuid::now_v7(),
         reference: CaseReference::new(2020 + (i / 20_000) as i32, (i % 20_000) as u32 + 1),
         group_id,
-        status: if i.is_multiple_of(5) {
-            CaseStatus::Closed
-        } else {
-            CaseStatus::Open
-        },
+        stage: Stage::ALL[i % Stage::ALL.len()],
+        held_from: (Stage::ALL[i % Stage::ALL.len()] == Stage::OnHold).then_some(Stage::Triage),
+        outcome: None,
         version: 1,
         created_at: now,
         updated_at: now,

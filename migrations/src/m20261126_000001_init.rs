@@ -90,7 +90,9 @@ enum Cases {
     Reference,
     GroupId,
     Jurisdiction,
-    Status,
+    Stage,
+    HeldFrom,
+    Outcome,
     TenantName,
     OtherSideName,
     Postcode,
@@ -285,7 +287,9 @@ impl MigrationTrait for Migration {
                 .col(text(Cases::Reference).unique_key())
                 .col(ColumnDef::new(Cases::GroupId).uuid().not_null())
                 .col(text(Cases::Jurisdiction))
-                .col(text(Cases::Status))
+                .col(text(Cases::Stage))
+                .col(text_null(Cases::HeldFrom))
+                .col(ColumnDef::new(Cases::Outcome).json().null())
                 .col(text(Cases::TenantName))
                 .col(text_null(Cases::OtherSideName))
                 .col(text_null(Cases::Postcode))
@@ -310,19 +314,15 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // The list is ordered newest first (UUIDv7 ids sort by creation) and filtered by
-        // status and/or jurisdiction: each combination has an index that ends in id.
+        // stage and/or jurisdiction: each combination has an index that ends in id.
         m.create_index(index(
-            "idx_cases_status_jur_id",
+            "idx_cases_stage_jur_id",
             Cases::Table,
-            &["status", "jurisdiction", "id"],
+            &["stage", "jurisdiction", "id"],
         ))
         .await?;
-        m.create_index(index(
-            "idx_cases_status_id",
-            Cases::Table,
-            &["status", "id"],
-        ))
-        .await?;
+        m.create_index(index("idx_cases_stage_id", Cases::Table, &["stage", "id"]))
+            .await?;
         m.create_index(index(
             "idx_cases_jur_id",
             Cases::Table,

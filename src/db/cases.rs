@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::entities::{case_assignees, case_events, case_search_terms, cases, users};
 use crate::domain::case::search_words;
 use crate::domain::timeline::TimelineEvent;
+use crate::domain::workflow::Stage;
 use crate::domain::{
     CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction, Postcode,
 };
@@ -22,6 +23,8 @@ pub struct CaseFilter {
     pub jurisdiction: Option<Jurisdiction>,
     /// Only open or only closed cases.
     pub status: Option<CaseStatus>,
+    /// Only cases at this stage.
+    pub stage: Option<Stage>,
     /// Free text over reference, tenant and landlord names, and postcode.
     pub q: Option<String>,
     /// Only cases of these groups (`None`: every group).
@@ -90,6 +93,14 @@ pub async fn next_reference(c: &impl ConnectionTrait, year: i32) -> Result<CaseR
     Ok(CaseReference::new(year, n))
 }
 
+fn outcome_json(rec: &CaseRecord) -> Result<Option<serde_json::Value>, DbErr> {
+    rec.outcome
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| DbErr::Json(e.to_string()))
+}
+
 fn facts_json(facts: &CaseFacts) -> Result<serde_json::Value, DbErr> {
     serde_json::to_value(facts).map_err(|e| DbErr::Json(e.to_string()))
 }
@@ -105,7 +116,9 @@ pub async fn insert(
         reference: Set(rec.reference.to_string()),
         group_id: Set(rec.group_id),
         jurisdiction: Set(rec.facts.tenancy.jurisdiction.as_str().into()),
-        status: Set(rec.status.as_str().into()),
+        stage: Set(rec.stage.as_str().into()),
+        held_from: Set(rec.held_from.map(|s| s.as_str().to_string())),
+        outcome: Set(outcome_json(rec)?),
         tenant_name: Set(rec.facts.tenant.name.clone()),
         other_side_name: Set(rec.facts.other_side_name().map(str::to_string)),
         postcode: Set(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
@@ -151,7 +164,12 @@ pub async fn update(
             cases::Column::Jurisdiction,
             Expr::value(rec.facts.tenancy.jurisdiction.as_str()),
         )
-        .col_expr(cases::Column::Status, Expr::value(rec.status.as_str()))
+        .col_expr(cases::Column::Stage, Expr::value(rec.stage.as_str()))
+        .col_expr(
+            cases::Column::HeldFrom,
+            Expr::value(rec.held_from.map(|s| s.as_str().to_string())),
+        )
+        .col_expr(cases::Column::Outcome, Expr::value(outcome_json(rec)?))
         .col_expr(
             cases::Column::TenantName,
             Expr::value(rec.facts.tenant.name.clone()),
@@ -186,7 +204,18 @@ impl TryFrom<cases::Model> for CaseRecord {
             id: m.id,
             reference: CaseReference::parse(&m.reference).ok_or_else(|| bad("reference"))?,
             group_id: m.group_id,
-            status: CaseStatus::parse(&m.status).ok_or_else(|| bad("status"))?,
+            stage: Stage::parse(&m.stage).ok_or_else(|| bad("stage"))?,
+            held_from: m
+                .held_from
+                .as_deref()
+                .map(|h| Stage::parse(h).ok_or_else(|| bad("held_from")))
+                .transpose()?,
+            outcome: m
+                .outcome
+                .clone()
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| DbErr::Json(e.to_string()))?,
             version: m.version,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -223,7 +252,14 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         q = q.filter(cases::Column::Jurisdiction.eq(j.as_str()));
     }
     if let Some(s) = f.status {
-        q = q.filter(cases::Column::Status.eq(s.as_str()));
+        let stages = match s {
+            CaseStatus::Open => Stage::not_closed(),
+            CaseStatus::Closed => Stage::closed(),
+        };
+        q = q.filter(cases::Column::Stage.is_in(stages.iter().map(|s| s.as_str())));
+    }
+    if let Some(stage) = f.stage {
+        q = q.filter(cases::Column::Stage.eq(stage.as_str()));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if let Some(reference) = CaseReference::parse(text) {
@@ -265,8 +301,7 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         .into_iter()
         .map(|m| {
             Ok(CaseSummary {
-                status: CaseStatus::parse(&m.status)
-                    .ok_or_else(|| DbErr::Custom("bad status".into()))?,
+                stage: Stage::parse(&m.stage).ok_or_else(|| DbErr::Custom("bad stage".into()))?,
                 jurisdiction: Jurisdiction::parse(&m.jurisdiction)
                     .ok_or_else(|| DbErr::Custom("bad jurisdiction".into()))?,
                 id: m.id,

@@ -392,7 +392,7 @@ mod tests {
     }
 }
 
-/// A stored case: its identity, status, version and facts.
+/// A stored case: its identity, stage, version and facts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseRecord {
     /// Permanent id (UUIDv7).
@@ -403,8 +403,12 @@ pub struct CaseRecord {
     /// The local group the case belongs to.
     #[serde(skip)]
     pub group_id: uuid::Uuid,
-    /// Open or closed.
-    pub status: CaseStatus,
+    /// Where the case stands in its workflow.
+    pub stage: super::workflow::Stage,
+    /// For a case on hold: the stage it was paused at.
+    pub held_from: Option<super::workflow::Stage>,
+    /// What was recovered, once resolved.
+    pub outcome: Option<super::workflow::Outcome>,
     /// Incremented by every edit; an edit must name the version it started from.
     pub version: i32,
     /// When it was taken in.
@@ -425,8 +429,8 @@ pub struct CaseSummary {
     pub id: uuid::Uuid,
     /// Human reference.
     pub reference: String,
-    /// Open or closed.
-    pub status: CaseStatus,
+    /// Where the case stands.
+    pub stage: super::workflow::Stage,
     /// Where the tenancy is.
     pub jurisdiction: Jurisdiction,
     /// Lead tenant's name.
@@ -438,6 +442,24 @@ pub struct CaseSummary {
     /// Last edit.
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: time::OffsetDateTime,
+}
+
+impl CaseRecord {
+    /// Open or closed, from the stage.
+    pub fn status(&self) -> CaseStatus {
+        CaseStatus::of(self.stage)
+    }
+}
+
+impl CaseStatus {
+    /// Whether a case at `stage` counts as open or closed.
+    pub fn of(stage: super::workflow::Stage) -> CaseStatus {
+        if stage.is_closed() {
+            CaseStatus::Closed
+        } else {
+            CaseStatus::Open
+        }
+    }
 }
 
 fn serialize_display<S: serde::Serializer, T: fmt::Display>(

@@ -36,6 +36,21 @@ pub enum TimelineEvent {
         /// The note.
         text: String,
     },
+    /// The case moved to another stage.
+    Transitioned {
+        /// From.
+        from: super::workflow::Stage,
+        /// To.
+        to: super::workflow::Stage,
+        /// Why.
+        reason: Option<String>,
+        /// Why closed.
+        outcome_code: Option<super::workflow::OutcomeCode>,
+        /// Whether the time limit to claim was overridden.
+        overridden: bool,
+        /// What was recovered, when resolved.
+        outcome: Option<super::workflow::Outcome>,
+    },
     /// Volunteers were assigned to or taken off the case.
     Assigned {
         /// Names now assigned who were not.
@@ -53,6 +68,7 @@ impl TimelineEvent {
             TimelineEvent::Edited { .. } => "edited",
             TimelineEvent::Note { .. } => "note",
             TimelineEvent::Assigned { .. } => "assigned",
+            TimelineEvent::Transitioned { .. } => "transitioned",
         }
     }
 }

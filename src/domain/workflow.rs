@@ -103,12 +103,20 @@ impl Stage {
 
     /// The stages listed as "open" (everything not closed).
     pub fn not_closed() -> Vec<Stage> {
-        Stage::ALL.iter().copied().filter(|s| !s.is_closed()).collect()
+        Stage::ALL
+            .iter()
+            .copied()
+            .filter(|s| !s.is_closed())
+            .collect()
     }
 
     /// The stages listed as "closed".
     pub fn closed() -> Vec<Stage> {
-        Stage::ALL.iter().copied().filter(|s| s.is_closed()).collect()
+        Stage::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_closed())
+            .collect()
     }
 
     /// The stages a case can move to next, ignoring guards. `held_from` is the stage an
@@ -129,7 +137,11 @@ impl Stage {
             Resolved => vec![Closed],
             Withdrawn => vec![Closed],
             Closed => vec![],
-            OnHold => held_from.filter(|s| s.is_open() && *s != OnHold).into_iter().chain([Withdrawn]).collect(),
+            OnHold => held_from
+                .filter(|s| s.is_open() && *s != OnHold)
+                .into_iter()
+                .chain([Withdrawn])
+                .collect(),
         };
         if self.is_open() && self != OnHold {
             next.extend([OnHold, Withdrawn]);
@@ -225,8 +237,13 @@ pub enum Route {
 
 impl Route {
     /// Every route, in display order.
-    pub const ALL: &'static [Route] =
-        &[Route::LandlordPaid, Route::AdrAward, Route::Settlement, Route::Judgment, Route::NothingRecovered];
+    pub const ALL: &'static [Route] = &[
+        Route::LandlordPaid,
+        Route::AdrAward,
+        Route::Settlement,
+        Route::Judgment,
+        Route::NothingRecovered,
+    ];
 
     /// Machine name.
     pub fn as_str(self) -> &'static str {
@@ -330,7 +347,12 @@ impl fmt::Display for TransitionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TransitionError::Illegal { from, to } => {
-                write!(f, "A case cannot move from \"{}\" to \"{}\"", from.label(), to.label())
+                write!(
+                    f,
+                    "A case cannot move from \"{}\" to \"{}\"",
+                    from.label(),
+                    to.label()
+                )
             }
             TransitionError::Needs(_) => f.write_str("This move needs more information"),
         }
@@ -349,7 +371,11 @@ pub fn check_transition(
         return Err(TransitionError::Illegal { from, to });
     }
     let mut errors = FieldErrors::default();
-    let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = req
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     let closing = to == Stage::Closed;
     if closing || to == Stage::Withdrawn {
         if reason.is_none() {
@@ -360,7 +386,10 @@ pub fn check_transition(
         }
     }
     if to == Stage::SchemeAdr && !facts.scheme_known {
-        errors.add("to", "Record which deposit scheme holds the deposit before using its ADR");
+        errors.add(
+            "to",
+            "Record which deposit scheme holds the deposit before using its ADR",
+        );
     }
     if to == Stage::Court
         && let Some(limit) = facts.claim_by
@@ -372,7 +401,10 @@ pub fn check_transition(
                 format!("The time limit to claim passed on {limit}. Tick the override to go to court anyway, and say why"),
             );
         } else if reason.is_none() {
-            errors.add("reason", "Say why the case goes to court after the time limit");
+            errors.add(
+                "reason",
+                "Say why the case goes to court after the time limit",
+            );
         }
     }
     if to == Stage::Resolved && req.outcome.is_none() {
@@ -396,7 +428,11 @@ mod tests {
     const TODAY: Date = date!(2026 - 11 - 26);
 
     fn facts() -> GuardFacts {
-        GuardFacts { scheme_known: true, claim_by: Some(date!(2030 - 01 - 01)), today: TODAY }
+        GuardFacts {
+            scheme_known: true,
+            claim_by: Some(date!(2030 - 01 - 01)),
+            today: TODAY,
+        }
     }
 
     fn ok(from: Stage, to: Stage, req: &TransitionRequest) -> bool {
@@ -424,9 +460,13 @@ mod tests {
 
     #[test]
     fn closing_needs_a_reason_and_a_code() {
-        let Err(TransitionError::Needs(e)) =
-            check_transition(Stage::Triage, None, Stage::Closed, &TransitionRequest::default(), facts())
-        else {
+        let Err(TransitionError::Needs(e)) = check_transition(
+            Stage::Triage,
+            None,
+            Stage::Closed,
+            &TransitionRequest::default(),
+            facts(),
+        ) else {
             panic!("closing without a reason was allowed");
         };
         assert!(e.contains("reason") && e.contains("outcome_code"));
@@ -440,34 +480,79 @@ mod tests {
 
     #[test]
     fn court_after_the_time_limit_needs_an_override_and_a_reason() {
-        let late = GuardFacts { claim_by: Some(date!(2026 - 01 - 01)), ..facts() };
+        let late = GuardFacts {
+            claim_by: Some(date!(2026 - 01 - 01)),
+            ..facts()
+        };
         let plain = TransitionRequest::default();
         let r = check_transition(Stage::LandlordRequested, None, Stage::Court, &plain, late);
         assert!(matches!(r, Err(TransitionError::Needs(e)) if e.contains("override")));
-        let overridden = TransitionRequest { override_time_limit: true, ..Default::default() };
-        let r = check_transition(Stage::LandlordRequested, None, Stage::Court, &overridden, late);
+        let overridden = TransitionRequest {
+            override_time_limit: true,
+            ..Default::default()
+        };
+        let r = check_transition(
+            Stage::LandlordRequested,
+            None,
+            Stage::Court,
+            &overridden,
+            late,
+        );
         assert!(matches!(r, Err(TransitionError::Needs(e)) if e.contains("reason")));
-        let with_reason = TransitionRequest { reason: Some("Limitation disputed".into()), ..overridden };
-        assert!(check_transition(Stage::LandlordRequested, None, Stage::Court, &with_reason, late).is_ok());
+        let with_reason = TransitionRequest {
+            reason: Some("Limitation disputed".into()),
+            ..overridden
+        };
+        assert!(
+            check_transition(
+                Stage::LandlordRequested,
+                None,
+                Stage::Court,
+                &with_reason,
+                late
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn adr_needs_a_known_scheme() {
-        let unknown = GuardFacts { scheme_known: false, ..facts() };
-        let r = check_transition(Stage::LandlordRequested, None, Stage::SchemeAdr, &TransitionRequest::default(), unknown);
+        let unknown = GuardFacts {
+            scheme_known: false,
+            ..facts()
+        };
+        let r = check_transition(
+            Stage::LandlordRequested,
+            None,
+            Stage::SchemeAdr,
+            &TransitionRequest::default(),
+            unknown,
+        );
         assert!(matches!(r, Err(TransitionError::Needs(e)) if e.contains("to")));
     }
 
     #[test]
     fn on_hold_resumes_where_it_stopped() {
-        let held = check_transition(Stage::Negotiating, None, Stage::OnHold, &TransitionRequest::default(), facts());
+        let held = check_transition(
+            Stage::Negotiating,
+            None,
+            Stage::OnHold,
+            &TransitionRequest::default(),
+            facts(),
+        );
         assert_eq!(held, Ok(Some(Stage::Negotiating)));
-        assert_eq!(Stage::OnHold.next(Some(Stage::Negotiating)), [Stage::Negotiating, Stage::Withdrawn]);
+        assert_eq!(
+            Stage::OnHold.next(Some(Stage::Negotiating)),
+            [Stage::Negotiating, Stage::Withdrawn]
+        );
     }
 
     #[test]
     fn tenant_labels_are_plain() {
-        assert_eq!(Stage::LandlordRequested.tenant_label(), "Waiting for your landlord");
+        assert_eq!(
+            Stage::LandlordRequested.tenant_label(),
+            "Waiting for your landlord"
+        );
         assert_eq!(Stage::Withdrawn.tenant_label(), "Closed");
         for s in Stage::ALL {
             assert_eq!(Stage::parse(s.as_str()), Some(*s));
@@ -479,8 +564,8 @@ mod tests {
     }
 
     fn any_request() -> impl Strategy<Value = TransitionRequest> {
-        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(reason, code, over, outcome)| {
-            TransitionRequest {
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+            |(reason, code, over, outcome)| TransitionRequest {
                 reason: reason.then(|| "because".to_string()),
                 outcome_code: code.then_some(OutcomeCode::Other),
                 override_time_limit: over,
@@ -492,8 +577,8 @@ mod tests {
                     route: Route::Settlement,
                     date: TODAY,
                 }),
-            }
-        })
+            },
+        )
     }
 
     proptest! {

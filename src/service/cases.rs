@@ -10,8 +10,13 @@ use crate::clock::Clock;
 use crate::db;
 pub use crate::db::cases::{CaseFilter, CasePage, TimelineEntry};
 use crate::db::groups::Group;
+use crate::domain::case::Scheme;
 use crate::domain::input::CaseInput;
-use crate::domain::timeline::{Change, TimelineEvent, diff};
+use crate::domain::rules::{self, Assessment};
+use crate::domain::timeline::{TimelineEvent, diff};
+use crate::domain::workflow::{
+    GuardFacts, Stage, TransitionError, TransitionRequest, check_transition,
+};
 use crate::domain::{CaseRecord, CaseStatus, FieldErrors};
 use crate::error::AppError;
 
@@ -28,10 +33,26 @@ pub struct CaseDetail {
     /// The case.
     #[serde(flatten)]
     pub case: CaseRecord,
+    /// Open or closed, from the stage.
+    pub status: CaseStatus,
+    /// The stage in plain language, as the tenant sees it.
+    pub tenant_status: &'static str,
     /// Its local group.
     pub group: Group,
     /// Who is working it.
     pub assignees: Vec<UserRef>,
+}
+
+impl CaseDetail {
+    fn new(case: CaseRecord, group: Group, assignees: Vec<UserRef>) -> CaseDetail {
+        CaseDetail {
+            status: case.status(),
+            tenant_status: case.stage.tenant_label(),
+            case,
+            group,
+            assignees,
+        }
+    }
 }
 
 /// A user by id and name.
@@ -62,11 +83,7 @@ async fn detail(c: &impl ConnectionTrait, case: CaseRecord) -> Result<CaseDetail
             name: u.name,
         })
         .collect();
-    Ok(CaseDetail {
-        case,
-        group,
-        assignees,
-    })
+    Ok(CaseDetail::new(case, group, assignees))
 }
 
 /// Which group a new case goes in: the one named, or the actor's only group.
@@ -123,7 +140,9 @@ pub async fn intake(
         id: Uuid::now_v7(),
         reference,
         group_id: group.id,
-        status: CaseStatus::Open,
+        stage: Stage::Intake,
+        held_from: None,
+        outcome: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -145,11 +164,7 @@ pub async fn intake(
     .await?;
     txn.commit().await?;
     tracing::debug!(case = %record.id, "case taken in");
-    Ok(CaseDetail {
-        case: record,
-        group,
-        assignees: Vec::new(),
-    })
+    Ok(CaseDetail::new(record, group, Vec::new()))
 }
 
 /// The case with this id, if the actor may see it. The read is audited.
@@ -191,8 +206,9 @@ pub async fn list(
     Ok(page)
 }
 
-/// Replaces a case's facts (and optionally its status) if `expected_version` is still
-/// current; records what changed. An edit that changes nothing keeps the version.
+/// Replaces a case's facts if `expected_version` is still current; records what
+/// changed. An edit that changes nothing keeps the version. The stage changes only
+/// through [`transition`].
 #[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]
 pub async fn update(
     db: &DatabaseConnection,
@@ -201,18 +217,17 @@ pub async fn update(
     id: Uuid,
     expected_version: i32,
     input: CaseInput,
-    status: Option<CaseStatus>,
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
     let current = visible(actor, db::cases::find(&txn, id).await?)?;
-    let updated = apply_edit(&txn, clock, actor, current, expected_version, input, status).await?;
+    let updated = apply_edit(&txn, clock, actor, current, expected_version, input).await?;
     let detail = detail(&txn, updated).await?;
     txn.commit().await?;
     Ok(detail)
 }
 
 /// Applies a JSON merge patch (RFC 7396) to a case's facts. The body may also carry
-/// `version` (instead of `If-Match`) and `status`.
+/// `version` (instead of `If-Match`).
 #[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]
 pub async fn patch(
     db: &DatabaseConnection,
@@ -242,21 +257,18 @@ pub async fn patch(
     let expected = if_match
         .or(body_version)
         .ok_or(AppError::PreconditionRequired)?;
-    let status = match body.remove("status") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_str().and_then(CaseStatus::parse).ok_or_else(|| {
-            AppError::Invalid(FieldErrors::single(
-                "status",
-                "Must be \"open\" or \"closed\"",
-            ))
-        })?),
-    };
+    if body.contains_key("stage") || body.contains_key("status") {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "stage",
+            "Change the stage with POST /api/v1/cases/{id}/transitions",
+        )));
+    }
     let mut merged =
         serde_json::to_value(CaseInput::from(&current.facts)).map_err(|e| anyhow::anyhow!(e))?;
     merge_patch(&mut merged, Value::Object(body));
     let input: CaseInput = serde_json::from_value(merged)
         .map_err(|e| AppError::BadRequest(format!("The patch does not fit a case: {e}")))?;
-    let updated = apply_edit(&txn, clock, actor, current, expected, input, status).await?;
+    let updated = apply_edit(&txn, clock, actor, current, expected, input).await?;
     let detail = detail(&txn, updated).await?;
     txn.commit().await?;
     Ok(detail)
@@ -269,24 +281,12 @@ async fn apply_edit(
     current: CaseRecord,
     expected_version: i32,
     input: CaseInput,
-    status: Option<CaseStatus>,
 ) -> Result<CaseRecord, AppError> {
     if current.version != expected_version {
         return Err(AppError::Conflict(STALE_EDIT.into()));
     }
     let facts = input.validate(clock.today()).map_err(AppError::Invalid)?;
-    let status = status.unwrap_or(current.status);
-    let mut changes = diff(&current.facts, &facts);
-    if status != current.status {
-        changes.insert(
-            0,
-            Change {
-                field: "status".into(),
-                from: Some(current.status.as_str().into()),
-                to: Some(status.as_str().into()),
-            },
-        );
-    }
+    let changes = diff(&current.facts, &facts);
     if changes.is_empty() {
         return Ok(current);
     }
@@ -295,7 +295,6 @@ async fn apply_edit(
         version: current.version + 1,
         updated_at: now,
         facts,
-        status,
         ..current
     };
     if !db::cases::update(txn, &updated, expected_version).await? {
@@ -314,6 +313,111 @@ async fn apply_edit(
     let event = TimelineEvent::Edited { changes };
     db::cases::append_event(txn, updated.id, now, Some(actor.user_id), &event).await?;
     Ok(updated)
+}
+
+/// The assessment of a case: what the law gives the tenant, and by when.
+pub async fn assessment(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<Assessment, AppError> {
+    let case = visible(actor, db::cases::find(db, id).await?)?;
+    db::audit::record(
+        db,
+        clock.now(),
+        Some(actor),
+        "case.assessed",
+        Some(id),
+        json!({}),
+    )
+    .await?;
+    Ok(rules::assess(&case.facts, clock.today()))
+}
+
+/// The stages a case can move to now, with the guard facts they are checked against.
+pub fn next_stages(case: &CaseRecord, today: time::Date) -> (Vec<Stage>, GuardFacts) {
+    let scheme_known = case
+        .facts
+        .deposit
+        .scheme
+        .is_some_and(|s| !matches!(s, Scheme::None | Scheme::Unknown));
+    let claim_by = rules::assess(&case.facts, today).claim_by;
+    (
+        case.stage.next(case.held_from),
+        GuardFacts {
+            scheme_known,
+            claim_by,
+            today,
+        },
+    )
+}
+
+/// Moves a case to another stage if the move is legal and its guards are met; records
+/// who, when and why on the timeline. An illegal move is a conflict (409).
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id, to = %to))]
+pub async fn transition(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    to: Stage,
+    req: TransitionRequest,
+) -> Result<CaseDetail, AppError> {
+    let txn = db::begin_write(db).await?;
+    let current = visible(actor, db::cases::find(&txn, id).await?)?;
+    let (_, guard) = next_stages(&current, clock.today());
+    let held_from = match check_transition(current.stage, current.held_from, to, &req, guard) {
+        Ok(held) => held,
+        Err(e @ TransitionError::Illegal { .. }) => return Err(AppError::Conflict(e.to_string())),
+        Err(TransitionError::Needs(fields)) => return Err(AppError::Invalid(fields)),
+    };
+    let now = clock.now();
+    let from = current.stage;
+    let outcome = if to == Stage::Resolved {
+        req.outcome.clone()
+    } else {
+        current.outcome.clone()
+    };
+    let updated = CaseRecord {
+        stage: to,
+        held_from,
+        outcome,
+        version: current.version + 1,
+        updated_at: now,
+        ..current
+    };
+    if !db::cases::update(&txn, &updated, updated.version - 1).await? {
+        return Err(AppError::Conflict(STALE_EDIT.into()));
+    }
+    let event = TimelineEvent::Transitioned {
+        from,
+        to,
+        reason: req
+            .reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty()),
+        outcome_code: req.outcome_code,
+        overridden: req.override_time_limit && to == Stage::Court,
+        outcome: if to == Stage::Resolved {
+            req.outcome
+        } else {
+            None
+        },
+    };
+    db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "case.transitioned",
+        Some(id),
+        json!({"from": from, "to": to}),
+    )
+    .await?;
+    let detail = detail(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(detail)
 }
 
 /// Adds a free-text note to a case's timeline.

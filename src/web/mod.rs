@@ -109,6 +109,10 @@ pub(crate) fn list_filter(
                 Some(j) => f.jurisdiction = Some(j),
                 None => errors.add("jurisdiction", "Must be england, wales or scotland"),
             },
+            "stage" => match crate::domain::workflow::Stage::parse(v) {
+                Some(s) => f.stage = Some(s),
+                None => errors.add("stage", "Must be a stage such as intake, triage or court"),
+            },
             "status" => match CaseStatus::parse(v) {
                 Some(s) => f.status = Some(s),
                 None => errors.add("status", "Must be open or closed"),

@@ -53,6 +53,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "cases/show.html",
         include_str!("../../templates/cases/show.html"),
     ),
+    (
+        "cases/move.html",
+        include_str!("../../templates/cases/move.html"),
+    ),
 ];
 
 /// The one stylesheet.
@@ -133,6 +137,33 @@ mod tests {
     #[test]
     fn all_templates_compile() {
         assert!(TERA.as_ref().err().is_none(), "{:?}", TERA.as_ref().err());
+    }
+
+    #[test]
+    fn every_template_file_is_shipped() {
+        fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else if path.extension().is_some_and(|e| e == "html") {
+                    let rel = path
+                        .strip_prefix(root)
+                        .map(|p| p.to_string_lossy().replace('\\', "/"));
+                    out.extend(rel.ok());
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        walk(&root, &root, &mut files);
+        assert!(files.len() >= 10, "{files:?}");
+        for f in files {
+            assert!(
+                TEMPLATES.iter().any(|(name, _)| *name == f),
+                "{f} is not in TEMPLATES"
+            );
+        }
     }
 
     #[test]

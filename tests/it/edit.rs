@@ -121,8 +121,8 @@ async fn patch_needs_a_version_and_valid_facts() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     assert_eq!(
-        res.json()["error"]["fields"]["status"],
-        "Must be \"open\" or \"closed\""
+        res.json()["error"]["fields"]["stage"],
+        "Change the stage with POST /api/v1/cases/{id}/transitions"
     );
     let res = app
         .api(

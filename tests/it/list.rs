@@ -29,15 +29,14 @@ async fn seeded() -> (TestApp, String, Vec<Value>) {
     }
     // Close Priya's case.
     let priya = made[3]["id"].as_str().unwrap_or_default();
-    let res = app
-        .api(
-            Method::PATCH,
-            &format!("/api/v1/cases/{priya}"),
-            &token,
-            Some(json!({"version": 1, "status": "closed"})),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let uri = format!("/api/v1/cases/{priya}/transitions");
+    for body in [
+        json!({"to": "triage"}),
+        json!({"to": "closed", "reason": "Not a deposit dispute", "outcome_code": "not_eligible"}),
+    ] {
+        let res = app.api(Method::POST, &uri, &token, Some(body)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    }
     (app, token, made)
 }
 

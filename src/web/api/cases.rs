@@ -13,6 +13,7 @@ use super::{ApiJson, case_id};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::input::CaseInput;
+use crate::domain::workflow::{Outcome, OutcomeCode, Stage, TransitionRequest};
 use crate::error::{ApiError, AppError};
 use crate::service::cases::{self, CaseDetail};
 use crate::web::session::ApiCaller;
@@ -169,5 +170,61 @@ pub async fn assign(
         &body.user_ids,
     )
     .await?;
+    Ok(with_etag(StatusCode::OK, case))
+}
+
+pub async fn assessment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let a = cases::assessment(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    Ok(Json(a).into_response())
+}
+
+/// A request to move a case to another stage.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    to: String,
+    reason: Option<String>,
+    outcome_code: Option<String>,
+    #[serde(default, rename = "override")]
+    override_time_limit: bool,
+    outcome: Option<Outcome>,
+}
+
+pub async fn transition(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TransitionBody>,
+) -> ApiResult {
+    let id = case_id(&id)?;
+    let mut errors = FieldErrors::default();
+    let to = Stage::parse(&body.to);
+    if to.is_none() {
+        errors.add("to", "Must be a stage such as triage, court or closed");
+    }
+    let outcome_code = body.outcome_code.as_deref().and_then(|c| {
+        let code = OutcomeCode::parse(c);
+        if code.is_none() {
+            errors.add(
+                "outcome_code",
+                "Must be an outcome code such as resolved or not_eligible",
+            );
+        }
+        code
+    });
+    let Some(to) = to.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors).into());
+    };
+    let req = TransitionRequest {
+        reason: body.reason,
+        outcome_code,
+        override_time_limit: body.override_time_limit,
+        outcome: body.outcome,
+    };
+    let case = cases::transition(&state.db, state.clock.as_ref(), &caller, id, to, req).await?;
     Ok(with_etag(StatusCode::OK, case))
 }

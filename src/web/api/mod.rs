@@ -25,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/notes", post(cases::add_note))
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/assignees", put(cases::assign))
+        .route("/cases/{id}/assessment", get(cases::assessment))
+        .route("/cases/{id}/transitions", post(cases::transition))
         .route("/tokens", get(tokens::list))
         .route("/tokens/{id}", delete(tokens::revoke))
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "not_found", "No such API route") })

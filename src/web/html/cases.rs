@@ -7,11 +7,14 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::case_form::{self, FormValues};
+use super::transition_form;
 use super::{PageResult, page};
 use crate::app::AppState;
 use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme};
+use crate::domain::rules::{self, DeadlineStatus};
 use crate::domain::timeline::TimelineEvent;
-use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdiction};
+use crate::domain::workflow::{OutcomeCode, Route, Stage};
+use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdiction, Money};
 use crate::error::AppError;
 use crate::service::admin;
 use crate::service::cases::{self, TimelineEntry};
@@ -30,7 +33,7 @@ fn summary_rows(items: &[CaseSummary]) -> Vec<Value> {
             json!({
                 "id": c.id, "reference": c.reference, "tenant_name": c.tenant_name,
                 "landlord_name": c.landlord_name, "postcode": c.postcode,
-                "jurisdiction": c.jurisdiction.label(), "status": c.status.label(),
+                "jurisdiction": c.jurisdiction.label(), "stage": c.stage.label(),
             })
         })
         .collect()
@@ -134,7 +137,7 @@ async fn form_page(
         "groups": groups,
         "choices": case_form::choices(),
         "case": case.map(|c| json!({"id": c.id, "reference": c.reference.to_string(), "version": c.version,
-                                     "status": c.status.as_str()})),
+                                     "stage": c.stage.label()})),
         "notice": notice,
     });
     Ok(page(
@@ -249,6 +252,26 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
                     }
                     (parts.join(". "), json!(null))
                 }
+                TimelineEvent::Transitioned { from, to, reason, outcome_code, overridden, outcome } => {
+                    let mut lines: Vec<String> = Vec::new();
+                    if let Some(r) = reason {
+                        lines.push(format!("Why: {r}"));
+                    }
+                    if let Some(code) = outcome_code {
+                        lines.push(format!("Outcome: {}", code.label()));
+                    }
+                    if *overridden {
+                        lines.push("The time limit to claim was overridden.".into());
+                    }
+                    if let Some(o) = outcome {
+                        lines.push(format!(
+                            "Recovered {} ({}): deposit {}, penalty {}, prohibited payments {}, interest {}, on {}",
+                            o.total(), o.route.label(), o.deposit, o.penalty, o.prohibited, o.interest,
+                            crate::web::templates::long_date(&o.date.to_string())
+                        ));
+                    }
+                    (format!("Moved from {} to {}", from.label(), to.label()), json!(lines))
+                }
                 TimelineEvent::Edited { changes } => (
                     "Case edited".to_string(),
                     changes
@@ -289,14 +312,46 @@ async fn case_page(
     let f = &case.facts;
     let labels = json!({
         "jurisdiction": f.tenancy.jurisdiction.label(),
-        "status": case.status.label(),
+        "stage": case.stage.label(),
+        "tenant_stage": case.stage.tenant_label(),
         "scheme": f.deposit.scheme.map(Scheme::label),
         "rent_period": f.tenancy.rent_period.map(RentPeriod::label),
         "preferred_contact": f.tenant.preferred_contact.map(ContactMethod::label),
         "landlord_kind": f.landlord.as_ref().map(|l| l.kind).map(PartyKind::label),
     });
+    let today = state.clock.today();
+    let a = rules::assess(f, today);
+    let next_deadline = a
+        .deadlines
+        .iter()
+        .filter(|d| d.status == DeadlineStatus::Open)
+        .min_by_key(|d| d.due)
+        .map(|d| json!({"label": d.label, "due": d.due.to_string()}));
+    let unreturned = f
+        .deposit
+        .amount
+        .map(|m| m.pence() - f.deposit.returned.map_or(0, Money::pence));
+    let (next, _) = cases::next_stages(case, today);
+    let assessment = json!({
+        "protection_due": a.protection_due.map(|d| d.to_string()),
+        "breaches": a.breaches.iter().map(|b| b.label()).collect::<Vec<_>>(),
+        "penalty": a.penalty,
+        "claim_by": a.claim_by.map(|d| d.to_string()),
+        "deposit_cap_pence": a.deposit_cap_pence,
+        "prohibited_excess_pence": a.prohibited_excess_pence,
+        "deadlines": a.deadlines.iter().map(|d| json!({
+            "rule": d.rule, "label": d.label, "due": d.due.to_string(), "status": d.status.label(),
+            "citation": d.citation})).collect::<Vec<_>>(),
+        "notes": a.notes,
+    });
     let data = json!({
         "case": case,
+        "assessment": assessment,
+        "next_deadline": next_deadline,
+        "unreturned_pence": unreturned,
+        "moves": next.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
+        "outcome": case.outcome.as_ref().map(|o| json!({"total_pence": o.total().pence(), "route": o.route.label(),
+            "date": o.date.to_string()})),
         "group": detail.group,
         "assignee_names": detail.assignees.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
         "can_assign": can_assign,
@@ -376,7 +431,6 @@ pub async fn update(
             .map(|(_, v)| v.clone())
     };
     let version = field("_version").and_then(|v| v.parse::<i32>().ok());
-    let status = field("_status").and_then(|v| CaseStatus::parse(&v));
     let Some(version) = version else {
         return Err(AppError::BadRequest(
             "The form is missing its version. Reload the page.".into(),
@@ -397,17 +451,7 @@ pub async fn update(
         let at_version = CaseRecord { version, ..current };
         return again(StatusCode::UNPROCESSABLE_ENTITY, errors, at_version, None).await;
     }
-    match cases::update(
-        &state.db,
-        clock,
-        &user.principal,
-        id,
-        version,
-        input,
-        status,
-    )
-    .await
-    {
+    match cases::update(&state.db, clock, &user.principal, id, version, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
         Err(AppError::Invalid(e)) => {
             let at_version = CaseRecord { version, ..current };
@@ -498,6 +542,140 @@ pub async fn assign(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
                 "",
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn move_target(pairs: &[(String, String)]) -> Result<Stage, AppError> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "to")
+        .and_then(|(_, v)| Stage::parse(v))
+        .ok_or(AppError::NotFound)
+}
+
+#[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
+async fn move_page(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    id: Uuid,
+    to: Stage,
+    status: StatusCode,
+    errors: &FieldErrors,
+    values: Value,
+) -> PageResult {
+    let detail = cases::get(&state.db, state.clock.as_ref(), &user.principal, id).await?;
+    let case = &detail.case;
+    let (next, guard) = cases::next_stages(case, state.clock.today());
+    if !next.contains(&to) {
+        let message = format!(
+            "This case cannot move from \"{}\" to \"{}\".",
+            case.stage.label(),
+            to.label()
+        );
+        return Err(AppError::Conflict(message).into());
+    }
+    let late = to == Stage::Court && guard.claim_by.is_some_and(|c| guard.today > c);
+    let codes: Vec<Value> = OutcomeCode::ALL
+        .iter()
+        .map(|c| json!({"value": c.as_str(), "label": c.label()}))
+        .collect();
+    let routes: Vec<Value> = Route::ALL
+        .iter()
+        .map(|r| json!({"value": r.as_str(), "label": r.label()}))
+        .collect();
+    let data = json!({
+        "case": {"id": case.id, "reference": case.reference.to_string(), "stage": case.stage.label()},
+        "to": {"value": to.as_str(), "label": to.label(), "tenant_label": to.tenant_label()},
+        "needs_code": to == Stage::Closed,
+        "needs_reason": matches!(to, Stage::Closed | Stage::Withdrawn) || late,
+        "late": late,
+        "claim_by": guard.claim_by.map(|d| d.to_string()),
+        "needs_outcome": to == Stage::Resolved,
+        "codes": codes,
+        "routes": routes,
+        "values": values,
+    });
+    Ok(page(
+        status,
+        "cases/move.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
+}
+
+pub async fn move_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    let (id, to) = (case_id(&id)?, move_target(&pairs)?);
+    let values = json!({"outcome.date": state.clock.today().to_string()});
+    move_page(
+        &state,
+        &user,
+        &visitor,
+        id,
+        to,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        values,
+    )
+    .await
+}
+
+pub async fn move_case(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let (id, to) = (case_id(&id)?, move_target(&pairs)?);
+    let values = case_form::values(pairs.clone());
+    let (req, errors) = transition_form::request(&values, to);
+    let shown = json!(values);
+    if !errors.is_empty() {
+        return move_page(
+            &state,
+            &user,
+            &visitor,
+            id,
+            to,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors,
+            shown,
+        )
+        .await;
+    }
+    match cases::transition(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id,
+        to,
+        req,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            move_page(
+                &state,
+                &user,
+                &visitor,
+                id,
+                to,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                shown,
             )
             .await
         }

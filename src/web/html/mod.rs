@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod case_form;
 mod cases;
+mod transition_form;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -34,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/notes", post(cases::add_note))
         .route("/cases/{id}/assignees", post(cases::assign))
+        .route(
+            "/cases/{id}/move",
+            get(cases::move_form).post(cases::move_case),
+        )
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
