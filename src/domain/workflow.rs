@@ -569,7 +569,7 @@ mod tests {
                 reason: reason.then(|| "because".to_string()),
                 outcome_code: code.then_some(OutcomeCode::Other),
                 override_time_limit: over,
-                outcome: outcome.then(|| Outcome {
+                outcome: outcome.then_some(Outcome {
                     deposit: Money::ZERO,
                     penalty: Money::ZERO,
                     prohibited: Money::ZERO,
