@@ -427,3 +427,39 @@ pub async fn id_of_reference(
         .await?
         .map(|m| m.id))
 }
+
+/// The open-stage cases matching `groups` / `assigned_to`, with their facts, newest first,
+/// at most `limit` (for deadline lists).
+pub async fn open_records(
+    c: &impl ConnectionTrait,
+    groups: Option<&[Uuid]>,
+    assigned_to: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<CaseRecord>, DbErr> {
+    let mut q = cases::Entity::find().filter(
+        cases::Column::Stage.is_in(
+            Stage::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.as_str()),
+        ),
+    );
+    if let Some(groups) = groups {
+        q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
+    }
+    if let Some(user) = assigned_to {
+        let assigned = Query::select()
+            .column(case_assignees::Column::CaseId)
+            .from(case_assignees::Entity)
+            .and_where(Expr::col(case_assignees::Column::UserId).eq(user))
+            .to_owned();
+        q = q.filter(cases::Column::Id.in_subquery(assigned));
+    }
+    q.order_by_desc(cases::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(CaseRecord::try_from)
+        .collect()
+}

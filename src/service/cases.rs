@@ -552,6 +552,93 @@ pub async fn id_of_reference(
     Ok(db::cases::id_of_reference(db, reference).await?)
 }
 
+/// A deadline of one case, for the "Overdue" and "Due soon" lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineRow {
+    /// Case id.
+    pub case_id: Uuid,
+    /// Case reference.
+    pub reference: String,
+    /// Lead tenant.
+    pub tenant_name: String,
+    /// Landlord or agent.
+    pub landlord_name: Option<String>,
+    /// Stage, in words.
+    pub stage: &'static str,
+    /// What is due.
+    pub label: String,
+    /// When.
+    #[serde(with = "crate::domain::case::iso_date")]
+    pub due: time::Date,
+}
+
+/// Overdue deadlines (missed, and acting on them falls to us) and deadlines due within
+/// [`DUE_SOON_DAYS`] days, soonest first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeadlineLists {
+    /// Passed, and ours to act on.
+    pub overdue: Vec<DeadlineRow>,
+    /// Still running, due within the window.
+    pub due_soon: Vec<DeadlineRow>,
+}
+
+/// How far ahead "Due soon" looks.
+pub const DUE_SOON_DAYS: i64 = 14;
+
+/// Most cases one list looks at.
+const DEADLINE_CASES: u64 = 5_000;
+
+fn deadline_lists(cases: &[CaseRecord], today: time::Date) -> DeadlineLists {
+    let mut lists = DeadlineLists::default();
+    for case in cases {
+        for d in rules::assess(&case.facts, today).deadlines {
+            let row = || DeadlineRow {
+                case_id: case.id,
+                reference: case.reference.to_string(),
+                tenant_name: case.facts.tenant.name.clone(),
+                landlord_name: case.facts.other_side_name().map(str::to_string),
+                stage: case.stage.label(),
+                label: d.label.clone(),
+                due: d.due,
+            };
+            match d.status {
+                rules::DeadlineStatus::Missed if d.ours => lists.overdue.push(row()),
+                rules::DeadlineStatus::Open
+                    if d.due <= today + time::Duration::days(DUE_SOON_DAYS) =>
+                {
+                    lists.due_soon.push(row())
+                }
+                _ => {}
+            }
+        }
+    }
+    lists.overdue.sort_by_key(|r| r.due);
+    lists.due_soon.sort_by_key(|r| r.due);
+    lists
+}
+
+/// The deadline lists of the actor's own cases, and (for coordinators and admins) of
+/// every case of their groups. Derived from the rules each time; none is typed in.
+pub async fn deadlines(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+) -> Result<(DeadlineLists, Option<DeadlineLists>), AppError> {
+    let today = clock.today();
+    let mine = db::cases::open_records(db, None, Some(actor.user_id), DEADLINE_CASES).await?;
+    let mine = deadline_lists(&mine, today);
+    let groups = match actor.role {
+        crate::domain::user::Role::Volunteer => None,
+        _ => {
+            let visible = actor.visible_groups();
+            let cases =
+                db::cases::open_records(db, visible.as_deref(), None, DEADLINE_CASES).await?;
+            Some(deadline_lists(&cases, today))
+        }
+    };
+    Ok((mine, groups))
+}
+
 /// JSON merge patch (RFC 7396): objects merge key by key, `null` removes, anything
 /// else replaces.
 fn merge_patch(target: &mut Value, patch: Value) {

@@ -15,4 +15,5 @@ mod groups;
 mod intake;
 mod list;
 mod matrix;
+mod rules;
 mod support;

@@ -472,6 +472,7 @@ fn routes() -> Vec<Route> {
             CaseWork(409),
             |_| Some(json!({"to": "closed"})),
         ),
+        r(Api, Method::GET, "/api/v1/deadlines", SignedIn(200), none),
         r(Api, Method::GET, "/api/v1/tokens", SignedIn(200), none),
         r(
             Api,

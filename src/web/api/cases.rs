@@ -228,3 +228,8 @@ pub async fn transition(
     let case = cases::transition(&state.db, state.clock.as_ref(), &caller, id, to, req).await?;
     Ok(with_etag(StatusCode::OK, case))
 }
+
+pub async fn deadlines(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult {
+    let (mine, groups) = cases::deadlines(&state.db, state.clock.as_ref(), &caller).await?;
+    Ok(Json(json!({"mine": mine, "groups": groups})).into_response())
+}

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/assignees", put(cases::assign))
         .route("/cases/{id}/assessment", get(cases::assessment))
         .route("/cases/{id}/transitions", post(cases::transition))
+        .route("/deadlines", get(cases::deadlines))
         .route("/tokens", get(tokens::list))
         .route("/tokens/{id}", delete(tokens::revoke))
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "not_found", "No such API route") })

@@ -53,7 +53,10 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
         ..Default::default()
     };
     let mine = cases::list(&state.db, state.clock.as_ref(), me, &filter).await?;
-    let data = json!({"items": summary_rows(&mine.items), "total": mine.total});
+    let (my_deadlines, group_deadlines) =
+        cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
+    let data = json!({"items": summary_rows(&mine.items), "total": mine.total,
+                      "mine": my_deadlines, "groups": group_deadlines, "days": cases::DUE_SOON_DAYS});
     Ok(page(
         StatusCode::OK,
         "home.html",
@@ -349,7 +352,17 @@ async fn case_page(
         "assessment": assessment,
         "next_deadline": next_deadline,
         "unreturned_pence": unreturned,
-        "moves": next.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
+        "moves": next
+            .iter()
+            .map(|s| {
+                let label = if case.stage == Stage::OnHold && *s != Stage::Withdrawn {
+                    format!("Resume at: {}", s.label())
+                } else {
+                    format!("Move to: {}", s.label())
+                };
+                json!({"value": s.as_str(), "label": label})
+            })
+            .collect::<Vec<_>>(),
         "outcome": case.outcome.as_ref().map(|o| json!({"total_pence": o.total().pence(), "route": o.route.label(),
             "date": o.date.to_string()})),
         "group": detail.group,

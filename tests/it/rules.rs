@@ -1,0 +1,555 @@
+//! The rules engine and the workflow, through the API and the pages: DOMAIN.md's worked
+//! examples E1, E2, W1, S1 and C1, guarded transitions, and the deadline lists.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tenantcase::domain::user::Role;
+
+use crate::support::*;
+
+async fn assessment(app: &TestApp, token: &str, body: Value) -> Value {
+    let case = create_case(app, token, body).await;
+    let uri = format!(
+        "/api/v1/cases/{}/assessment",
+        case["id"].as_str().unwrap_or_default()
+    );
+    let res = app.api(Method::GET, &uri, token, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    res.json()
+}
+
+fn case(tenancy: Value, deposit: Value) -> Value {
+    json!({"tenant": {"name": "Worked Example", "consent_date": "2026-11-01"}, "tenancy": tenancy, "deposit": deposit})
+}
+
+#[tokio::test]
+async fn e1_england_late_protection() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"amount_pence": 110000, "received_date": "2024-01-10", "scheme": "dps",
+                   "protected_date": "2024-03-01", "information_date": "2024-03-01"}),
+        ),
+    )
+    .await;
+    assert_eq!(a["protection_due"], "2024-02-08");
+    assert_eq!(a["breaches"], json!(["protected_late", "information_late"]));
+    assert_eq!(
+        a["penalty"],
+        json!({"min_pence": 110000, "max_pence": 330000})
+    );
+    assert_eq!(a["claim_by"], "2030-02-08");
+    assert_eq!(a["deposit_cap_pence"], Value::Null);
+    assert_eq!(a["prohibited_excess_pence"], 0);
+    let d = &a["deadlines"][0];
+    assert_eq!(d["rule"], "R1");
+    assert_eq!(d["due"], "2024-02-08");
+    assert_eq!(d["status"], "missed");
+    assert_eq!(d["citation"], "Housing Act 2004 s.213(3),(6)");
+    assert!(d["label"].as_str().is_some_and(|l| !l.is_empty()));
+    let limit = a["deadlines"]
+        .as_array()
+        .and_then(|ds| ds.iter().find(|d| d["rule"] == "R4").cloned());
+    assert_eq!(
+        limit.map(|d| (d["due"].clone(), d["status"].clone())),
+        Some((json!("2030-02-08"), json!("open")))
+    );
+}
+
+#[tokio::test]
+async fn e2_england_before_april_2012() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"received_date": "2012-03-01", "scheme": "none"}),
+        ),
+    )
+    .await;
+    assert_eq!(a["protection_due"], "2012-03-14");
+    assert_eq!(
+        a["breaches"],
+        json!(["not_protected", "information_not_given"])
+    );
+    assert_eq!(
+        a["deadlines"][0]["citation"],
+        "Housing Act 2004 s.213(3),(6) as enacted"
+    );
+}
+
+#[tokio::test]
+async fn w1_wales_in_time() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "wales"}),
+            json!({"amount_pence": 95000, "received_date": "2023-03-15", "scheme": "tds",
+                   "protected_date": "2023-04-10", "information_date": "2023-04-10"}),
+        ),
+    )
+    .await;
+    assert_eq!(a["protection_due"], "2023-04-13");
+    assert_eq!(a["breaches"], json!([]));
+    assert_eq!(a["penalty"], Value::Null);
+    assert_eq!(a["deadlines"][0]["status"], "met");
+    assert_eq!(
+        a["deadlines"][0]["citation"],
+        "Renting Homes (Wales) Act 2016 s.45"
+    );
+}
+
+#[tokio::test]
+async fn s1_scotland_working_days() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "scotland", "start_date": "2025-02-03"}),
+            json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(a["protection_due"], "2025-03-17");
+    assert!(
+        a["deadlines"][0]["citation"]
+            .as_str()
+            .is_some_and(|c| c.contains("Tenancy Deposit Schemes (Scotland)"))
+    );
+}
+
+#[tokio::test]
+async fn c1_deposit_cap() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england", "start_date": "2024-06-01", "rent_pence": 100000, "rent_period": "month"}),
+            json!({"amount_pence": 120000}),
+        ),
+    )
+    .await;
+    assert_eq!(a["deposit_cap_pence"], 115384);
+    assert_eq!(a["prohibited_excess_pence"], 4616);
+}
+
+async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/transitions"),
+            token,
+            Some(body),
+        )
+        .await;
+    let status = res.status;
+    (status, res.json())
+}
+
+#[tokio::test]
+async fn transitions_are_guarded_and_recorded_on_the_timeline() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let body = case(
+        json!({"jurisdiction": "england"}),
+        json!({"amount_pence": 110000, "received_date": "2015-01-10", "scheme": "unknown"}),
+    );
+    let c = create_case(&app, &token, body).await;
+    let id = c["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(c["stage"], "intake");
+    assert_eq!(c["tenant_status"], "Received");
+
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "court"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "illegal moves are refused");
+    assert_eq!(
+        err["error"]["message"],
+        "A case cannot move from \"Intake\" to \"Court or tribunal\""
+    );
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "flying"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["fields"]["to"].is_string());
+
+    for to in [
+        "triage",
+        "facts_gathering",
+        "advice_given",
+        "landlord_requested",
+    ] {
+        let (status, c) = move_to(
+            &app,
+            &token,
+            &id,
+            json!({"to": to, "reason": format!("on to {to}")}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{to}: {c}");
+        assert_eq!(c["stage"], to);
+    }
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "scheme_adr"})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ADR needs a known scheme"
+    );
+    assert!(
+        err["error"]["fields"]["to"]
+            .as_str()
+            .is_some_and(|m| m.contains("which deposit scheme"))
+    );
+
+    // The claim window (protection due 2015-02-08 + 6 years) closed in 2021.
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "court"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["override"]
+            .as_str()
+            .is_some_and(|m| m.contains("2021-02-08"))
+    );
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "court", "override": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        err["error"]["fields"]["reason"],
+        "Say why the case goes to court after the time limit"
+    );
+    let (status, c) = move_to(
+        &app,
+        &token,
+        &id,
+        json!({"to": "court", "override": true, "reason": "Deposit was re-taken in 2021"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(c["tenant_status"], "At court or tribunal");
+
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "resolved"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["fields"]["outcome"].is_string());
+    let outcome = json!({"deposit_pence": 110000, "penalty_pence": 220000, "prohibited_pence": 0,
+                         "interest_pence": 1500, "route": "judgment", "date": "2026-11-20"});
+    let (status, c) = move_to(
+        &app,
+        &token,
+        &id,
+        json!({"to": "resolved", "outcome": outcome}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(c["outcome"]["penalty_pence"], 220000);
+    assert_eq!(c["status"], "open", "resolved is not yet closed");
+
+    let (status, err) = move_to(&app, &token, &id, json!({"to": "closed"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["reason"].is_string()
+            && err["error"]["fields"]["outcome_code"].is_string()
+    );
+    let (status, c) = move_to(
+        &app,
+        &token,
+        &id,
+        json!({"to": "closed", "reason": "Paid in full", "outcome_code": "resolved"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (c["stage"].clone(), c["status"].clone()),
+        (json!("closed"), json!("closed"))
+    );
+    let (status, _) = move_to(&app, &token, &id, json!({"to": "triage"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "closed is final");
+
+    let timeline = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/timeline"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    let moves: Vec<Value> = timeline["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|i| i["kind"] == "transitioned")
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(moves.len(), 7);
+    let court = &moves[4];
+    assert_eq!(
+        (court["from"].clone(), court["to"].clone()),
+        (json!("landlord_requested"), json!("court"))
+    );
+    assert_eq!(court["reason"], "Deposit was re-taken in 2021");
+    assert_eq!(court["overridden"], true);
+    assert_eq!(court["actor"], "volunteer api@example.org");
+    assert!(
+        court["at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2026-11-26T10:00"))
+    );
+    assert_eq!(moves[6]["outcome_code"], "resolved");
+}
+
+#[tokio::test]
+async fn on_hold_resumes_where_it_stopped_and_withdrawn_closes() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let c = create_case(
+        &app,
+        &token,
+        case(json!({"jurisdiction": "wales"}), json!({})),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap_or_default().to_string();
+    move_to(&app, &token, &id, json!({"to": "triage"})).await;
+    let (_, c) = move_to(
+        &app,
+        &token,
+        &id,
+        json!({"to": "on_hold", "reason": "Tenant abroad"}),
+    )
+    .await;
+    assert_eq!(c["stage"], "on_hold");
+    assert_eq!(c["held_from"], "triage");
+    let (status, _) = move_to(&app, &token, &id, json!({"to": "facts_gathering"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "resume only where it stopped");
+    let (status, c) = move_to(&app, &token, &id, json!({"to": "triage"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(c["held_from"], Value::Null);
+    let (status, _) = move_to(&app, &token, &id, json!({"to": "withdrawn"})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "withdrawing needs a reason"
+    );
+    let (status, c) = move_to(
+        &app,
+        &token,
+        &id,
+        json!({"to": "withdrawn", "reason": "Tenant settled alone"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(c["status"], "closed");
+    assert_eq!(c["tenant_status"], "Closed");
+}
+
+#[tokio::test]
+async fn the_case_page_offers_only_legal_moves_and_the_move_form_explains_what_is_missing() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let c = create_case(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"amount_pence": 110000, "received_date": "2024-01-10", "scheme": "dps",
+            "protected_date": "2024-03-01", "information_date": "2024-03-01"}),
+        ),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap_or_default();
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    for text in [
+        "The deposit was protected late",
+        "£1,100.00 to £3,300.00",
+        "8 February 2024",
+        "R1: Housing Act 2004 s.213(3),(6)",
+        "Last day to make a claim: 8 February 2030",
+        "Move to: Triage",
+        "Move to: On hold",
+        "the tenant sees: Received",
+    ] {
+        assert!(page.text.contains(text), "case page shows {text}");
+    }
+    assert!(
+        !page.text.contains("Move to: Court"),
+        "only legal moves are offered"
+    );
+
+    let form = app
+        .get(&format!("/cases/{id}/move?to=triage"), Some(&b.cookie))
+        .await;
+    assert!(form.text.contains("Move to: Triage"));
+    let tenant_sees = form
+        .text
+        .split("The tenant will see: <strong>")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        tenant_sees.starts_with("We&#39;re reviewing your case</strong>"),
+        "{tenant_sees}"
+    );
+    let illegal = app
+        .get(&format!("/cases/{id}/move?to=court"), Some(&b.cookie))
+        .await;
+    assert_eq!(illegal.status, StatusCode::CONFLICT);
+    let res = app
+        .post_form(
+            &format!("/cases/{id}/move"),
+            Some(&b.cookie),
+            &[("_csrf", &b.csrf), ("to", "triage")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .post_form(
+            &format!("/cases/{id}/move"),
+            Some(&b.cookie),
+            &[("_csrf", &b.csrf), ("to", "closed"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text
+            .contains("<a href=\"#reason\">Say why the case is being closed</a>")
+    );
+    assert!(
+        res.text
+            .contains("<a href=\"#outcome_code\">Choose an outcome code</a>")
+    );
+    let res = app
+        .post_form(
+            &format!("/cases/{id}/move"),
+            Some(&b.cookie),
+            &[
+                ("_csrf", &b.csrf),
+                ("to", "closed"),
+                ("reason", "Not eligible"),
+                ("outcome_code", "not_eligible"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(page.text.contains("Moved from Triage to Closed"));
+    assert!(page.text.contains("Outcome: Not eligible for our help"));
+    assert!(page.text.contains("This case is closed."));
+}
+
+#[tokio::test]
+async fn deadline_lists_derive_from_the_rules() {
+    let app = TestApp::new().await;
+    let vol = app.user("vol@example.org", Role::Volunteer).await;
+    app.user("coord@example.org", Role::Coordinator).await;
+    let coord = app.token("coord@example.org").await;
+    // Received 2026-11-20: protection due 2026-12-19, beyond 14 days; received 2026-11-01: due 2026-11-30.
+    let soon = create_case(
+        &app,
+        &coord,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"received_date": "2026-11-01"}),
+        ),
+    )
+    .await;
+    create_case(
+        &app,
+        &coord,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"received_date": "2026-11-20"}),
+        ),
+    )
+    .await;
+    // Protection due 2019-05-01: the six-year limit passed on 2025-05-01.
+    let late = create_case(
+        &app,
+        &coord,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"received_date": "2019-04-02", "scheme": "none"}),
+        ),
+    )
+    .await;
+    for c in [&soon, &late] {
+        let uri = format!(
+            "/api/v1/cases/{}/assignees",
+            c["id"].as_str().unwrap_or_default()
+        );
+        let res = app
+            .api(Method::PUT, &uri, &coord, Some(json!({"user_ids": [vol]})))
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    let token = app.token("vol@example.org").await;
+    let lists = app
+        .api(Method::GET, "/api/v1/deadlines", &token, None)
+        .await
+        .json();
+    let refs = |rows: &Value| -> Vec<(String, String)> {
+        rows.as_array()
+            .map(|r| {
+                r.iter()
+                    .map(|x| {
+                        (
+                            x["reference"].as_str().unwrap_or_default().to_string(),
+                            x["due"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let soon_ref = soon["reference"].as_str().unwrap_or_default().to_string();
+    let late_ref = late["reference"].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        refs(&lists["mine"]["due_soon"]),
+        [
+            (soon_ref.clone(), "2026-11-30".into()),
+            (soon_ref.clone(), "2026-11-30".into())
+        ]
+    );
+    assert_eq!(
+        refs(&lists["mine"]["overdue"]),
+        [(late_ref.clone(), "2025-05-01".into())]
+    );
+    assert_eq!(
+        lists["groups"],
+        Value::Null,
+        "volunteers have no group lists"
+    );
+    let coord_lists = app
+        .api(Method::GET, "/api/v1/deadlines", &coord, None)
+        .await
+        .json();
+    assert!(
+        coord_lists["mine"]["due_soon"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    assert_eq!(
+        refs(&coord_lists["groups"]["overdue"]),
+        [(late_ref.clone(), "2025-05-01".into())]
+    );
+
+    let b = app.sign_in("vol@example.org").await;
+    let home = app.get("/", Some(&b.cookie)).await;
+    let overdue_at = home.text.find("id=\"overdue\"").unwrap_or(usize::MAX);
+    let soon_at = home.text.find("id=\"due-soon\"").unwrap_or(usize::MAX);
+    assert!(overdue_at < soon_at && soon_at < home.text.len());
+    assert!(home.text[overdue_at..soon_at].contains(&late_ref));
+    assert!(
+        home.text[soon_at..]
+            .contains("Protect the deposit in an approved scheme: 30 November 2026")
+    );
+}
