@@ -1169,6 +1169,14 @@ mod tests {
         assert!(SCOTTISH_BANK_HOLIDAYS.iter().all(|d| *d != Date::MIN));
     }
 
+    #[test]
+    fn every_citation_is_explained_for_volunteers() {
+        let doc = include_str!("../../docs/RULES.md");
+        for r in RULES {
+            assert!(doc.contains(r.citation), "docs/RULES.md lacks {:?} {:?}: {}", r.id, r.jurisdiction, r.citation);
+        }
+    }
+
     fn any_date() -> impl Strategy<Value = Date> {
         (2000i32..2040, 1u8..=12, 1u8..=28)
             .prop_map(|(y, m, d)| date(y, Month::try_from(m).unwrap_or(January), d))
