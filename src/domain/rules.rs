@@ -1173,7 +1173,13 @@ mod tests {
     fn every_citation_is_explained_for_volunteers() {
         let doc = include_str!("../../docs/RULES.md");
         for r in RULES {
-            assert!(doc.contains(r.citation), "docs/RULES.md lacks {:?} {:?}: {}", r.id, r.jurisdiction, r.citation);
+            assert!(
+                doc.contains(r.citation),
+                "docs/RULES.md lacks {:?} {:?}: {}",
+                r.id,
+                r.jurisdiction,
+                r.citation
+            );
         }
     }
 
