@@ -234,6 +234,15 @@ pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecor
         .transpose()
 }
 
+/// The ids of the cases assigned to `user`, as a subquery.
+fn assigned_cases(user: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(case_assignees::Column::CaseId)
+        .from(case_assignees::Entity)
+        .and_where(Expr::col(case_assignees::Column::UserId).eq(user))
+        .to_owned()
+}
+
 /// One page of the case list, newest first.
 pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, DbErr> {
     let mut q = cases::Entity::find();
@@ -241,12 +250,7 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
     }
     if let Some(user) = f.assigned_to {
-        let assigned = Query::select()
-            .column(case_assignees::Column::CaseId)
-            .from(case_assignees::Entity)
-            .and_where(Expr::col(case_assignees::Column::UserId).eq(user))
-            .to_owned();
-        q = q.filter(cases::Column::Id.in_subquery(assigned));
+        q = q.filter(cases::Column::Id.in_subquery(assigned_cases(user)));
     }
     if let Some(j) = f.jurisdiction {
         q = q.filter(cases::Column::Jurisdiction.eq(j.as_str()));
@@ -448,12 +452,7 @@ pub async fn open_records(
         q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
     }
     if let Some(user) = assigned_to {
-        let assigned = Query::select()
-            .column(case_assignees::Column::CaseId)
-            .from(case_assignees::Entity)
-            .and_where(Expr::col(case_assignees::Column::UserId).eq(user))
-            .to_owned();
-        q = q.filter(cases::Column::Id.in_subquery(assigned));
+        q = q.filter(cases::Column::Id.in_subquery(assigned_cases(user)));
     }
     q.order_by_desc(cases::Column::Id)
         .limit(limit)

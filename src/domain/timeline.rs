@@ -76,13 +76,9 @@ impl TimelineEvent {
 /// Every field that differs between `old` and `new`, in field order.
 pub fn diff(old: &CaseFacts, new: &CaseFacts) -> Vec<Change> {
     let flat = |f: &CaseFacts| {
-        let mut out = Vec::new();
-        flatten(
-            "",
-            &serde_json::to_value(f).unwrap_or(Value::Null),
-            &mut out,
-        );
-        out
+        flatten(&serde_json::to_value(f).unwrap_or(Value::Null), |m| {
+            m.to_string()
+        })
     };
     let (before, after) = (flat(old), flat(new));
     let lookup = |list: &[(String, String)], k: &str| {
@@ -107,7 +103,21 @@ pub fn diff(old: &CaseFacts, new: &CaseFacts) -> Vec<Change> {
         .collect()
 }
 
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+/// The leaves of a JSON document as (field path, text) pairs, in document order:
+/// `tenant.email`, `deductions[0].amount_pence`. Amounts (fields ending `_pence`) are
+/// written with `money`; nulls are left out.
+pub fn flatten(value: &Value, money: fn(Money) -> String) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    flatten_into("", value, money, &mut out);
+    out
+}
+
+fn flatten_into(
+    prefix: &str,
+    value: &Value,
+    money: fn(Money) -> String,
+    out: &mut Vec<(String, String)>,
+) {
     match value {
         Value::Null => {}
         Value::Object(map) => {
@@ -117,19 +127,16 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
                 } else {
                     format!("{prefix}.{k}")
                 };
-                flatten(&path, v, out);
+                flatten_into(&path, v, money, out);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), v, out);
+                flatten_into(&format!("{prefix}[{i}]"), v, money, out);
             }
         }
         Value::Number(n) if prefix.ends_with("_pence") => {
-            let shown = n
-                .as_i64()
-                .and_then(Money::from_pence)
-                .map(|m| m.to_string());
+            let shown = n.as_i64().and_then(Money::from_pence).map(money);
             out.push((prefix.to_string(), shown.unwrap_or_else(|| n.to_string())));
         }
         Value::String(s) => out.push((prefix.to_string(), s.clone())),

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::domain::case::{ContactMethod, Jurisdiction, PartyKind, RentPeriod, Scheme};
 use crate::domain::input::CaseInput;
+use crate::domain::timeline::flatten;
 use crate::domain::{CaseFacts, CaseStatus, FieldErrors, Money};
 
 /// Joint-tenant rows on the form.
@@ -119,49 +120,12 @@ pub fn to_input(values: &FormValues) -> (CaseInput, FieldErrors) {
     (input, errors)
 }
 
-fn flatten(prefix: &str, v: &Value, out: &mut FormValues) {
-    match v {
-        Value::Null => {}
-        Value::Object(m) => {
-            for (k, v) in m {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&path, v, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), v, out);
-            }
-        }
-        Value::Number(n) if prefix.ends_with("_pence") => {
-            let shown = n
-                .as_i64()
-                .and_then(Money::from_pence)
-                .map(Money::to_pounds_input);
-            out.insert(prefix.to_string(), shown.unwrap_or_else(|| n.to_string()));
-        }
-        Value::String(s) => {
-            out.insert(prefix.to_string(), s.clone());
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
-    }
-}
-
 /// The form values that show stored facts for editing.
 pub fn from_facts(facts: &CaseFacts) -> FormValues {
-    let mut out = FormValues::new();
-    flatten(
-        "",
-        &serde_json::to_value(facts).unwrap_or(Value::Null),
-        &mut out,
-    );
-    out
+    let value = serde_json::to_value(facts).unwrap_or(Value::Null);
+    flatten(&value, Money::to_pounds_input)
+        .into_iter()
+        .collect()
 }
 
 fn options<T: Copy>(
