@@ -219,3 +219,61 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
     .await?;
     Ok(())
 }
+
+/// A different letter for each `i`: names, amounts and lengths vary.
+fn sample_letter(i: usize) -> crate::letters::Letter {
+    let given = [
+        "Łukasz", "Zoë", "Ștefan", "Siân", "Aisha", "Tomás", "Grace", "Mei",
+    ];
+    let name = format!(
+        "{} {}",
+        given[i % given.len()],
+        SURNAMES[i % SURNAMES.len()]
+    );
+    let amount = Money::from_pence(50_000 + (i as i64 * 1_337) % 250_000).unwrap_or_default();
+    let paragraphs = 2 + i % 4;
+    crate::letters::Letter {
+        title: "Request for the return of a deposit".into(),
+        sender: "Leeds Tenants' Union".into(),
+        sender_address: vec!["1 Woodhouse Lane".into(), "Leeds LS2 9JT".into()],
+        recipient: vec![format!("Landlord {}", i % 97), format!("{} Otley Road", i % 300), "Leeds LS6 3AA".into()],
+        date: "26 November 2026".into(),
+        reference: format!("Our reference: TC-2026-{:05}", i % 99_999),
+        subject: format!("Deposit of {name} at {} Example Road", i % 200),
+        body: (0..paragraphs)
+            .map(|p| {
+                format!(
+                    "{name} paid a deposit of {amount} on 10 January 2024. Paragraph {p}: we ask you to return \
+                     the balance within 10 days, to give reasons and receipts for any deduction, and to agree \
+                     to the scheme's free dispute service if you do not accept this request."
+                )
+            })
+            .collect(),
+        closing: vec!["Yours faithfully".into(), "Ana Volunteer".into(), "for Leeds Tenants' Union".into()],
+    }
+}
+
+/// Draws `count` different letters on this thread and reports the rate and size. The last
+/// line is machine-readable: `letters_per_second=<n> mean_bytes=<n>`.
+pub fn letters(count: usize) -> anyhow::Result<()> {
+    let created = datetime!(2026-11-26 10:00 UTC);
+    crate::letters::pdf::fonts()?; // parse the font before the clock starts
+    let letters: Vec<_> = (0..count.max(1)).map(sample_letter).collect();
+    let started = Instant::now();
+    let mut bytes = 0usize;
+    let mut pages = 0usize;
+    for letter in &letters {
+        let pdf = crate::letters::pdf::render(letter, created)?;
+        bytes += pdf.len();
+        pages += usize::from(pdf.windows(11).any(|w| w == b"Page 2 of 2"));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!("{} letters in {secs:.3}s on one thread", letters.len());
+    let _ = pages;
+    println!(
+        "letters_per_second={:.0} mean_bytes={}",
+        letters.len() as f64 / secs,
+        bytes / letters.len()
+    );
+    Ok(())
+}

@@ -62,6 +62,12 @@ pub enum Command {
 /// `bench` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Draw N different letters as PDF on one thread and report letters per second.
+    Letters {
+        /// How many letters.
+        #[arg(long, default_value_t = 2_000)]
+        count: usize,
+    },
     /// Fill an empty database with synthetic cases and time the case list's queries.
     Cases {
         /// How many cases.
@@ -231,6 +237,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Created group {}", group.name);
             Ok(())
         }
+        Command::Bench {
+            command: BenchCommand::Letters { count },
+        } => crate::bench::letters(count),
         Command::Bench {
             command: BenchCommand::Cases { count, target },
         } => {

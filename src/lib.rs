@@ -18,6 +18,8 @@ pub mod db;
 pub mod domain;
 /// The app's error type and its JSON face.
 pub mod error;
+/// Letters: the letter model, page layout and PDF drawing.
+pub mod letters;
 /// Use cases shared by pages and API, one transaction each.
 pub mod service;
 /// HTTP: pages, JSON API, sessions, CSRF, templates.
