@@ -55,6 +55,26 @@ enum AuditLog {
 }
 
 #[derive(DeriveIden)]
+enum Letters {
+    Table,
+    Id,
+    CaseId,
+    Kind,
+    Version,
+    Title,
+    Fields,
+    Pdf,
+    Sha256,
+    Pages,
+    CreatedAt,
+    CreatedBy,
+    SentOn,
+    SentMethod,
+    Tracking,
+    ReplyDue,
+}
+
+#[derive(DeriveIden)]
 enum Sessions {
     Table,
     Id,
@@ -371,6 +391,41 @@ impl MigrationTrait for Migration {
         ))
         .await?;
 
+        // A generated letter is frozen: its bytes and their SHA-256 never change.
+        m.create_table(
+            Table::create()
+                .table(Letters::Table)
+                .col(uuid_pk(Letters::Id))
+                .col(ColumnDef::new(Letters::CaseId).uuid().not_null())
+                .col(text(Letters::Kind))
+                .col(ColumnDef::new(Letters::Version).integer().not_null())
+                .col(text(Letters::Title))
+                .col(ColumnDef::new(Letters::Fields).json().not_null())
+                .col(ColumnDef::new(Letters::Pdf).blob().not_null())
+                .col(text(Letters::Sha256))
+                .col(ColumnDef::new(Letters::Pages).integer().not_null())
+                .col(ts(Letters::CreatedAt))
+                .col(ColumnDef::new(Letters::CreatedBy).uuid().null())
+                .col(ColumnDef::new(Letters::SentOn).date().null())
+                .col(text_null(Letters::SentMethod))
+                .col(text_null(Letters::Tracking))
+                .col(ColumnDef::new(Letters::ReplyDue).date().null())
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Letters::Table, Letters::CaseId)
+                        .to(Cases::Table, Cases::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "idx_letters_case",
+            Letters::Table,
+            &["case_id", "kind", "version"],
+        ))
+        .await?;
+
         // The audit log has no foreign keys: it must outlive what it speaks of.
         m.create_table(
             Table::create()
@@ -469,6 +524,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             AuditLog::Table.into_iden(),
+            Letters::Table.into_iden(),
             CaseAssignees::Table.into_iden(),
             CaseEvents::Table.into_iden(),
             CaseSearchTerms::Table.into_iden(),

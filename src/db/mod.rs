@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cases;
 pub mod entities;
 pub mod groups;
+pub mod letters;
 pub mod users;
 
 use std::path::Path;

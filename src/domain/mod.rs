@@ -3,6 +3,7 @@
 pub mod case;
 mod errors;
 pub mod input;
+pub mod letters;
 pub mod money;
 pub mod postcode;
 pub mod rules;

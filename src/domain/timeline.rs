@@ -51,6 +51,33 @@ pub enum TimelineEvent {
         /// What was recovered, when resolved.
         outcome: Option<super::workflow::Outcome>,
     },
+    /// A letter was generated (and frozen).
+    LetterGenerated {
+        /// The letter.
+        letter: uuid::Uuid,
+        /// L1 … L6.
+        #[serde(rename = "type")]
+        letter_type: String,
+        /// Its title.
+        title: String,
+        /// Which version of this kind for the case.
+        version: i32,
+    },
+    /// A letter was sent.
+    LetterSent {
+        /// The letter.
+        letter: uuid::Uuid,
+        /// Its title.
+        title: String,
+        /// Post, e-mail or by hand.
+        method: String,
+        /// The day it was sent.
+        #[serde(with = "super::case::iso_date")]
+        on: time::Date,
+        /// The reply it asks for is due on.
+        #[serde(with = "super::case::iso_date::option")]
+        reply_due: Option<time::Date>,
+    },
     /// Volunteers were assigned to or taken off the case.
     Assigned {
         /// Names now assigned who were not.
@@ -69,6 +96,8 @@ impl TimelineEvent {
             TimelineEvent::Note { .. } => "note",
             TimelineEvent::Assigned { .. } => "assigned",
             TimelineEvent::Transitioned { .. } => "transitioned",
+            TimelineEvent::LetterGenerated { .. } => "letter_generated",
+            TimelineEvent::LetterSent { .. } => "letter_sent",
         }
     }
 }

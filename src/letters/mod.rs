@@ -3,6 +3,8 @@
 
 pub mod layout;
 pub mod pdf;
+mod strip;
+pub mod wording;
 
 /// Everything printed on a letter, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -97,7 +97,7 @@ fn subset(base: &ParsedFont, text: &BTreeSet<char>) -> Result<ParsedFont, PdfErr
     let bytes = subsetter::subset(&base.original_bytes, 0, &remapper)
         .map_err(|e| PdfError::Subset(format!("{e:?}")))?;
     Ok(ParsedFont {
-        original_bytes: bytes,
+        original_bytes: super::strip::strip_hinting(&bytes),
         font_index: 0,
         font_name: base.font_name.as_ref().map(|n| format!("TCSUBS+{n}")),
         codepoint_to_glyph,
@@ -112,6 +112,14 @@ fn subset(base: &ParsedFont, text: &BTreeSet<char>) -> Result<ParsedFont, PdfErr
 /// Draws `letter` as a PDF made at `created`: A4, ragged right, numbered pages, title
 /// and author in the metadata.
 pub fn render(letter: &Letter, created: OffsetDateTime) -> Result<Vec<u8>, PdfError> {
+    render_counted(letter, created).map(|(bytes, _)| bytes)
+}
+
+/// As [`render`], also returning the number of pages.
+pub fn render_counted(
+    letter: &Letter,
+    created: OffsetDateTime,
+) -> Result<(Vec<u8>, usize), PdfError> {
     let fonts = fonts()?;
     let pages = layout::layout(letter, fonts);
     let (mut regular_chars, mut bold_chars) = (BTreeSet::new(), BTreeSet::new());
@@ -179,7 +187,9 @@ pub fn render(letter: &Letter, created: OffsetDateTime) -> Result<Vec<u8>, PdfEr
         if let lopdf::Object::Stream(stream) = object
             && stream.dict.get(b"Filter").is_err()
         {
-            let packed = deflate(&stream.content)?;
+            // Embedded font programs are most of a letter's bytes: pack them harder.
+            let font = stream.dict.get(b"Length1").is_ok();
+            let packed = deflate(&stream.content, font)?;
             if packed.len() < stream.content.len() {
                 stream.set_content(packed);
                 stream
@@ -191,7 +201,7 @@ pub fn render(letter: &Letter, created: OffsetDateTime) -> Result<Vec<u8>, PdfEr
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| PdfError::Write(e.to_string()))?;
-    Ok(out)
+    Ok((out, pages.len()))
 }
 
 thread_local! {
@@ -199,11 +209,14 @@ thread_local! {
     /// compressing a letter.
     static DEFLATE: std::cell::RefCell<flate2::Compress> =
         std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::fast(), true));
+    static DEFLATE_HARD: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(2), true));
 }
 
 /// zlib-compresses `data` (PDF `FlateDecode`).
-fn deflate(data: &[u8]) -> Result<Vec<u8>, PdfError> {
-    DEFLATE.with(|cell| {
+fn deflate(data: &[u8], hard: bool) -> Result<Vec<u8>, PdfError> {
+    let compressor = if hard { &DEFLATE_HARD } else { &DEFLATE };
+    compressor.with(|cell| {
         let mut z = cell.borrow_mut();
         z.reset();
         let mut out = Vec::with_capacity(data.len() / 2 + 64);

@@ -65,12 +65,15 @@ pub struct UserRef {
 }
 
 /// Refuses a case the actor may not see as if it did not exist.
-fn visible(actor: &Principal, case: Option<CaseRecord>) -> Result<CaseRecord, AppError> {
+pub(crate) fn visible(actor: &Principal, case: Option<CaseRecord>) -> Result<CaseRecord, AppError> {
     case.filter(|c| actor.can_work_case(c.group_id))
         .ok_or(AppError::NotFound)
 }
 
-async fn detail(c: &impl ConnectionTrait, case: CaseRecord) -> Result<CaseDetail, AppError> {
+pub(crate) async fn detail(
+    c: &impl ConnectionTrait,
+    case: CaseRecord,
+) -> Result<CaseDetail, AppError> {
     let group = db::groups::by_id(c, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -588,8 +591,35 @@ pub const DUE_SOON_DAYS: i64 = 14;
 /// Most cases one list looks at.
 const DEADLINE_CASES: u64 = 5_000;
 
-fn deadline_lists(cases: &[CaseRecord], today: time::Date) -> DeadlineLists {
+fn deadline_lists(
+    cases: &[CaseRecord],
+    letters: &[db::letters::LetterHead],
+    today: time::Date,
+) -> DeadlineLists {
     let mut lists = DeadlineLists::default();
+    let soon = today + time::Duration::days(DUE_SOON_DAYS);
+    for letter in letters {
+        let (Some(due), Some(case)) = (
+            letter.reply_due,
+            cases.iter().find(|c| c.id == letter.case_id),
+        ) else {
+            continue;
+        };
+        let row = DeadlineRow {
+            case_id: case.id,
+            reference: case.reference.to_string(),
+            tenant_name: case.facts.tenant.name.clone(),
+            landlord_name: case.facts.other_side_name().map(str::to_string),
+            stage: case.stage.label(),
+            label: format!("Reply due to \"{}\"", letter.title),
+            due,
+        };
+        if due < today {
+            lists.overdue.push(row);
+        } else if due <= soon {
+            lists.due_soon.push(row);
+        }
+    }
     for case in cases {
         for d in rules::assess(&case.facts, today).deadlines {
             let row = || DeadlineRow {
@@ -625,15 +655,20 @@ pub async fn deadlines(
     actor: &Principal,
 ) -> Result<(DeadlineLists, Option<DeadlineLists>), AppError> {
     let today = clock.today();
+    let with_letters = |cases: Vec<CaseRecord>| async move {
+        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
+        let letters = db::letters::awaiting_reply(db, &ids).await?;
+        Ok::<_, AppError>(deadline_lists(&cases, &letters, today))
+    };
     let mine = db::cases::open_records(db, None, Some(actor.user_id), DEADLINE_CASES).await?;
-    let mine = deadline_lists(&mine, today);
+    let mine = with_letters(mine).await?;
     let groups = match actor.role {
         crate::domain::user::Role::Volunteer => None,
         _ => {
             let visible = actor.visible_groups();
             let cases =
                 db::cases::open_records(db, visible.as_deref(), None, DEADLINE_CASES).await?;
-            Some(deadline_lists(&cases, today))
+            Some(with_letters(cases).await?)
         }
     };
     Ok((mine, groups))

@@ -5,5 +5,6 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod letters;
 
 pub use auth::Principal;

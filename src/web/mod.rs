@@ -135,3 +135,20 @@ pub(crate) fn list_filter(
         Err(errors)
     }
 }
+
+/// A frozen PDF, as a download.
+pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> axum::response::Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}

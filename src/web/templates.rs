@@ -57,6 +57,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "cases/move.html",
         include_str!("../../templates/cases/move.html"),
     ),
+    (
+        "letters/write.html",
+        include_str!("../../templates/letters/write.html"),
+    ),
 ];
 
 /// The one stylesheet.

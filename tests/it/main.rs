@@ -13,6 +13,7 @@ mod cli;
 mod edit;
 mod groups;
 mod intake;
+mod letters;
 mod list;
 mod matrix;
 mod rules;

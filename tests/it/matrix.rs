@@ -122,6 +122,7 @@ struct World {
     target_user: String,
     spare_token: String,
     volunteer: String,
+    letter: String,
 }
 
 async fn pre_session_csrf(app: &TestApp) -> (String, String) {
@@ -272,6 +273,20 @@ async fn world() -> World {
         .expect("tokens")[0]
         .id
         .to_string();
+    let case_uuid = uuid::Uuid::parse_str(&case).expect("case id");
+    let kind = tenantcase::domain::letters::LetterKind::L1;
+    let letter = tenantcase::service::letters::generate(
+        db,
+        clock,
+        &vol,
+        case_uuid,
+        kind,
+        Default::default(),
+    )
+    .await
+    .expect("letter")
+    .id
+    .to_string();
     World {
         app,
         creds,
@@ -279,6 +294,7 @@ async fn world() -> World {
         target_user,
         spare_token,
         volunteer,
+        letter,
     }
 }
 
@@ -359,6 +375,34 @@ fn routes() -> Vec<Route> {
             "/cases/{id}/move",
             CaseWork(409),
             |_| Some(json!({"to": "closed"})),
+        ),
+        r(
+            Page,
+            Method::GET,
+            "/cases/{id}/letters/new?type=L1",
+            CaseWork(200),
+            none,
+        ),
+        r(
+            Page,
+            Method::POST,
+            "/cases/{id}/letters",
+            CaseWork(303),
+            |_| Some(json!({"type": "L2"})),
+        ),
+        r(
+            Page,
+            Method::GET,
+            "/letters/{letter}/pdf",
+            CaseWork(200),
+            none,
+        ),
+        r(
+            Page,
+            Method::POST,
+            "/letters/{letter}/sent",
+            CaseWork(400),
+            |_| Some(json!({"method": "pigeon"})),
         ),
         r(Page, Method::GET, "/account", SignedIn(200), none),
         r(
@@ -472,6 +516,34 @@ fn routes() -> Vec<Route> {
             CaseWork(409),
             |_| Some(json!({"to": "closed"})),
         ),
+        r(
+            Api,
+            Method::POST,
+            "/api/v1/cases/{id}/letters",
+            CaseWork(201),
+            |_| Some(json!({"type": "L5"})),
+        ),
+        r(
+            Api,
+            Method::GET,
+            "/api/v1/cases/{id}/letters",
+            CaseWork(200),
+            none,
+        ),
+        r(
+            Api,
+            Method::GET,
+            "/api/v1/letters/{letter}/pdf",
+            CaseWork(200),
+            none,
+        ),
+        r(
+            Api,
+            Method::POST,
+            "/api/v1/letters/{letter}/sent",
+            CaseWork(422),
+            |_| Some(json!({"method": "pigeon"})),
+        ),
         r(Api, Method::GET, "/api/v1/deadlines", SignedIn(200), none),
         r(Api, Method::GET, "/api/v1/tokens", SignedIn(200), none),
         r(
@@ -492,6 +564,7 @@ fn fill(path: &str, w: &World) -> String {
     path.replace("{id}", &w.case)
         .replace("{user}", &w.target_user)
         .replace("{token}", &w.spare_token)
+        .replace("{letter}", &w.letter)
 }
 
 async fn call(w: &World, route: &Route, creds: &Creds) -> StatusCode {
@@ -608,7 +681,10 @@ fn the_table_covers_every_declared_route() {
         .iter()
         .map(|r| {
             let path = r.path.split('?').next().unwrap_or_default();
-            let path = path.replace("{user}", "{id}").replace("{token}", "{id}");
+            let path = path
+                .replace("{user}", "{id}")
+                .replace("{token}", "{id}")
+                .replace("{letter}", "{id}");
             (r.method.to_string(), path)
         })
         .collect();

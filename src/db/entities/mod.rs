@@ -8,5 +8,6 @@ pub mod case_search_terms;
 pub mod cases;
 pub mod group_members;
 pub mod groups;
+pub mod letters;
 pub mod sessions;
 pub mod users;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 mod cases;
+mod letters;
 mod tokens;
 
 use axum::Router;
@@ -27,6 +28,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/assignees", put(cases::assign))
         .route("/cases/{id}/assessment", get(cases::assessment))
         .route("/cases/{id}/transitions", post(cases::transition))
+        .route(
+            "/cases/{id}/letters",
+            post(letters::create).get(letters::list),
+        )
+        .route("/letters/{id}/pdf", get(letters::pdf))
+        .route("/letters/{id}/sent", post(letters::sent))
         .route("/deadlines", get(cases::deadlines))
         .route("/tokens", get(tokens::list))
         .route("/tokens/{id}", delete(tokens::revoke))

@@ -275,6 +275,18 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
                     }
                     (format!("Moved from {} to {}", from.label(), to.label()), json!(lines))
                 }
+                TimelineEvent::LetterGenerated { title, version, .. } => {
+                    (format!("Letter written: {title} (version {version})"), json!(null))
+                }
+                TimelineEvent::LetterSent { title, method, on, reply_due, .. } => {
+                    let due = reply_due.map(|d| format!(" Reply due by {}.", crate::web::templates::long_date(&d.to_string())));
+                    let line = format!(
+                        "Sent by {method} on {}.{}",
+                        crate::web::templates::long_date(&on.to_string()),
+                        due.unwrap_or_default()
+                    );
+                    (format!("Letter sent: {title}"), json!([line]))
+                }
                 TimelineEvent::Edited { changes } => (
                     "Case edited".to_string(),
                     changes
@@ -347,8 +359,16 @@ async fn case_page(
             "citation": d.citation})).collect::<Vec<_>>(),
         "notes": a.notes,
     });
+    let letters = crate::service::letters::of_case(&state.db, me, id).await?;
+    let kinds: Vec<Value> = crate::domain::letters::LetterKind::ALL
+        .iter()
+        .map(|k| json!({"value": k.as_str(), "title": k.title(), "suits": k.suits(case.stage)}))
+        .collect();
     let data = json!({
         "case": case,
+        "letters": letters,
+        "letter_kinds": kinds,
+        "open": case.stage.is_open(),
         "assessment": assessment,
         "next_deadline": next_deadline,
         "unreturned_pence": unreturned,

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod case_form;
 mod cases;
+mod letters;
 mod transition_form;
 
 use axum::Router;
@@ -39,6 +40,10 @@ pub fn routes() -> Router<AppState> {
             "/cases/{id}/move",
             get(cases::move_form).post(cases::move_case),
         )
+        .route("/cases/{id}/letters", post(letters::create))
+        .route("/cases/{id}/letters/new", get(letters::new_letter))
+        .route("/letters/{id}/pdf", get(letters::download))
+        .route("/letters/{id}/sent", post(letters::sent))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))

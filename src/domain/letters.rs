@@ -1,0 +1,248 @@
+//! The letters caseworkers send (DOMAIN L1–L6): what each is, when it makes sense, and
+//! the reply deadline sending it starts.
+
+use serde::Serialize;
+use time::Date;
+
+use super::case::Jurisdiction;
+use super::rules::{self, Param, RuleId};
+use super::workflow::Stage;
+
+/// A kind of letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum LetterKind {
+    /// Request for return of the deposit / dispute of deductions.
+    L1,
+    /// Request for protection details and prescribed information.
+    L2,
+    /// Letter before claim: return of the deposit.
+    L3,
+    /// Letter before claim: deposit not protected or information not given.
+    L4,
+    /// Subject access request (UK GDPR Art. 15).
+    L5,
+    /// Holding deposit / prohibited payment.
+    L6,
+}
+
+/// How long the recipient has to reply, from the day the letter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// As many days as the rule table's row for this rule says.
+    Rule(RuleId),
+    /// One calendar month (UK GDPR Art. 12(3) for subject access requests).
+    OneMonth,
+}
+
+impl LetterKind {
+    /// Every kind.
+    pub const ALL: &'static [LetterKind] = &[
+        LetterKind::L1,
+        LetterKind::L2,
+        LetterKind::L3,
+        LetterKind::L4,
+        LetterKind::L5,
+        LetterKind::L6,
+    ];
+
+    /// "L1" … "L6".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterKind::L1 => "L1",
+            LetterKind::L2 => "L2",
+            LetterKind::L3 => "L3",
+            LetterKind::L4 => "L4",
+            LetterKind::L5 => "L5",
+            LetterKind::L6 => "L6",
+        }
+    }
+
+    /// The kind for "L1" … "L6".
+    pub fn parse(s: &str) -> Option<LetterKind> {
+        LetterKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// Its title (the PDF title and the list label).
+    pub fn title(self) -> &'static str {
+        match self {
+            LetterKind::L1 => "Request for the return of a deposit",
+            LetterKind::L2 => "Request for deposit protection details",
+            LetterKind::L3 => "Letter before claim: return of the deposit",
+            LetterKind::L4 => "Letter before claim: deposit protection",
+            LetterKind::L5 => "Subject access request",
+            LetterKind::L6 => "Refund of a prohibited payment",
+        }
+    }
+
+    /// The tera template holding its wording.
+    pub fn template(self) -> &'static str {
+        match self {
+            LetterKind::L1 => "letters/L1.txt",
+            LetterKind::L2 => "letters/L2.txt",
+            LetterKind::L3 => "letters/L3.txt",
+            LetterKind::L4 => "letters/L4.txt",
+            LetterKind::L5 => "letters/L5.txt",
+            LetterKind::L6 => "letters/L6.txt",
+        }
+    }
+
+    /// How long the recipient has to reply.
+    pub fn reply(self) -> Reply {
+        match self {
+            LetterKind::L1 => Reply::Rule(RuleId::R8),
+            LetterKind::L5 => Reply::OneMonth,
+            _ => Reply::Rule(RuleId::R10),
+        }
+    }
+
+    /// The stages in which this letter usually makes sense.
+    pub fn suits(self, stage: Stage) -> bool {
+        use Stage::*;
+        match self {
+            LetterKind::L1 => matches!(stage, FactsGathering | AdviceGiven | LandlordRequested),
+            LetterKind::L2 => matches!(stage, Triage | FactsGathering | AdviceGiven),
+            LetterKind::L3 => matches!(stage, LandlordRequested | LetterBeforeClaim | Negotiating),
+            LetterKind::L4 => matches!(
+                stage,
+                AdviceGiven | LandlordRequested | LetterBeforeClaim | Negotiating
+            ),
+            LetterKind::L5 => matches!(
+                stage,
+                Triage | FactsGathering | AdviceGiven | LandlordRequested
+            ),
+            LetterKind::L6 => matches!(stage, FactsGathering | AdviceGiven | LandlordRequested),
+        }
+    }
+
+    /// The free-text parts a volunteer may write: (field, label, hint).
+    pub fn free_fields(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        const EXTRA: (&str, &str, &str) = (
+            "extra",
+            "Anything to add",
+            "A paragraph printed before the sign-off",
+        );
+        match self {
+            LetterKind::L3 => &[
+                (
+                    "earlier_request",
+                    "Date of our earlier request",
+                    "For example 3 March 2025",
+                ),
+                (
+                    "adr",
+                    "The scheme's free dispute service (ADR)",
+                    "For example: offered on 3 March 2025 and refused",
+                ),
+                EXTRA,
+            ],
+            LetterKind::L5 => &[
+                (
+                    "date_range",
+                    "Period the request covers",
+                    "For example: January 2023 to today",
+                ),
+                EXTRA,
+            ],
+            LetterKind::L6 => &[
+                (
+                    "payment",
+                    "The payment",
+                    "For example: holding deposit of £250.00 paid on 1 May 2025",
+                ),
+                (
+                    "why",
+                    "Why it is prohibited",
+                    "For example: the tenancy went ahead and it was not refunded",
+                ),
+                EXTRA,
+            ],
+            _ => &[EXTRA],
+        }
+    }
+}
+
+/// The day the reply is due for a letter of `kind` sent on `sent` in `jurisdiction`.
+/// Rules missing for a jurisdiction fall back to England's row.
+pub fn reply_due(
+    kind: LetterKind,
+    jurisdiction: Jurisdiction,
+    sent: Date,
+) -> Option<(Date, &'static str)> {
+    match kind.reply() {
+        Reply::OneMonth => Some((rules::add_months(sent, 1), "UK GDPR Art. 12(3)")),
+        Reply::Rule(id) => {
+            let row = rules::rule(id, jurisdiction, sent)
+                .or_else(|| rules::rule(id, Jurisdiction::England, sent))?;
+            match row.param {
+                Param::WithinDays { days } => {
+                    Some((sent + time::Duration::days(days), row.citation))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+/// How a letter was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendMethod {
+    /// By post.
+    Post,
+    /// By e-mail.
+    Email,
+    /// By hand.
+    Hand,
+}
+
+impl SendMethod {
+    /// Machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendMethod::Post => "post",
+            SendMethod::Email => "email",
+            SendMethod::Hand => "hand",
+        }
+    }
+
+    /// The method for a machine name.
+    pub fn parse(s: &str) -> Option<SendMethod> {
+        [SendMethod::Post, SendMethod::Email, SendMethod::Hand]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn reply_deadlines_come_from_the_rule_table() {
+        let sent = date!(2026 - 11 - 26);
+        assert_eq!(
+            reply_due(LetterKind::L1, Jurisdiction::England, sent).map(|d| d.0),
+            Some(date!(2026 - 12 - 06))
+        );
+        assert_eq!(
+            reply_due(LetterKind::L3, Jurisdiction::Wales, sent).map(|d| d.0),
+            Some(date!(2026 - 12 - 10))
+        );
+        assert_eq!(
+            reply_due(LetterKind::L4, Jurisdiction::Scotland, sent).map(|d| d.0),
+            Some(date!(2026 - 12 - 10))
+        );
+        assert_eq!(
+            reply_due(LetterKind::L5, Jurisdiction::England, date!(2026 - 01 - 31)).map(|d| d.0),
+            Some(date!(2026 - 02 - 28))
+        );
+        for k in LetterKind::ALL {
+            assert_eq!(LetterKind::parse(k.as_str()), Some(*k));
+            assert!(reply_due(*k, Jurisdiction::Scotland, sent).is_some());
+        }
+    }
+}

@@ -1,0 +1,435 @@
+//! Letters of a case: generate (frozen on the spot), download, mark sent.
+
+use std::collections::BTreeMap;
+
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use time::Date;
+use uuid::Uuid;
+
+use super::Principal;
+use super::cases::{detail, visible};
+use crate::clock::Clock;
+use crate::db;
+use crate::db::letters::{LetterHead, LetterRow};
+use crate::domain::letters::{LetterKind, SendMethod, reply_due};
+use crate::domain::rules::{self, RuleId};
+use crate::domain::timeline::TimelineEvent;
+use crate::domain::{CaseRecord, FieldErrors, Money};
+use crate::error::AppError;
+use crate::letters::{Letter, pdf, wording};
+use crate::web::templates::long_date;
+
+/// Longest free-text part.
+const MAX_FIELD_CHARS: usize = 2_000;
+
+/// A letter as listed and answered by the API (never its bytes).
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterInfo {
+    /// Id.
+    pub id: Uuid,
+    /// The case.
+    pub case_id: Uuid,
+    /// L1 … L6.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// 1 for the first letter of this type on the case, then 2, …
+    pub version: i32,
+    /// SHA-256 of the frozen PDF.
+    pub sha256: String,
+    /// Pages.
+    pub pages: i32,
+    /// When it was generated.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// The day it was sent.
+    #[serde(with = "crate::domain::case::iso_date::option")]
+    pub sent_on: Option<Date>,
+    /// How it was sent.
+    pub sent_method: Option<String>,
+    /// Tracking number.
+    pub tracking: Option<String>,
+    /// The reply it asks for is due on.
+    #[serde(with = "crate::domain::case::iso_date::option")]
+    pub reply_due: Option<Date>,
+}
+
+impl From<LetterHead> for LetterInfo {
+    fn from(l: LetterHead) -> Self {
+        LetterInfo {
+            id: l.id,
+            case_id: l.case_id,
+            kind: l.kind,
+            title: l.title,
+            version: l.version,
+            sha256: l.sha256,
+            pages: l.pages,
+            created_at: l.created_at,
+            sent_on: l.sent_on,
+            sent_method: l.sent_method,
+            tracking: l.tracking,
+            reply_due: l.reply_due,
+        }
+    }
+}
+
+fn money(m: Option<Money>) -> String {
+    m.map_or_else(|| "[amount not recorded]".to_string(), |m| m.to_string())
+}
+
+fn date(d: Option<Date>) -> Option<String> {
+    d.map(|d| long_date(&d.to_string()))
+}
+
+/// Everything a letter template can print, from the case's facts and assessment.
+fn context(
+    case: &CaseRecord,
+    group: &str,
+    kind: LetterKind,
+    fields: &BTreeMap<String, String>,
+    today: Date,
+) -> tera::Context {
+    let f = &case.facts;
+    let a = rules::assess(f, today);
+    let mut names: Vec<&str> = vec![f.tenant.name.as_str()];
+    names.extend(f.joint_tenants.iter().map(|t| t.name.as_str()));
+    let tenants = match names.as_slice() {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let mut property: Vec<String> = f.property.address.iter().cloned().collect();
+    property.extend(f.property.postcode.iter().map(|p| p.to_string()));
+    let returned = f.deposit.returned.unwrap_or_default();
+    let balance = f
+        .deposit
+        .amount
+        .map(|a| Money::from_pence((a.pence() - returned.pence()).max(0)).unwrap_or_default());
+    let deductions: Vec<String> = f
+        .deductions
+        .iter()
+        .map(|d| format!("{} ({})", d.item, d.amount))
+        .collect();
+    let j = f.tenancy.jurisdiction;
+    let citation = |id| rules::rule(id, j, today).map(|r| r.citation).unwrap_or("");
+    let r1 = a
+        .deadlines
+        .iter()
+        .find(|d| d.rule == RuleId::R1)
+        .map(|d| d.citation);
+    let reply_by = reply_due(kind, j, today).map(|(d, _)| long_date(&d.to_string()));
+    let scheme_known = f.deposit.scheme.is_some_and(|s| {
+        !matches!(
+            s,
+            crate::domain::case::Scheme::None | crate::domain::case::Scheme::Unknown
+        )
+    });
+    let value = json!({
+        "tenants": tenants,
+        "tenant_name": f.tenant.name,
+        "property": if property.is_empty() { "the property".to_string() } else { property.join(", ") },
+        "tenancy_start": date(f.tenancy.start_date),
+        "tenancy_end": date(f.tenancy.end_date),
+        "deposit": money(f.deposit.amount),
+        "paid_on": date(f.deposit.instalments.first().map(|i| i.received_date)),
+        "returned": returned.to_string(),
+        "balance": money(balance),
+        "deductions": deductions.join("; "),
+        "deductions_total": f.deductions_total().to_string(),
+        "scheme_known": scheme_known,
+        "scheme": f.deposit.scheme.map(|s| s.label()),
+        "protection_due": date(a.protection_due).unwrap_or_else(|| "the date the law sets".into()),
+        "breaches": a.breaches.iter().map(|b| b.label().to_lowercase()).collect::<Vec<_>>().join("; "),
+        "penalty_min": a.penalty.map(|p| money(Money::from_pence(p.min_pence))),
+        "penalty_max": a.penalty.map(|p| money(Money::from_pence(p.max_pence))),
+        "cap": a.deposit_cap_pence.map(|p| money(Money::from_pence(p))),
+        "excess": (a.prohibited_excess_pence > 0).then(|| money(Money::from_pence(a.prohibited_excess_pence))),
+        "r1_citation": r1.unwrap_or_else(|| citation(RuleId::R1)),
+        "r3_citation": citation(RuleId::R3),
+        "interest_citation": rules::rule(RuleId::R12, crate::domain::Jurisdiction::England, today).map(|r| r.citation),
+        "reply_by": reply_by,
+        "reference": case.reference.to_string(),
+        "group": group,
+        "fields": fields,
+    });
+    tera::Context::from_serialize(&value).unwrap_or_default()
+}
+
+/// Builds and freezes a letter of `kind` for a case: the PDF bytes and their SHA-256 are
+/// stored and never change. A second letter of a kind is a new version.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %case_id))]
+pub async fn generate(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    case_id: Uuid,
+    kind: LetterKind,
+    fields: BTreeMap<String, String>,
+) -> Result<LetterInfo, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    let mut errors = FieldErrors::default();
+    let allowed: Vec<&str> = kind
+        .free_fields()
+        .iter()
+        .map(|(name, _, _)| *name)
+        .collect();
+    let mut clean = BTreeMap::new();
+    for (name, value) in fields {
+        let value = value.trim().to_string();
+        if !allowed.contains(&name.as_str()) {
+            errors.add(
+                format!("fields.{name}"),
+                format!("{} has no part called {name}", kind.as_str()),
+            );
+        } else if value.chars().count() > MAX_FIELD_CHARS {
+            errors.add(
+                format!("fields.{name}"),
+                format!("Must be {MAX_FIELD_CHARS} characters or fewer"),
+            );
+        } else if !value.is_empty() {
+            clean.insert(name, value);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let txn = db::begin_write(db).await?;
+    let case = visible(actor, db::cases::find(&txn, case_id).await?)?;
+    if !case.stage.is_open() {
+        return Err(AppError::Conflict(
+            "Letters cannot be written for a resolved or closed case.".into(),
+        ));
+    }
+    let assessment = rules::assess(&case.facts, clock.today());
+    if kind == LetterKind::L4 && assessment.breaches.is_empty() {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "type",
+            "L4 needs a breach of the protection duties, and none is found from the facts recorded",
+        )));
+    }
+    if kind == LetterKind::L6
+        && assessment.prohibited_excess_pence == 0
+        && !clean.contains_key("payment")
+    {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "fields.payment",
+            "Describe the prohibited payment: the deposit is within the cap",
+        )));
+    }
+    let group = detail(&txn, case.clone()).await?.group;
+    let now = clock.now();
+    let words = wording::render(
+        kind,
+        &context(&case, &group.name, kind, &clean, clock.today()),
+    )
+    .map_err(|e| anyhow::anyhow!("letter wording: {e}"))?;
+    let f = &case.facts;
+    let to = f.agent.as_ref().or(f.landlord.as_ref());
+    let mut recipient: Vec<String> = to.map(|p| p.name.clone()).into_iter().collect();
+    recipient.extend(
+        to.and_then(|p| p.address.clone())
+            .iter()
+            .flat_map(|a| a.lines().map(str::to_string)),
+    );
+    if recipient.is_empty() {
+        recipient.push("The landlord".into());
+    }
+    let letter = Letter {
+        title: kind.title().into(),
+        sender: group.name.clone(),
+        sender_address: Vec::new(),
+        recipient,
+        date: long_date(&clock.today().to_string()),
+        reference: format!("Our reference: {}", case.reference),
+        subject: words.subject,
+        body: words.paragraphs,
+        closing: vec![
+            "Yours faithfully".into(),
+            String::new(),
+            actor.name.clone(),
+            format!("for {}", group.name),
+        ],
+    };
+    let (bytes, pages) = pdf::render_counted(&letter, now).map_err(|e| anyhow::anyhow!(e))?;
+    let version = db::letters::next_version(&txn, case_id, kind.as_str()).await?;
+    let row = LetterRow {
+        id: Uuid::now_v7(),
+        case_id,
+        kind: kind.as_str().into(),
+        version,
+        title: kind.title().into(),
+        fields: json!(clean),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        pdf: bytes,
+        pages: i32::try_from(pages).unwrap_or(i32::MAX),
+        created_at: now,
+        created_by: Some(actor.user_id),
+        sent_on: None,
+        sent_method: None,
+        tracking: None,
+        reply_due: None,
+    };
+    db::letters::insert(&txn, row.clone()).await?;
+    let event = TimelineEvent::LetterGenerated {
+        letter: row.id,
+        letter_type: row.kind.clone(),
+        title: row.title.clone(),
+        version,
+    };
+    db::cases::append_event(&txn, case_id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "letter.generated",
+        Some(case_id),
+        json!({"letter": row.id}),
+    )
+    .await?;
+    txn.commit().await?;
+    let head = db::letters::head(db, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(LetterInfo::from(head))
+}
+
+async fn letter_of_visible_case(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<LetterHead, AppError> {
+    let head = db::letters::head(db, id).await?.ok_or(AppError::NotFound)?;
+    visible(actor, db::cases::find(db, head.case_id).await?)?;
+    Ok(head)
+}
+
+/// A case's letters, newest first.
+pub async fn of_case(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<Vec<LetterInfo>, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    Ok(db::letters::of_case(db, case_id)
+        .await?
+        .into_iter()
+        .map(LetterInfo::from)
+        .collect())
+}
+
+/// The frozen bytes of a letter and a file name for them. The download is audited.
+pub async fn pdf(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<(Vec<u8>, String), AppError> {
+    let head = letter_of_visible_case(db, actor, id).await?;
+    let row = db::letters::find(db, id).await?.ok_or(AppError::NotFound)?;
+    let case = db::cases::find(db, head.case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::audit::record(
+        db,
+        clock.now(),
+        Some(actor),
+        "letter.downloaded",
+        Some(head.case_id),
+        json!({"letter": id}),
+    )
+    .await?;
+    Ok((
+        row.pdf,
+        format!("{}-{}-v{}.pdf", case.reference, head.kind, head.version),
+    ))
+}
+
+/// Records that a letter was sent (once), which starts its reply deadline.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, letter = %id))]
+pub async fn mark_sent(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    method: Option<&str>,
+    on: Option<&str>,
+    tracking: Option<&str>,
+) -> Result<LetterInfo, AppError> {
+    let head = letter_of_visible_case(db, actor, id).await?;
+    let mut errors = FieldErrors::default();
+    let method = match method.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => SendMethod::parse(m).or_else(|| {
+            errors.add("method", "Choose post, email or hand");
+            None
+        }),
+        None => {
+            errors.add("method", "Choose how the letter was sent");
+            None
+        }
+    };
+    let on = match on.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Some(clock.today()),
+        Some(raw) => match Date::parse(raw, &time::format_description::well_known::Iso8601::DATE) {
+            Ok(d) if d > clock.today() => {
+                errors.add("date", "Must be today or in the past");
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add("date", "Enter the date as YYYY-MM-DD");
+                None
+            }
+        },
+    };
+    let tracking = tracking
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    if tracking.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        errors.add("tracking", "Must be 100 characters or fewer");
+    }
+    let (Some(method), Some(on)) = (method, on) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let kind =
+        LetterKind::parse(&head.kind).ok_or_else(|| anyhow::anyhow!("unknown letter kind"))?;
+    let txn = db::begin_write(db).await?;
+    let case = db::cases::find(&txn, head.case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on).map(|(d, _)| d);
+    if !db::letters::mark_sent(&txn, id, on, method.as_str(), tracking, due).await? {
+        return Err(AppError::Conflict(
+            "This letter is already marked as sent.".into(),
+        ));
+    }
+    let now = clock.now();
+    let event = TimelineEvent::LetterSent {
+        letter: id,
+        title: head.title.clone(),
+        method: method.as_str().into(),
+        on,
+        reply_due: due,
+    };
+    db::cases::append_event(&txn, head.case_id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "letter.sent",
+        Some(head.case_id),
+        json!({"letter": id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(LetterInfo::from(
+        db::letters::head(db, id).await?.ok_or(AppError::NotFound)?,
+    ))
+}

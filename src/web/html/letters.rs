@@ -1,0 +1,178 @@
+//! Letter pages: choose and write a letter, download it, mark it sent.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{PageResult, page};
+use crate::app::AppState;
+use crate::domain::FieldErrors;
+use crate::domain::letters::LetterKind;
+use crate::error::AppError;
+use crate::service::{cases, letters};
+use crate::web::session::{SignedIn, Visitor};
+
+fn id_of(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+fn kind_of(pairs: &[(String, String)]) -> Result<LetterKind, AppError> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "type")
+        .and_then(|(_, v)| LetterKind::parse(v))
+        .ok_or(AppError::NotFound)
+}
+
+#[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
+async fn write_page(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    case_id: Uuid,
+    kind: LetterKind,
+    status: StatusCode,
+    errors: &FieldErrors,
+    values: &BTreeMap<String, String>,
+) -> PageResult {
+    let case = cases::get(&state.db, state.clock.as_ref(), &user.principal, case_id)
+        .await?
+        .case;
+    let fields: Vec<_> = kind
+        .free_fields()
+        .iter()
+        .map(|(name, label, hint)| json!({"name": format!("fields.{name}"), "label": label, "hint": hint}))
+        .collect();
+    let shown: BTreeMap<String, String> = values
+        .iter()
+        .map(|(k, v)| (format!("fields.{k}"), v.clone()))
+        .collect();
+    let data = json!({
+        "case": {"id": case.id, "reference": case.reference.to_string()},
+        "kind": {"value": kind.as_str(), "title": kind.title()},
+        "fields": fields,
+        "values": shown,
+    });
+    Ok(page(
+        status,
+        "letters/write.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
+}
+
+pub async fn new_letter(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    let (id, kind) = (id_of(&id)?, kind_of(&pairs)?);
+    write_page(
+        &state,
+        &user,
+        &visitor,
+        id,
+        kind,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        &BTreeMap::new(),
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let (id, kind) = (id_of(&id)?, kind_of(&pairs)?);
+    let fields: BTreeMap<String, String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("fields.")
+                .map(|name| (name.to_string(), v.clone()))
+        })
+        .collect();
+    match letters::generate(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id,
+        kind,
+        fields.clone(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#letters")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            write_page(
+                &state,
+                &user,
+                &visitor,
+                id,
+                kind,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                &fields,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (bytes, name) = letters::pdf(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id_of(&id)?,
+    )
+    .await?;
+    Ok(crate::web::pdf_response(bytes, &name))
+}
+
+pub async fn sent(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let letter = letters::mark_sent(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id_of(&id)?,
+        field("method"),
+        field("date"),
+        field("tracking"),
+    )
+    .await;
+    match letter {
+        Ok(l) => Ok(Redirect::to(&format!("/cases/{}#letters", l.case_id)).into_response()),
+        Err(AppError::Invalid(e)) => {
+            let message: Vec<&str> = e.iter().map(|(_, m)| m).collect();
+            Err(AppError::BadRequest(message.join(". ")).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,529 @@
+//! Letters L1–L6: generated from the case, read back from the PDF, frozen, sent.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tenantcase::domain::user::Role;
+use tenantcase::letters::pdf::read_back;
+
+use crate::support::*;
+
+fn letter_case() -> Value {
+    let mut c = case_e1();
+    c["deposit"]["returned_pence"] = json!(20000);
+    c["tenancy"]["start_date"] = json!("2024-06-01");
+    c["tenancy"]["rent_pence"] = json!(100000);
+    c["deposit"]["amount_pence"] = json!(120000);
+    c["deposit"]["received_date"] = json!("2024-06-01");
+    c["deposit"]["protected_date"] = json!("2024-08-01");
+    c["deposit"]["information_date"] = Value::Null;
+    c
+}
+
+async fn download(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
+    let req = axum::http::Request::get(format!("/api/v1/letters/{id}/pdf"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let res = app.router.clone().oneshot_bytes(req).await;
+    assert_eq!(res.0, StatusCode::OK);
+    assert_eq!(res.1.as_deref(), Some("application/pdf"));
+    res.2
+}
+
+/// The text of a PDF with its line breaks folded into spaces.
+fn text_of(pdf: &[u8]) -> (usize, String) {
+    let (pages, texts) = read_back(pdf).expect("a readable PDF");
+    (
+        pages,
+        texts
+            .concat()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+trait OneshotBytes {
+    async fn oneshot_bytes(
+        self,
+        req: axum::http::Request<axum::body::Body>,
+    ) -> (StatusCode, Option<String>, Vec<u8>);
+}
+
+impl OneshotBytes for axum::Router {
+    async fn oneshot_bytes(
+        self,
+        req: axum::http::Request<axum::body::Body>,
+    ) -> (StatusCode, Option<String>, Vec<u8>) {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let res = self.oneshot(req).await.expect("infallible");
+        let ct = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let status = res.status();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        (status, ct, bytes)
+    }
+}
+
+async fn generate(app: &TestApp, token: &str, case_id: &str, body: Value) -> Value {
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/letters"),
+            token,
+            Some(body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    res.json()
+}
+
+#[tokio::test]
+async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let common = [
+        "Leeds",
+        "Headingley Lettings Ltd",
+        "Our reference: TC-2026-00001",
+        "26 November 2026",
+        "Page 1 of 1",
+        "Łukasz Nowak and Zoë Price",
+    ];
+    let expect: [(&str, Value, Vec<&str>); 6] = [
+        (
+            "L1",
+            json!({}),
+            vec![
+                "12 Cardigan Road, Leeds, LS6 1AB (their previous address)",
+                "until the tenancy ended on 9 January 2025",
+                "paid a deposit of £1,200.00 on 1 June 2024",
+                "So far £200.00 has been returned",
+                "the balance of £1,000.00",
+                "Deposit Protection Service (DPS)",
+                "alternative dispute resolution (ADR)",
+                "reasons",
+                "receipts",
+                "within 10 days of this letter, by 6 December 2026",
+                "Cleaning (£180.00)",
+            ],
+        ),
+        (
+            "L2",
+            json!({}),
+            vec![
+                "which scheme protects the deposit",
+                "deposit certificate or deposit ID",
+                "copy of the prescribed information",
+                "section 213 of the Housing Act 2004 (Housing Act 2004 s.213(3),(6))",
+                "by 30 June 2024",
+                "by 10 December 2026",
+            ],
+        ),
+        (
+            "L3",
+            json!({"fields": {"earlier_request": "3 March 2025", "adr": "offered on 3 March 2025 and refused"}}),
+            vec![
+                "12 Cardigan Road",
+                "from 1 June 2024 to 9 January 2025",
+                "deposit of £1,200.00 on 1 June 2024",
+                "on 3 March 2025",
+                "Alternative dispute resolution: offered on 3 March 2025 and refused",
+                "within 14 days, by 10 December 2026",
+                "start court proceedings",
+                "interest",
+                "County Courts Act 1984 s.69",
+            ],
+        ),
+        (
+            "L4",
+            json!({}),
+            vec![
+                "began on 1 June 2024",
+                "deposit of £1,200.00 on 1 June 2024",
+                "section 213 of the Housing Act 2004",
+                "by 30 June 2024",
+                "the deposit was protected late",
+                "the prescribed information was never given",
+                "section 214 (Housing Act 2004 s.214(3),(4))",
+                "between £1,200.00 and £3,600.00",
+                "between one and three times",
+                "within 14 days, by 10 December 2026",
+                "open to settling",
+            ],
+        ),
+        (
+            "L5",
+            json!({"fields": {"date_range": "January 2024 to today"}}),
+            vec![
+                "Article 15 of the UK General Data Protection Regulation",
+                "Their name: Łukasz Nowak",
+                "Our reference: TC-2026-00001",
+                "covering January 2024 to today",
+                "within one month, by 26 December 2026",
+            ],
+        ),
+        (
+            "L6",
+            json!({}),
+            vec![
+                "a deposit of £1,200.00 paid on 1 June 2024",
+                "more than the cap of £1,153.84",
+                "£46.16 is a prohibited payment",
+                "Tenant Fees Act 2019",
+                "within 14 days, by 10 December 2026",
+            ],
+        ),
+    ];
+    for (kind, mut body, phrases) in expect {
+        body["type"] = json!(kind);
+        let letter = generate(&app, &token, id, body).await;
+        assert_eq!(letter["type"], kind);
+        assert_eq!(letter["version"], 1);
+        assert_eq!(letter["pages"], 1);
+        let pdf = download(&app, &token, letter["id"].as_str().unwrap_or_default()).await;
+        assert_eq!(
+            letter["sha256"],
+            hex::encode(Sha256::digest(&pdf)),
+            "{kind}: the stored hash is of the bytes served"
+        );
+        assert!(pdf.len() < 30_000, "{kind}: {} bytes", pdf.len());
+        let (pages, text) = text_of(&pdf);
+        assert_eq!(pages, 1, "{kind}");
+        for phrase in common.iter().chain(phrases.iter()) {
+            assert!(text.contains(phrase), "{kind} lacks {phrase:?}:\n{text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_long_letter_flows_over_pages() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let long = "The tenant describes the state of the flat at the end of the tenancy in detail. "
+        .repeat(24);
+    let letter = generate(
+        &app,
+        &token,
+        id,
+        json!({"type": "L1", "fields": {"extra": long}}),
+    )
+    .await;
+    assert!(letter["pages"].as_i64().unwrap_or(0) >= 2);
+    let pdf = download(&app, &token, letter["id"].as_str().unwrap_or_default()).await;
+    let (pages, text) = text_of(&pdf);
+    assert_eq!(Some(pages as i64), letter["pages"].as_i64());
+    assert!(
+        text.contains(&format!("Page 1 of {pages}"))
+            && text.contains(&format!("Page {pages} of {pages}"))
+    );
+    assert!(text.contains("Yours faithfully"));
+}
+
+#[tokio::test]
+async fn a_letter_stays_frozen_when_the_case_changes_and_a_new_one_is_a_new_version() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let first = generate(&app, &token, id, json!({"type": "L1"})).await;
+    let first_id = first["id"].as_str().unwrap_or_default();
+    let before = download(&app, &token, first_id).await;
+    let res = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/cases/{id}"),
+            &token,
+            Some(json!({"version": 1, "tenant": {"name": "Marta Kowalska"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let after = download(&app, &token, first_id).await;
+    assert_eq!(before, after, "byte-identical after the case changed");
+    let second = generate(&app, &token, id, json!({"type": "L1"})).await;
+    assert_eq!(second["version"], 2);
+    assert_ne!(second["sha256"], first["sha256"]);
+    let (_, text) =
+        text_of(&download(&app, &token, second["id"].as_str().unwrap_or_default()).await);
+    assert!(text.contains("Marta Kowalska"));
+    let list = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn marking_a_letter_sent_starts_its_reply_deadline() {
+    let app = TestApp::new().await;
+    let vol = app.user("vol@example.org", Role::Volunteer).await;
+    let token = app.token("vol@example.org").await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    app.user("coord@example.org", Role::Coordinator).await;
+    let coord = app.token("coord@example.org").await;
+    let res = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/cases/{id}/assignees"),
+            &coord,
+            Some(json!({"user_ids": [vol]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let l1 = generate(&app, &token, id, json!({"type": "L1"})).await;
+    let l3 = generate(&app, &token, id, json!({"type": "L3"})).await;
+    let sent = |letter: &Value, body: Value| {
+        let uri = format!(
+            "/api/v1/letters/{}/sent",
+            letter["id"].as_str().unwrap_or_default()
+        );
+        let (app, token) = (&app, token.clone());
+        async move { app.api(Method::POST, &uri, &token, Some(body)).await }
+    };
+    let bad = sent(&l1, json!({"method": "pigeon", "date": "2027-01-01"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.json()["error"]["fields"]["method"],
+        "Choose post, email or hand"
+    );
+    assert_eq!(
+        bad.json()["error"]["fields"]["date"],
+        "Must be today or in the past"
+    );
+    let ok = sent(
+        &l1,
+        json!({"method": "post", "date": "2026-11-20", "tracking": "AB123456789GB"}),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.json()["reply_due"], "2026-11-30", "R8: 10 days");
+    assert_eq!(ok.json()["tracking"], "AB123456789GB");
+    assert_eq!(
+        sent(&l1, json!({"method": "post"})).await.status,
+        StatusCode::CONFLICT,
+        "sent once"
+    );
+    let ok = sent(&l3, json!({"method": "email", "date": "2026-11-01"})).await;
+    assert_eq!(ok.json()["reply_due"], "2026-11-15", "R10: 14 days");
+
+    let lists = app
+        .api(Method::GET, "/api/v1/deadlines", &token, None)
+        .await
+        .json();
+    let labels = |rows: &Value| -> Vec<String> {
+        rows.as_array()
+            .map(|r| {
+                r.iter()
+                    .map(|x| {
+                        format!(
+                            "{} {}",
+                            x["label"].as_str().unwrap_or_default(),
+                            x["due"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        labels(&lists["mine"]["due_soon"]).contains(
+            &"Reply due to \"Request for the return of a deposit\" 2026-11-30".to_string()
+        )
+    );
+    assert!(labels(&lists["mine"]["overdue"]).contains(
+        &"Reply due to \"Letter before claim: return of the deposit\" 2026-11-15".to_string()
+    ));
+    let timeline = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/timeline"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    let kinds: Vec<&str> = timeline["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "letter_generated").count(),
+        2
+    );
+    assert_eq!(kinds.iter().filter(|k| **k == "letter_sent").count(), 2);
+}
+
+#[tokio::test]
+async fn letters_from_the_case_page() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    for to in ["triage", "facts_gathering"] {
+        app.api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/transitions"),
+            &token,
+            Some(json!({"to": to})),
+        )
+        .await;
+    }
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(page.text.contains("No letters yet."));
+    assert!(page.text.contains(&format!(
+        "href=\"/cases/{id}/letters/new?type=L1\">L1: Request for the return of a deposit"
+    )));
+    let form = app
+        .get(&format!("/cases/{id}/letters/new?type=L3"), Some(&b.cookie))
+        .await;
+    assert!(form.text.contains("Date of our earlier request"));
+    let res = app
+        .post_form(
+            &format!("/cases/{id}/letters"),
+            Some(&b.cookie),
+            &[
+                ("_csrf", &b.csrf),
+                ("type", "L3"),
+                ("fields.earlier_request", "1 October 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text.contains(
+            "Letter before claim: return of the deposit</strong> (L3, version 1, 1 page)"
+        )
+    );
+    let letter_id = page
+        .text
+        .split("/letters/")
+        .nth(1)
+        .and_then(|t| t.split('/').next())
+        .unwrap_or_default()
+        .to_string();
+    let pdf = app
+        .get(&format!("/letters/{letter_id}/pdf"), Some(&b.cookie))
+        .await;
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    let res = app
+        .post_form(
+            &format!("/letters/{letter_id}/sent"),
+            Some(&b.cookie),
+            &[
+                ("_csrf", &b.csrf),
+                ("method", "hand"),
+                ("date", "2026-11-25"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text
+            .contains("Sent by hand on 25 November 2026. Reply due by 9 December 2026.")
+    );
+    assert!(
+        page.text
+            .contains("Letter sent: Letter before claim: return of the deposit")
+    );
+}
+
+#[tokio::test]
+async fn letters_that_need_a_breach_or_a_payment_say_so() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let mut fine = case_e1();
+    fine["deposit"] = json!({"amount_pence": 90000, "received_date": "2024-01-10", "scheme": "dps",
+                             "protected_date": "2024-01-20", "information_date": "2024-01-20"});
+    let case = create_case(&app, &token, fine).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            Some(json!({"type": "L4"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.json()["error"]["fields"]["type"]
+            .as_str()
+            .is_some_and(|m| m.contains("needs a breach"))
+    );
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            Some(json!({"type": "L6"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .api(Method::POST, &format!("/api/v1/cases/{id}/letters"), &token, Some(json!({"type": "L6", "fields": {"payment": "a £50.00 admin fee paid on 1 January 2024", "why": "fees are banned"}})))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            Some(json!({"type": "L9"})),
+        )
+        .await;
+    assert_eq!(
+        res.json()["error"]["fields"]["type"],
+        "Must be one of L1, L2, L3, L4, L5, L6"
+    );
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            Some(json!({"type": "L1", "fields": {"nonsense": "x"}})),
+        )
+        .await;
+    assert_eq!(
+        res.json()["error"]["fields"]["fields.nonsense"],
+        "L1 has no part called nonsense"
+    );
+    let list = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(1),
+        "nothing half-written"
+    );
+}
