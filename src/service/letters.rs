@@ -85,6 +85,20 @@ fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| long_date(&d.to_string()))
 }
 
+/// Marks where a computed value starts and ends in a preview.
+pub const MARK_START: char = '\u{E000}';
+/// See [`MARK_START`].
+pub const MARK_END: char = '\u{E001}';
+
+fn mark_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => *s = format!("{MARK_START}{s}{MARK_END}"),
+        serde_json::Value::Object(m) => m.values_mut().for_each(mark_strings),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mark_strings),
+        _ => {}
+    }
+}
+
 /// Everything a letter template can print, from the case's facts and assessment.
 fn context(
     case: &CaseRecord,
@@ -92,6 +106,7 @@ fn context(
     kind: LetterKind,
     fields: &BTreeMap<String, String>,
     today: Date,
+    marked: bool,
 ) -> tera::Context {
     let f = &case.facts;
     let a = rules::assess(f, today);
@@ -156,6 +171,10 @@ fn context(
         "group": group,
         "fields": fields,
     });
+    let mut value = value;
+    if marked {
+        mark_strings(&mut value);
+    }
     tera::Context::from_serialize(&value).unwrap_or_default()
 }
 
@@ -224,7 +243,7 @@ pub async fn generate(
     let now = clock.now();
     let words = wording::render(
         kind,
-        &context(&case, &group.name, kind, &clean, clock.today()),
+        &context(&case, &group.name, kind, &clean, clock.today(), false),
     )
     .map_err(|e| anyhow::anyhow!("letter wording: {e}"))?;
     let f = &case.facts;
@@ -295,6 +314,28 @@ pub async fn generate(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(LetterInfo::from(head))
+}
+
+/// The wording a letter of `kind` would have now, with every value taken from the case
+/// between [`MARK_START`] and [`MARK_END`], for a preview.
+pub async fn preview(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    case_id: Uuid,
+    kind: LetterKind,
+) -> Result<wording::Wording, AppError> {
+    let case = visible(actor, db::cases::find(db, case_id).await?)?;
+    let group = detail(db, case.clone()).await?.group;
+    let ctx = context(
+        &case,
+        &group.name,
+        kind,
+        &BTreeMap::new(),
+        clock.today(),
+        true,
+    );
+    wording::render(kind, &ctx).map_err(|e| anyhow::anyhow!("letter wording: {e}").into())
 }
 
 async fn letter_of_visible_case(

@@ -42,6 +42,25 @@ async fn write_page(
     let case = cases::get(&state.db, state.clock.as_ref(), &user.principal, case_id)
         .await?
         .case;
+    let preview = letters::preview(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        case_id,
+        kind,
+    )
+    .await?;
+    let marked = |text: &str| {
+        let mut escaped = Vec::with_capacity(text.len());
+        let _ = tera::escape_html(text, &mut escaped);
+        String::from_utf8_lossy(&escaped)
+            .replace(letters::MARK_START, "<mark>")
+            .replace(letters::MARK_END, "</mark>")
+    };
+    let preview = json!({
+        "subject": marked(&preview.subject),
+        "paragraphs": preview.paragraphs.iter().map(|p| marked(p)).collect::<Vec<_>>(),
+    });
     let fields: Vec<_> = kind
         .free_fields()
         .iter()
@@ -56,6 +75,7 @@ async fn write_page(
         "kind": {"value": kind.as_str(), "title": kind.title()},
         "fields": fields,
         "values": shown,
+        "preview": preview,
     });
     Ok(page(
         status,
