@@ -134,6 +134,9 @@ pub enum GroupCommand {
     Add {
         /// Its name.
         name: String,
+        /// Its postal address for letterheads (use "\n" between lines).
+        #[arg(long)]
+        address: Option<String>,
     },
 }
 
@@ -228,12 +231,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Group {
-            command: GroupCommand::Add { name },
+            command: GroupCommand::Add { name, address },
         } => {
             let state = AppState::connect(Config::new(cli.database_url)).await?;
-            let group = admin::create_group(&state.db, &SystemClock, None, &name)
-                .await
-                .map_err(describe)?;
+            let address = address.map(|a| a.replace("\\n", "\n"));
+            let group =
+                admin::create_group(&state.db, &SystemClock, None, &name, address.as_deref())
+                    .await
+                    .map_err(describe)?;
             println!("Created group {}", group.name);
             Ok(())
         }

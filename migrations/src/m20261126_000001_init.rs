@@ -23,6 +23,7 @@ enum Groups {
     Table,
     Id,
     Name,
+    Address,
     CreatedAt,
 }
 
@@ -207,6 +208,7 @@ impl MigrationTrait for Migration {
                 .table(Groups::Table)
                 .col(uuid_pk(Groups::Id))
                 .col(text(Groups::Name).unique_key())
+                .col(text_null(Groups::Address))
                 .col(ts(Groups::CreatedAt))
                 .to_owned(),
         )

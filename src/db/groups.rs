@@ -16,6 +16,8 @@ pub struct Group {
     pub id: Uuid,
     /// Name, e.g. "Leeds".
     pub name: String,
+    /// Postal address for letterheads, one line per line.
+    pub address: Option<String>,
 }
 
 impl From<groups::Model> for Group {
@@ -23,6 +25,7 @@ impl From<groups::Model> for Group {
         Group {
             id: m.id,
             name: m.name,
+            address: m.address,
         }
     }
 }
@@ -36,6 +39,7 @@ pub async fn insert(
     let row = groups::ActiveModel {
         id: Set(group.id),
         name: Set(group.name.clone()),
+        address: Set(group.address.clone()),
         created_at: Set(at),
     };
     groups::Entity::insert(row)

@@ -43,6 +43,7 @@ pub async fn create_group(
     clock: &dyn Clock,
     actor: Option<&Principal>,
     name: &str,
+    address: Option<&str>,
 ) -> Result<Group, AppError> {
     if let Some(a) = actor {
         admin_only(a)?;
@@ -54,9 +55,20 @@ pub async fn create_group(
             "Enter a group name of 80 characters or fewer",
         )));
     }
+    let address = address
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string);
+    if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "address",
+            "Must be 500 characters or fewer",
+        )));
+    }
     let group = Group {
         id: Uuid::now_v7(),
         name: name.to_string(),
+        address,
     };
     let txn = db::begin_write(db).await?;
     match db::groups::insert(&txn, &group, clock.now()).await {

@@ -69,10 +69,23 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         return Ok(None);
     }
     let mut groups = Vec::new();
-    for name in ["Leeds", "Cardiff", "Glasgow"] {
+    for (name, address) in [
+        (
+            "Leeds",
+            "Leeds Tenants' Union\n1 Woodhouse Lane\nLeeds LS2 9JT",
+        ),
+        (
+            "Cardiff",
+            "Cardiff Renters\n10 Cathays Terrace\nCardiff CF24 4HX",
+        ),
+        (
+            "Glasgow",
+            "Glasgow Tenants Network\n5 Byres Road\nGlasgow G11 5RD",
+        ),
+    ] {
         let group = match db::groups::by_name(db, name).await? {
             Some(g) => g,
-            None => super::admin::create_group(db, clock, None, name).await?,
+            None => super::admin::create_group(db, clock, None, name, Some(address)).await?,
         };
         groups.push(group);
     }

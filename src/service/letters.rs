@@ -260,7 +260,13 @@ pub async fn generate(
     let letter = Letter {
         title: kind.title().into(),
         sender: group.name.clone(),
-        sender_address: Vec::new(),
+        sender_address: group
+            .address
+            .iter()
+            .flat_map(|a| a.lines())
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
         recipient,
         date: long_date(&clock.today().to_string()),
         reference: format!("Our reference: {}", case.reference),

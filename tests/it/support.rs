@@ -154,10 +154,16 @@ impl TestApp {
             return g.id;
         }
         let clock = self.state.clock.as_ref();
-        admin::create_group(db, clock, None, name)
-            .await
-            .expect("group")
-            .id
+        admin::create_group(
+            db,
+            clock,
+            None,
+            name,
+            Some("1 Woodhouse Lane\nLeeds LS2 9JT"),
+        )
+        .await
+        .expect("group")
+        .id
     }
 
     /// A user in the group "Leeds".

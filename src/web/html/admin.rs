@@ -302,7 +302,16 @@ pub async fn create_group(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let name = field(&pairs, "name");
-    match admin::create_group(&state.db, state.clock.as_ref(), Some(&user.principal), name).await {
+    let address = Some(field(&pairs, "address"));
+    match admin::create_group(
+        &state.db,
+        state.clock.as_ref(),
+        Some(&user.principal),
+        name,
+        address,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/groups").into_response()),
         Err(AppError::Invalid(e)) => {
             groups_page(
