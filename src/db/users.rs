@@ -83,6 +83,16 @@ pub async fn count(c: &impl ConnectionTrait) -> Result<u64, DbErr> {
     users::Entity::find().count(c).await
 }
 
+/// The user with this id, if active.
+async fn active_user(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
+    let user = users::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(User::try_from)
+        .transpose()?;
+    Ok(user.filter(|u| u.active))
+}
+
 /// Stores a new session.
 pub async fn insert_session(c: &impl ConnectionTrait, row: sessions::Model) -> Result<(), DbErr> {
     let am = sessions::ActiveModel {
@@ -131,12 +141,7 @@ pub async fn find_session(
     else {
         return Ok(None);
     };
-    let user = users::Entity::find_by_id(s.user_id)
-        .one(c)
-        .await?
-        .map(User::try_from)
-        .transpose()?;
-    Ok(user.filter(|u| u.active).map(|u| (s, u)))
+    Ok(active_user(c, s.user_id).await?.map(|u| (s, u)))
 }
 
 /// Stores a new API token's hash.
@@ -169,12 +174,7 @@ pub async fn find_token(
     else {
         return Ok(None);
     };
-    let user = users::Entity::find_by_id(t.user_id)
-        .one(c)
-        .await?
-        .map(User::try_from)
-        .transpose()?;
-    Ok(user.filter(|u| u.active).map(|u| (t, u)))
+    Ok(active_user(c, t.user_id).await?.map(|u| (t, u)))
 }
 
 /// Records that a token was used.

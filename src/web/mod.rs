@@ -152,3 +152,8 @@ pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> axum::response::Respon
     )
         .into_response()
 }
+
+/// An id from a path. Anything that is not a UUID is simply not found.
+pub(crate) fn parse_id(raw: &str) -> Result<uuid::Uuid, crate::error::AppError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| crate::error::AppError::NotFound)
+}

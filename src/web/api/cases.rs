@@ -9,13 +9,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{ApiJson, case_id};
+use super::ApiJson;
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::input::CaseInput;
 use crate::domain::workflow::{Outcome, OutcomeCode, Stage, TransitionRequest};
 use crate::error::{ApiError, AppError};
 use crate::service::cases::{self, CaseDetail};
+use crate::web::parse_id as case_id;
 use crate::web::session::ApiCaller;
 
 type ApiResult = Result<Response, ApiError>;

@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiJson, case_id};
+use super::ApiJson;
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
 use crate::error::{ApiError, AppError};
 use crate::service::letters;
+use crate::web::parse_id as case_id;
 use crate::web::session::ApiCaller;
 
 type ApiResult = Result<Response, ApiError>;

@@ -13,7 +13,7 @@ use axum::routing::{delete, get, post, put};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
-use crate::error::{AppError, api_error};
+use crate::error::api_error;
 
 /// Largest JSON body accepted.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -72,8 +72,4 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }),
         }
     }
-}
-
-fn case_id(raw: &str) -> Result<uuid::Uuid, AppError> {
-    uuid::Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }

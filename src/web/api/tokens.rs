@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::case_id;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::service::auth;
+use crate::web::parse_id as case_id;
 use crate::web::session::ApiCaller;
 
 pub async fn list(

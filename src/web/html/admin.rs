@@ -15,11 +15,8 @@ use crate::domain::FieldErrors;
 use crate::domain::user::Role;
 use crate::error::AppError;
 use crate::service::{admin, auth};
+use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
-
-fn id_of(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
 
 fn forbid_unless_admin(user: &SignedIn) -> Result<(), AppError> {
     if user.principal.is_admin() {

@@ -18,13 +18,10 @@ use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdicti
 use crate::error::AppError;
 use crate::service::admin;
 use crate::service::cases::{self, TimelineEntry};
+use crate::web::parse_id as case_id;
 use crate::web::session::{SignedIn, Visitor};
 
 const PER_PAGE: u64 = 25;
-
-fn case_id(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
 
 fn summary_rows(items: &[CaseSummary]) -> Vec<Value> {
     items

@@ -14,11 +14,8 @@ use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
 use crate::error::AppError;
 use crate::service::{cases, letters};
+use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
-
-fn id_of(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
 
 fn kind_of(pairs: &[(String, String)]) -> Result<LetterKind, AppError> {
     pairs
