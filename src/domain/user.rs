@@ -80,9 +80,25 @@ impl Principal {
         }
     }
 
-    /// Only admins manage users, groups, and read the audit log.
+    /// Only admins manage groups and read the audit log.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Admins manage every user; coordinators the volunteers of their groups.
+    pub fn manages_users(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Coordinator)
+    }
+
+    /// Whether this principal may manage a user with `role` in `groups`.
+    pub fn manages(&self, role: Role, groups: &[Uuid]) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Coordinator => {
+                role == Role::Volunteer && groups.iter().any(|g| self.groups.contains(g))
+            }
+            Role::Volunteer => false,
+        }
     }
 
     /// The groups whose cases a list shows: `None` for all (admins).
@@ -238,5 +254,9 @@ mod tests {
         assert!(p(Role::Admin).can_assign(b) && p(Role::Admin).can_work_case(b));
         assert_eq!(p(Role::Admin).visible_groups(), None);
         assert_eq!(p(Role::Coordinator).visible_groups(), Some(vec![a]));
+        assert!(p(Role::Coordinator).manages(Role::Volunteer, &[b, a]));
+        assert!(!p(Role::Coordinator).manages(Role::Volunteer, &[b]));
+        assert!(!p(Role::Coordinator).manages(Role::Coordinator, &[a]));
+        assert!(!p(Role::Volunteer).manages(Role::Volunteer, &[a]));
     }
 }

@@ -151,13 +151,32 @@ fn rows(users: Vec<User>, memberships: &[(Uuid, Uuid)], groups: &[Group]) -> Vec
         .collect()
 }
 
-/// Every user with their groups.
+fn managers_only(actor: &Principal) -> Result<(), AppError> {
+    if actor.manages_users() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only coordinators and admins can manage users.".into(),
+        ))
+    }
+}
+
+fn groups_of(row: &UserRow) -> Vec<Uuid> {
+    row.groups.iter().map(|g| g.id).collect()
+}
+
+/// The users the actor manages, with their groups: everyone for admins, the volunteers of
+/// their groups for coordinators.
 pub async fn users(db: &DatabaseConnection, actor: &Principal) -> Result<Vec<UserRow>, AppError> {
-    admin_only(actor)?;
+    managers_only(actor)?;
     let users = db::users::all(db).await?;
     let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
     let memberships = db::groups::memberships(db, &ids).await?;
-    Ok(rows(users, &memberships, &db::groups::all(db).await?))
+    let all = rows(users, &memberships, &db::groups::all(db).await?);
+    Ok(all
+        .into_iter()
+        .filter(|u| actor.manages(u.role, &groups_of(u)))
+        .collect())
 }
 
 /// One user with their groups.
@@ -166,13 +185,14 @@ pub async fn user(
     actor: &Principal,
     id: Uuid,
 ) -> Result<UserRow, AppError> {
-    admin_only(actor)?;
+    managers_only(actor)?;
     let user = db::users::find_by_id(db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let memberships = db::groups::memberships(db, &[id]).await?;
     rows(vec![user], &memberships, &db::groups::all(db).await?)
         .pop()
+        .filter(|u| actor.manages(u.role, &groups_of(u)))
         .ok_or(AppError::NotFound)
 }
 
@@ -200,7 +220,31 @@ pub async fn update_user(
     groups: &[Uuid],
     active: bool,
 ) -> Result<(), AppError> {
-    admin_only(actor)?;
+    let target = user(db, actor, id).await?;
+    let groups: Vec<Uuid> = if actor.is_admin() {
+        groups.to_vec()
+    } else {
+        if role != Role::Volunteer {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "role",
+                "Coordinators manage volunteers: ask an admin to change a role",
+            )));
+        }
+        if let Some(bad) = groups.iter().find(|g| !actor.groups.contains(g)) {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "groups",
+                format!("You cannot add people to group {bad}"),
+            )));
+        }
+        // Groups the coordinator does not run stay as they were.
+        let kept = target
+            .groups
+            .iter()
+            .map(|g| g.id)
+            .filter(|g| !actor.groups.contains(g));
+        kept.chain(groups.iter().copied()).collect()
+    };
+    let groups = groups.as_slice();
     if id == actor.user_id && (!active || role != Role::Admin) {
         return Err(AppError::Invalid(FieldErrors::single(
             "role",

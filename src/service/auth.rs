@@ -118,6 +118,22 @@ pub async fn create_user(
     if let Err(m) = check_new_password(&new.password) {
         errors.add("password", m);
     }
+    if let Some(a) = actor.filter(|a| !a.is_admin()) {
+        if !a.manages_users() {
+            return Err(AppError::Forbidden(
+                "Only coordinators and admins can add users.".into(),
+            ));
+        }
+        if new.role != Role::Volunteer {
+            errors.add(
+                "role",
+                "Coordinators add volunteers: ask an admin for other roles",
+            );
+        }
+        if new.groups.is_empty() || new.groups.iter().any(|g| !a.groups.contains(g)) {
+            errors.add("groups", "Choose one or more of your own groups");
+        }
+    }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };

@@ -780,3 +780,120 @@ async fn reads_and_changes_are_audited_and_admins_can_filter_the_log() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn coordinators_manage_the_volunteers_of_their_own_groups_only() {
+    let app = TestApp::new().await;
+    app.user_in("coord@example.org", Role::Coordinator, &["Leeds"])
+        .await;
+    let both = app
+        .user_in("both@example.org", Role::Volunteer, &["Leeds", "Cardiff"])
+        .await;
+    let other = app
+        .user_in("other@example.org", Role::Volunteer, &["Cardiff"])
+        .await;
+    let fellow = app
+        .user_in("fellow@example.org", Role::Coordinator, &["Leeds"])
+        .await;
+    let (leeds, cardiff) = (app.group("Leeds").await, app.group("Cardiff").await);
+    let c = app.sign_in("coord@example.org").await;
+    let home = app.get("/", Some(&c.cookie)).await;
+    assert!(
+        home.text.contains("href=\"/admin/users\">Users</a>")
+            && !home.text.contains("/admin/audit")
+    );
+    let list = app.get("/admin/users", Some(&c.cookie)).await;
+    assert!(list.text.contains("both@example.org"));
+    assert!(!list.text.contains("other@example.org") && !list.text.contains("fellow@example.org"));
+    assert_eq!(
+        app.get(&format!("/admin/users/{other}"), Some(&c.cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("/admin/users/{fellow}"), Some(&c.cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let add = |role: &'static str, group: uuid::Uuid, email: &'static str| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let fields = [
+                ("_csrf", c.csrf.as_str()),
+                ("name", "New Person"),
+                ("email", email),
+                ("password", PASSWORD),
+                ("role", role),
+                ("groups", &group.to_string()),
+            ];
+            app.post_form("/admin/users", Some(&c.cookie), &fields)
+                .await
+        }
+    };
+    let res = add("coordinator", leeds, "n1@example.org").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Coordinators add volunteers"));
+    let res = add("volunteer", cardiff, "n2@example.org").await;
+    assert!(res.text.contains("Choose one or more of your own groups"));
+    assert_eq!(
+        add("volunteer", leeds, "n3@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.principal("n3@example.org").await.groups, vec![leeds]);
+
+    // Taking a volunteer off Leeds keeps their Cardiff membership.
+    let res = app
+        .post_form(
+            &format!("/admin/users/{both}"),
+            Some(&c.cookie),
+            &[("_csrf", &c.csrf), ("role", "volunteer")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.principal("both@example.org").await.groups,
+        vec![cardiff]
+    );
+    assert_eq!(
+        app.get(&format!("/admin/users/{both}"), Some(&c.cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "no longer theirs"
+    );
+
+    let n3 = app.principal("n3@example.org").await.user_id;
+    let res = app
+        .post_form(
+            &format!("/admin/users/{n3}"),
+            Some(&c.cookie),
+            &[
+                ("_csrf", &c.csrf),
+                ("role", "admin"),
+                ("groups", &leeds.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let vb = app.sign_in("n3@example.org").await;
+    let res = app
+        .post_form(
+            &format!("/admin/users/{n3}/disable"),
+            Some(&c.cookie),
+            &[("_csrf", &c.csrf)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/cases", Some(&vb.cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "disabled at once"
+    );
+    assert_eq!(
+        app.get("/admin/groups", Some(&c.cookie)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -72,6 +72,11 @@ enum Rule {
     CaseAssign(u16),
     /// Admins; other signed-in users get 403.
     AdminOnly(u16),
+    /// Admins and coordinators (who see the volunteers of their groups); volunteers 403.
+    UsersList(u16),
+    /// A volunteer of the group: its coordinators and admins; other coordinators 404
+    /// (not theirs to know); volunteers 403.
+    UserTarget(u16),
     /// Members of the group named in the body and admins; others get 422.
     GroupIntake(u16),
     /// The owner of the token (the volunteer) and admins; others get 404.
@@ -100,6 +105,14 @@ fn expected(kind: Kind, rule: Rule, who: Who) -> StatusCode {
         Rule::CaseAssign(ok) => status(ok),
         Rule::AdminOnly(ok) if who == Who::Admin => status(ok),
         Rule::AdminOnly(_) => StatusCode::FORBIDDEN,
+        Rule::UsersList(ok) | Rule::UserTarget(ok)
+            if matches!(who, Who::Admin | Who::Coordinator) =>
+        {
+            status(ok)
+        }
+        Rule::UsersList(ok) if who == Who::OtherCoordinator => status(ok),
+        Rule::UserTarget(_) if who == Who::OtherCoordinator => StatusCode::NOT_FOUND,
+        Rule::UsersList(_) | Rule::UserTarget(_) => StatusCode::FORBIDDEN,
         Rule::GroupIntake(_) if who.other_group() => StatusCode::UNPROCESSABLE_ENTITY,
         Rule::GroupIntake(ok) => status(ok),
         Rule::TokenOwner(ok) if matches!(who, Who::Volunteer | Who::Admin) => status(ok),
@@ -123,6 +136,7 @@ struct World {
     spare_token: String,
     volunteer: String,
     letter: String,
+    leeds: String,
 }
 
 async fn pre_session_csrf(app: &TestApp) -> (String, String) {
@@ -287,6 +301,7 @@ async fn world() -> World {
     .expect("letter")
     .id
     .to_string();
+    let leeds = app.group("Leeds").await.to_string();
     World {
         app,
         creds,
@@ -295,6 +310,7 @@ async fn world() -> World {
         spare_token,
         volunteer,
         letter,
+        leeds,
     }
 }
 
@@ -422,44 +438,44 @@ fn routes() -> Vec<Route> {
             TokenOwner(303),
             |_| Some(json!({})),
         ),
-        r(Page, Method::GET, "/admin/users", AdminOnly(200), none),
-        r(Page, Method::POST, "/admin/users", AdminOnly(422), |_| {
+        r(Page, Method::GET, "/admin/users", UsersList(200), none),
+        r(Page, Method::POST, "/admin/users", UsersList(422), |_| {
             Some(json!({"name": "", "role": "volunteer"}))
         }),
-        r(Page, Method::GET, "/admin/users/new", AdminOnly(200), none),
+        r(Page, Method::GET, "/admin/users/new", UsersList(200), none),
         r(
             Page,
             Method::GET,
             "/admin/users/{user}",
-            AdminOnly(200),
+            UserTarget(200),
             none,
         ),
         r(
             Page,
             Method::POST,
             "/admin/users/{user}",
-            AdminOnly(303),
-            |_| Some(json!({"role": "volunteer"})),
+            UserTarget(303),
+            |w| Some(json!({"role": "volunteer", "groups": w.leeds})),
         ),
         r(
             Page,
             Method::GET,
             "/admin/users/{user}/disable",
-            AdminOnly(200),
+            UserTarget(200),
             none,
         ),
         r(
             Page,
             Method::POST,
             "/admin/users/{user}/disable",
-            AdminOnly(303),
+            UserTarget(303),
             |_| Some(json!({})),
         ),
         r(
             Page,
             Method::POST,
             "/admin/users/{user}/enable",
-            AdminOnly(303),
+            UserTarget(303),
             |_| Some(json!({})),
         ),
         r(Page, Method::GET, "/admin/groups", AdminOnly(200), none),

@@ -18,6 +18,16 @@ use crate::service::{admin, auth};
 use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
+fn forbid_unless_manager(user: &SignedIn) -> Result<(), AppError> {
+    if user.principal.manages_users() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only coordinators and admins can see this page.".into(),
+        ))
+    }
+}
+
 fn forbid_unless_admin(user: &SignedIn) -> Result<(), AppError> {
     if user.principal.is_admin() {
         Ok(())
@@ -69,9 +79,15 @@ async fn user_form(
     existing: Option<&admin::UserRow>,
     values: Value,
 ) -> PageResult {
-    let groups = admin::groups(&state.db).await?;
+    let me = visitor.session.as_ref().map(|s| &s.principal);
+    let admin = me.is_some_and(|p| p.is_admin());
+    let groups = match me {
+        Some(p) => admin::groups_for(&state.db, p).await?,
+        None => Vec::new(),
+    };
     let roles: Vec<Value> = ROLES
         .iter()
+        .filter(|(v, _)| admin || *v == "volunteer")
         .map(|(v, l)| json!({"value": v, "label": l}))
         .collect();
     let data = json!({"existing": existing, "groups": groups, "roles": roles, "values": values});
@@ -89,7 +105,7 @@ pub async fn new_user(
     user: SignedIn,
     visitor: Visitor,
 ) -> PageResult {
-    forbid_unless_admin(&user)?;
+    forbid_unless_manager(&user)?;
     user_form(
         &state,
         &visitor,
@@ -107,7 +123,7 @@ pub async fn create_user(
     visitor: Visitor,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    forbid_unless_admin(&user)?;
+    forbid_unless_manager(&user)?;
     let groups = chosen_groups(&pairs)?;
     let values = json!({"name": field(&pairs, "name"), "email": field(&pairs, "email"),
                         "role": field(&pairs, "role"), "groups": groups});

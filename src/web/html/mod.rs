@@ -83,9 +83,10 @@ fn page(
     data: serde_json::Value,
 ) -> Result<Response, AppError> {
     let mut ctx = templates::context(&data)?;
-    let user = visitor
-        .and_then(|v| v.session.as_ref())
-        .map(|s| json!({"name": s.principal.name}));
+    let user = visitor.and_then(|v| v.session.as_ref()).map(|s| {
+        json!({"name": s.principal.name, "admin": s.principal.is_admin(),
+                   "manager": s.principal.manages_users()})
+    });
     ctx.insert("user", &user);
     ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
     let list: Vec<SummaryItem> = errors
