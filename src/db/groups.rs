@@ -76,6 +76,18 @@ pub async fn by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Group>, 
         .map(Group::from))
 }
 
+/// The first of `ids` that is not a group, if any.
+pub async fn first_unknown(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Option<Uuid>, DbErr> {
+    let known: Vec<Uuid> = groups::Entity::find()
+        .filter(groups::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    Ok(ids.iter().copied().find(|id| !known.contains(id)))
+}
+
 /// The ids of the groups a user belongs to.
 pub async fn of_user(c: &impl ConnectionTrait, user: Uuid) -> Result<Vec<Uuid>, DbErr> {
     Ok(group_members::Entity::find()

@@ -164,25 +164,49 @@ impl LetterKind {
     }
 }
 
-/// The day the reply is due for a letter of `kind` sent on `sent` in `jurisdiction`.
-/// Rules missing for a jurisdiction fall back to England's row.
-pub fn reply_due(
-    kind: LetterKind,
-    jurisdiction: Jurisdiction,
-    sent: Date,
-) -> Option<(Date, &'static str)> {
+/// When the reply to a letter is due, and how the letter words the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyDue {
+    /// The last day for a reply.
+    pub due: Date,
+    /// The window in words: "10 days", "one month".
+    pub within: String,
+    /// The law or rule the window comes from.
+    pub citation: &'static str,
+}
+
+/// The reply deadline of a letter of `kind` sent on `sent` in `jurisdiction`. Rules
+/// missing for a jurisdiction fall back to England's row.
+pub fn reply_due(kind: LetterKind, jurisdiction: Jurisdiction, sent: Date) -> Option<ReplyDue> {
     match kind.reply() {
-        Reply::OneMonth => Some((rules::add_months(sent, 1), "UK GDPR Art. 12(3)")),
+        Reply::OneMonth => Some(ReplyDue {
+            due: rules::add_months(sent, 1),
+            within: "one month".into(),
+            citation: "UK GDPR Art. 12(3)",
+        }),
         Reply::Rule(id) => {
             let row = rules::rule(id, jurisdiction, sent)
                 .or_else(|| rules::rule(id, Jurisdiction::England, sent))?;
             match row.param {
-                Param::WithinDays { days } => {
-                    Some((sent + time::Duration::days(days), row.citation))
-                }
+                Param::WithinDays { days } => Some(ReplyDue {
+                    due: sent + time::Duration::days(days),
+                    within: format!("{days} days"),
+                    citation: row.citation,
+                }),
                 _ => None,
             }
         }
+    }
+}
+
+/// A multiple of the deposit in words, as letters print it.
+pub fn times_in_words(n: i64) -> String {
+    match n {
+        0 => "no".into(),
+        1 => "one".into(),
+        2 => "two".into(),
+        3 => "three".into(),
+        n => n.to_string(),
     }
 }
 
@@ -225,24 +249,28 @@ mod tests {
     fn reply_deadlines_come_from_the_rule_table() {
         let sent = date!(2026 - 11 - 26);
         assert_eq!(
-            reply_due(LetterKind::L1, Jurisdiction::England, sent).map(|d| d.0),
+            reply_due(LetterKind::L1, Jurisdiction::England, sent).map(|d| d.due),
             Some(date!(2026 - 12 - 06))
         );
         assert_eq!(
-            reply_due(LetterKind::L3, Jurisdiction::Wales, sent).map(|d| d.0),
+            reply_due(LetterKind::L3, Jurisdiction::Wales, sent).map(|d| d.due),
             Some(date!(2026 - 12 - 10))
         );
         assert_eq!(
-            reply_due(LetterKind::L4, Jurisdiction::Scotland, sent).map(|d| d.0),
+            reply_due(LetterKind::L4, Jurisdiction::Scotland, sent).map(|d| d.due),
             Some(date!(2026 - 12 - 10))
         );
         assert_eq!(
-            reply_due(LetterKind::L5, Jurisdiction::England, date!(2026 - 01 - 31)).map(|d| d.0),
+            reply_due(LetterKind::L5, Jurisdiction::England, date!(2026 - 01 - 31)).map(|d| d.due),
             Some(date!(2026 - 02 - 28))
         );
         for k in LetterKind::ALL {
             assert_eq!(LetterKind::parse(k.as_str()), Some(*k));
             assert!(reply_due(*k, Jurisdiction::Scotland, sent).is_some());
         }
+        let words = |k| reply_due(k, Jurisdiction::England, sent).map(|r| r.within);
+        assert_eq!(words(LetterKind::L1).as_deref(), Some("10 days"));
+        assert_eq!(words(LetterKind::L3).as_deref(), Some("14 days"));
+        assert_eq!(words(LetterKind::L5).as_deref(), Some("one month"));
     }
 }

@@ -8,8 +8,22 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(try_from = "i64", into = "i64")]
 pub struct Money(i64);
+
+impl TryFrom<i64> for Money {
+    type Error = String;
+    fn try_from(pence: i64) -> Result<Money, String> {
+        Money::from_pence(pence)
+            .ok_or_else(|| format!("{pence} is not an amount from 0 to {MAX_PENCE} pence"))
+    }
+}
+
+impl From<Money> for i64 {
+    fn from(m: Money) -> i64 {
+        m.0
+    }
+}
 
 /// The largest amount tenantcase accepts: £10,000,000.00. Far above any deposit,
 /// far below any overflow.
@@ -107,6 +121,17 @@ mod tests {
         assert!(p("abc").is_err());
         assert!(p("").is_err());
         assert!(p("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn deserialising_checks_the_range() {
+        assert!(serde_json::from_str::<Money>("-5").is_err());
+        assert_eq!(
+            serde_json::from_str::<Money>("125000")
+                .map(Money::pence)
+                .ok(),
+            Some(125_000)
+        );
     }
 
     #[test]

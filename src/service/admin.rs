@@ -251,11 +251,10 @@ pub async fn update_user(
             "You cannot take away your own admin role or disable yourself: ask another admin",
         )));
     }
-    let known = db::groups::all(db).await?;
-    if let Some(bad) = groups.iter().find(|g| !known.iter().any(|k| k.id == **g)) {
+    if let Some(bad) = db::groups::first_unknown(db, groups).await? {
         return Err(AppError::Invalid(FieldErrors::single(
             "groups",
-            format!("Unknown group {bad}"),
+            format!("There is no group {bad}"),
         )));
     }
     let txn = db::begin_write(db).await?;

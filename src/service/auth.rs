@@ -134,6 +134,9 @@ pub async fn create_user(
             errors.add("groups", "Choose one or more of your own groups");
         }
     }
+    if let Some(bad) = db::groups::first_unknown(db, &new.groups).await? {
+        errors.add("groups", format!("There is no group {bad}"));
+    }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };

@@ -89,13 +89,9 @@ pub(crate) async fn detail(
     Ok(CaseDetail::new(case, group, assignees))
 }
 
-/// Which group a new case goes in: the one named, or the actor's only group.
-async fn intake_group(
-    db: &DatabaseConnection,
-    actor: &Principal,
-    name: Option<&str>,
-) -> Result<Group, String> {
-    let all = db::groups::all(db).await.map_err(|e| e.to_string())?;
+/// Which of `all` groups a new case goes in: the one named, or the actor's only group.
+/// The error is the message for the `group` field.
+fn intake_group(all: &[Group], actor: &Principal, name: Option<&str>) -> Result<Group, String> {
     let mine: Vec<&Group> = all.iter().filter(|g| actor.sees_group(g.id)).collect();
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => match all.iter().find(|g| g.name == n) {
@@ -121,7 +117,7 @@ pub async fn intake(
     group: Option<&str>,
     input: CaseInput,
 ) -> Result<CaseDetail, AppError> {
-    let group = intake_group(db, actor, group).await;
+    let group = intake_group(&db::groups::all(db).await?, actor, group);
     let facts = match (input.validate(clock.today()), group.as_ref()) {
         (Ok(facts), Ok(_)) => facts,
         (facts, group) => {

@@ -10,17 +10,17 @@ use time::Date;
 use uuid::Uuid;
 
 use super::Principal;
-use super::cases::{detail, visible};
+use super::cases::visible;
 use crate::clock::Clock;
 use crate::db;
 use crate::db::letters::{LetterHead, LetterRow};
-use crate::domain::letters::{LetterKind, SendMethod, reply_due};
+use crate::domain::case::long_date;
+use crate::domain::letters::{LetterKind, SendMethod, reply_due, times_in_words};
 use crate::domain::rules::{self, RuleId};
 use crate::domain::timeline::TimelineEvent;
 use crate::domain::{CaseRecord, FieldErrors, Money};
 use crate::error::AppError;
 use crate::letters::{Letter, pdf, wording};
-use crate::web::templates::long_date;
 
 /// Longest free-text part.
 const MAX_FIELD_CHARS: usize = 2_000;
@@ -82,7 +82,7 @@ fn money(m: Option<Money>) -> String {
 }
 
 fn date(d: Option<Date>) -> Option<String> {
-    d.map(|d| long_date(&d.to_string()))
+    d.map(long_date)
 }
 
 /// Marks where a computed value starts and ends in a preview.
@@ -136,7 +136,21 @@ fn context(
         .iter()
         .find(|d| d.rule == RuleId::R1)
         .map(|d| d.citation);
-    let reply_by = reply_due(kind, j, today).map(|(d, _)| long_date(&d.to_string()));
+    let reply = reply_due(kind, j, today);
+    let r3 = rules::rule(RuleId::R3, j, today);
+    let penalty_multiples = match r3.map(|r| r.param) {
+        Some(rules::Param::Penalty { min, max }) if min > 0 => {
+            format!(
+                "between {} and {} times the deposit",
+                times_in_words(min),
+                times_in_words(max)
+            )
+        }
+        Some(rules::Param::Penalty { max, .. }) => {
+            format!("up to {} times the deposit", times_in_words(max))
+        }
+        _ => String::new(),
+    };
     let scheme_known = f.deposit.scheme.is_some_and(|s| {
         !matches!(
             s,
@@ -166,7 +180,9 @@ fn context(
         "r1_citation": r1.unwrap_or_else(|| citation(RuleId::R1)),
         "r3_citation": citation(RuleId::R3),
         "interest_citation": rules::rule(RuleId::R12, crate::domain::Jurisdiction::England, today).map(|r| r.citation),
-        "reply_by": reply_by,
+        "reply_by": reply.as_ref().map(|r| long_date(r.due)),
+        "reply_within": reply.as_ref().map(|r| r.within.clone()),
+        "penalty_multiples": penalty_multiples,
         "reference": case.reference.to_string(),
         "group": group,
         "fields": fields,
@@ -239,7 +255,9 @@ pub async fn generate(
             "Describe the prohibited payment: the deposit is within the cap",
         )));
     }
-    let group = detail(&txn, case.clone()).await?.group;
+    let group = db::groups::by_id(&txn, case.group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = clock.now();
     let words = wording::render(
         kind,
@@ -268,7 +286,7 @@ pub async fn generate(
             .filter(|l| !l.is_empty())
             .collect(),
         recipient,
-        date: long_date(&clock.today().to_string()),
+        date: long_date(clock.today()),
         reference: format!("Our reference: {}", case.reference),
         subject: words.subject,
         body: words.paragraphs,
@@ -332,7 +350,9 @@ pub async fn preview(
     kind: LetterKind,
 ) -> Result<wording::Wording, AppError> {
     let case = visible(actor, db::cases::find(db, case_id).await?)?;
-    let group = detail(db, case.clone()).await?.group;
+    let group = db::groups::by_id(db, case.group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let ctx = context(
         &case,
         &group.name,
@@ -352,6 +372,15 @@ async fn letter_of_visible_case(
     let head = db::letters::head(db, id).await?.ok_or(AppError::NotFound)?;
     visible(actor, db::cases::find(db, head.case_id).await?)?;
     Ok(head)
+}
+
+/// The case a letter belongs to, if the actor may see it.
+pub async fn case_of(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    letter: Uuid,
+) -> Result<Uuid, AppError> {
+    Ok(letter_of_visible_case(db, actor, letter).await?.case_id)
 }
 
 /// A case's letters, newest first.
@@ -451,7 +480,7 @@ pub async fn mark_sent(
     let case = db::cases::find(&txn, head.case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on).map(|(d, _)| d);
+    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on).map(|r| r.due);
     if !db::letters::mark_sent(&txn, id, on, method.as_str(), tracking, due).await? {
         return Err(AppError::Conflict(
             "This letter is already marked as sent.".into(),

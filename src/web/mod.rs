@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .fallback(html::not_found)
+        .layer(axum::middleware::from_fn(refuse_nul_in_query))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -156,4 +157,53 @@ pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> axum::response::Respon
 /// An id from a path. Anything that is not a UUID is simply not found.
 pub(crate) fn parse_id(raw: &str) -> Result<uuid::Uuid, crate::error::AppError> {
     uuid::Uuid::parse_str(raw).map_err(|_| crate::error::AppError::NotFound)
+}
+
+/// Why text with a NUL character is refused: PostgreSQL cannot store it, and no person
+/// types one.
+pub(crate) const NUL_MESSAGE: &str = "Text must not contain NUL characters";
+
+/// Whether JSON text holds an escaped NUL (`\u0000`): a backslash that is not itself
+/// escaped, then `u0000`.
+pub(crate) fn has_nul_escape(json: &[u8]) -> bool {
+    json.windows(6).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"\\u0000")
+            && json[..i].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    })
+}
+
+/// Refuses a query string that carries a NUL (`%00`), for every route, before any
+/// handler passes it to the database.
+async fn refuse_nul_in_query(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let query = req.uri().query().unwrap_or_default().to_ascii_lowercase();
+    if !query.contains("%00") {
+        return next.run(req).await;
+    }
+    if req.uri().path().starts_with("/api/") {
+        crate::error::api_error(StatusCode::BAD_REQUEST, "bad_request", NUL_MESSAGE)
+    } else {
+        html::error_page(&crate::error::AppError::BadRequest(NUL_MESSAGE.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_nul_escape;
+
+    #[test]
+    fn finds_escaped_nul_but_not_an_escaped_backslash() {
+        assert!(has_nul_escape(br#"{"text": "a\u0000b"}"#));
+        assert!(
+            has_nul_escape(br#"{"text": "\\\u0000"}"#),
+            "escaped backslash, then an escaped NUL"
+        );
+        assert!(
+            !has_nul_escape(br#"{"text": "a\\u0000b"}"#),
+            "a backslash, then the letters u0000"
+        );
+        assert!(!has_nul_escape(br#"{"text": "\u00e9"}"#));
+    }
 }

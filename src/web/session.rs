@@ -142,6 +142,11 @@ async fn load_visitor(
         let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
             (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response()
         })?;
+        if form_urlencoded::parse(&bytes).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return Err(super::html::error_page(&AppError::BadRequest(
+                super::NUL_MESSAGE.into(),
+            )));
+        }
         let sent: Option<String> = form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == CSRF_FIELD)
             .map(|(_, v)| v.into_owned());

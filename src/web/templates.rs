@@ -79,30 +79,10 @@ static TERA: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
     Ok(tera)
 });
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "2024-02-08" as "8 February 2024"; anything else unchanged.
 pub fn long_date(s: &str) -> String {
     match Date::parse(s, &Iso8601::DATE) {
-        Ok(d) => format!(
-            "{} {} {}",
-            d.day(),
-            MONTHS[usize::from(u8::from(d.month())) - 1],
-            d.year()
-        ),
+        Ok(d) => crate::domain::case::long_date(d),
         Err(_) => s.to_string(),
     }
 }

@@ -417,7 +417,7 @@ fn routes() -> Vec<Route> {
             Page,
             Method::POST,
             "/letters/{letter}/sent",
-            CaseWork(400),
+            CaseWork(422),
             |_| Some(json!({"method": "pigeon"})),
         ),
         r(Page, Method::GET, "/account", SignedIn(200), none),

@@ -49,6 +49,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let too_large = || {
+            api_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("The body must be at most {BODY_LIMIT} bytes"),
+            )
+        };
+        let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+            .await
+            .map_err(|_| too_large())?;
+        if crate::web::has_nul_escape(&bytes) {
+            return Err(api_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                crate::web::NUL_MESSAGE,
+            ));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(match rejection {

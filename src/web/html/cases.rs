@@ -267,7 +267,7 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
                         lines.push(format!(
                             "Recovered {} ({}): deposit {}, penalty {}, prohibited payments {}, interest {}, on {}",
                             o.total(), o.route.label(), o.deposit, o.penalty, o.prohibited, o.interest,
-                            crate::web::templates::long_date(&o.date.to_string())
+                            crate::domain::case::long_date(o.date)
                         ));
                     }
                     (format!("Moved from {} to {}", from.label(), to.label()), json!(lines))
@@ -276,10 +276,10 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
                     (format!("Letter written: {title} (version {version})"), json!(null))
                 }
                 TimelineEvent::LetterSent { title, method, on, reply_due, .. } => {
-                    let due = reply_due.map(|d| format!(" Reply due by {}.", crate::web::templates::long_date(&d.to_string())));
+                    let due = reply_due.map(|d| format!(" Reply due by {}.", crate::domain::case::long_date(d)));
                     let line = format!(
                         "Sent by {method} on {}.{}",
-                        crate::web::templates::long_date(&on.to_string()),
+                        crate::domain::case::long_date(*on),
                         due.unwrap_or_default()
                     );
                     (format!("Letter sent: {title}"), json!([line]))
@@ -298,7 +298,7 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
         .collect()
 }
 
-async fn case_page(
+pub(super) async fn case_page(
     state: &AppState,
     user: &SignedIn,
     visitor: &Visitor,

@@ -165,30 +165,51 @@ pub async fn download(
 pub async fn sent(
     State(state): State<AppState>,
     user: SignedIn,
+    visitor: Visitor,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let id = id_of(&id)?;
     let field = |name: &str| {
         pairs
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let letter = letters::mark_sent(
+    let clock = state.clock.as_ref();
+    let result = letters::mark_sent(
         &state.db,
-        state.clock.as_ref(),
+        clock,
         &user.principal,
-        id_of(&id)?,
+        id,
         field("method"),
         field("date"),
         field("tracking"),
     )
     .await;
-    match letter {
+    match result {
         Ok(l) => Ok(Redirect::to(&format!("/cases/{}#letters", l.case_id)).into_response()),
         Err(AppError::Invalid(e)) => {
-            let message: Vec<&str> = e.iter().map(|(_, m)| m).collect();
-            Err(AppError::BadRequest(message.join(". ")).into())
+            // Each letter has its own form: point every message at that letter's field.
+            let mut errors = FieldErrors::default();
+            for (name, message) in e.iter() {
+                let target = match name {
+                    "method" => format!("method-{id}-post"),
+                    other => format!("{other}-{id}"),
+                };
+                errors.add(target, message);
+            }
+            let case_id = letters::case_of(&state.db, &user.principal, id).await?;
+            super::cases::case_page(
+                &state,
+                &user,
+                &visitor,
+                case_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+                "",
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
