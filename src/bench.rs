@@ -110,6 +110,8 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
         id: Uuid::now_v7(),
         name: format!("Bench {creator}"),
         address: None,
+        postcode_areas: vec![],
+        takes_unmatched: false,
     };
     db::groups::insert(db, &group, datetime!(2026-11-26 10:00 UTC)).await?;
     for start in (0..count).step_by(2_000) {

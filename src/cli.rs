@@ -47,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         command: GroupCommand,
     },
+    /// Write letters in a batch.
+    Letters {
+        #[command(subcommand)]
+        command: LettersCommand,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -137,6 +142,39 @@ pub enum GroupCommand {
         /// Its postal address for letterheads (use "\n" between lines).
         #[arg(long)]
         address: Option<String>,
+        /// Postcode areas whose self-referrals it takes, e.g. "LS, BD".
+        #[arg(long)]
+        areas: Option<String>,
+        /// It also takes the self-referrals that no group's areas match.
+        #[arg(long)]
+        unmatched: bool,
+    },
+}
+
+/// `letters` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LettersCommand {
+    /// Write one letter type for many cases, into one PDF or a zip (by the file's
+    /// extension). Each letter is also kept on its case, as if written on the case page.
+    Batch {
+        /// The coordinator or admin who signs the letters (their e-mail).
+        #[arg(long = "as")]
+        signer: String,
+        /// L1 … L6.
+        #[arg(long = "type")]
+        kind: String,
+        /// A case reference, e.g. TC-2026-00042 (repeat for several).
+        #[arg(long = "case")]
+        cases: Vec<String>,
+        /// Or: every open case at this stage, e.g. advice_given.
+        #[arg(long)]
+        stage: Option<String>,
+        /// With --stage: only the cases of this group.
+        #[arg(long)]
+        group: Option<String>,
+        /// Where to write: a .pdf or a .zip file.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -231,14 +269,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Group {
-            command: GroupCommand::Add { name, address },
+            command:
+                GroupCommand::Add {
+                    name,
+                    address,
+                    areas,
+                    unmatched,
+                },
         } => {
             let state = AppState::connect(Config::new(cli.database_url)).await?;
-            let address = address.map(|a| a.replace("\\n", "\n"));
-            let group =
-                admin::create_group(&state.db, &SystemClock, None, &name, address.as_deref())
-                    .await
-                    .map_err(describe)?;
+            let fields = admin::GroupFields {
+                name,
+                address: address.unwrap_or_default().replace("\\n", "\n"),
+                postcode_areas: areas.unwrap_or_default(),
+                takes_unmatched: unmatched,
+            };
+            let group = admin::create_group(&state.db, &SystemClock, None, &fields)
+                .await
+                .map_err(describe)?;
             println!("Created group {}", group.name);
             Ok(())
         }
@@ -261,6 +309,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("bench database: {url}");
             crate::bench::cases(&db, count).await
         }
+        Command::Letters {
+            command:
+                LettersCommand::Batch {
+                    signer,
+                    kind,
+                    cases,
+                    stage,
+                    group,
+                    out,
+                },
+        } => {
+            let state = AppState::connect(Config::new(cli.database_url)).await?;
+            let batch = BatchArgs {
+                signer,
+                kind,
+                cases,
+                stage,
+                group,
+                out,
+            };
+            letters_batch(&state, batch).await
+        }
         Command::Token {
             command: TokenCommand::Create { email, label },
         } => {
@@ -275,6 +345,91 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+struct BatchArgs {
+    signer: String,
+    kind: String,
+    cases: Vec<String>,
+    stage: Option<String>,
+    group: Option<String>,
+    out: std::path::PathBuf,
+}
+
+async fn letters_batch(state: &AppState, args: BatchArgs) -> anyhow::Result<()> {
+    use crate::domain::letters::LetterKind;
+    use crate::service::{cases, letters};
+    let db = &state.db;
+    let kind = LetterKind::parse(&args.kind)
+        .with_context(|| format!("{} is not a letter type: use L1 to L6", args.kind))?;
+    let format = match args.out.extension().and_then(|e| e.to_str()) {
+        Some("zip") => letters::BatchFormat::Zip,
+        Some("pdf") => letters::BatchFormat::Pdf,
+        _ => anyhow::bail!("--out must end in .pdf or .zip"),
+    };
+    let email = crate::domain::user::LoginEmail::parse(&args.signer).map_err(anyhow::Error::msg)?;
+    let (user, _) = crate::db::users::find_by_email(db, email.as_str())
+        .await?
+        .with_context(|| format!("No user has the e-mail {}", args.signer))?;
+    let actor = auth::principal_of(db, &user, None)
+        .await
+        .map_err(describe)?;
+    let mut ids = Vec::new();
+    for raw in &args.cases {
+        let reference = crate::domain::CaseReference::parse(raw)
+            .with_context(|| format!("{raw} is not a case reference like TC-2026-00042"))?;
+        let id = cases::id_of_reference(db, &reference)
+            .await
+            .map_err(describe)?
+            .with_context(|| format!("There is no case {raw}"))?;
+        ids.push(id);
+    }
+    if let Some(stage) = &args.stage {
+        let stage = crate::domain::workflow::Stage::parse(stage)
+            .with_context(|| format!("{stage} is not a stage"))?;
+        let groups = match &args.group {
+            Some(name) => Some(
+                admin::group_ids(db, std::slice::from_ref(name), "group")
+                    .await
+                    .map_err(describe)?,
+            ),
+            None => None,
+        };
+        let filter = crate::db::cases::CaseFilter {
+            stage: Some(stage),
+            groups,
+            page: 1,
+            per_page: letters::MAX_BATCH as u64,
+            ..Default::default()
+        };
+        let found = cases::list(db, &SystemClock, &actor, &filter)
+            .await
+            .map_err(describe)?;
+        ids.extend(found.items.iter().map(|c| c.id));
+    }
+    let bar = indicatif::ProgressBar::new(ids.len() as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    let items = letters::batch(
+        db,
+        &SystemClock,
+        &actor,
+        &ids,
+        kind,
+        Default::default(),
+        &mut |done| bar.set_position(done as u64),
+    )
+    .await
+    .map_err(describe);
+    bar.finish_and_clear();
+    let items = items?;
+    let bytes = letters::pack(&items, format, time::OffsetDateTime::now_utc()).map_err(describe)?;
+    std::fs::write(&args.out, bytes).with_context(|| format!("writing {}", args.out.display()))?;
+    println!("Wrote {} letters to {}", items.len(), args.out.display());
+    Ok(())
 }
 
 async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {

@@ -142,21 +142,21 @@ enum CaseEvents {
     Data,
 }
 
-fn ts(col: impl IntoIden) -> ColumnDef {
+pub(crate) fn ts(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .timestamp_with_time_zone()
         .not_null()
         .to_owned()
 }
 
-fn ts_null(col: impl IntoIden) -> ColumnDef {
+pub(crate) fn ts_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .timestamp_with_time_zone()
         .null()
         .to_owned()
 }
 
-fn uuid_pk(col: impl IntoIden) -> ColumnDef {
+pub(crate) fn uuid_pk(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .uuid()
         .not_null()
@@ -164,15 +164,19 @@ fn uuid_pk(col: impl IntoIden) -> ColumnDef {
         .to_owned()
 }
 
-fn text(col: impl IntoIden) -> ColumnDef {
+pub(crate) fn text(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).text().not_null().to_owned()
 }
 
-fn text_null(col: impl IntoIden) -> ColumnDef {
+pub(crate) fn text_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).text().null().to_owned()
 }
 
-fn index(name: &str, table: impl IntoIden, cols: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn index(
+    name: &str,
+    table: impl IntoIden,
+    cols: &[&'static str],
+) -> IndexCreateStatement {
     let mut idx = Index::create();
     idx.name(name).table(table);
     for c in cols {

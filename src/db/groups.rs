@@ -1,5 +1,6 @@
 //! Local groups and who belongs to them.
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -18,6 +19,10 @@ pub struct Group {
     pub name: String,
     /// Postal address for letterheads, one line per line.
     pub address: Option<String>,
+    /// Postcode areas whose self-referrals come here, e.g. `["LS", "BD"]`.
+    pub postcode_areas: Vec<String>,
+    /// Takes the self-referrals that no group's areas match.
+    pub takes_unmatched: bool,
 }
 
 impl From<groups::Model> for Group {
@@ -26,6 +31,14 @@ impl From<groups::Model> for Group {
             id: m.id,
             name: m.name,
             address: m.address,
+            postcode_areas: m
+                .postcode_areas
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+            takes_unmatched: m.takes_unmatched,
         }
     }
 }
@@ -40,10 +53,41 @@ pub async fn insert(
         id: Set(group.id),
         name: Set(group.name.clone()),
         address: Set(group.address.clone()),
+        postcode_areas: Set(group.postcode_areas.join(", ")),
+        takes_unmatched: Set(group.takes_unmatched),
         created_at: Set(at),
     };
     groups::Entity::insert(row)
         .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// Changes a group's name, address and areas; false if there is no such group.
+pub async fn update(c: &impl ConnectionTrait, group: &Group) -> Result<bool, DbErr> {
+    let res = groups::Entity::update_many()
+        .col_expr(groups::Column::Name, Expr::value(group.name.clone()))
+        .col_expr(groups::Column::Address, Expr::value(group.address.clone()))
+        .col_expr(
+            groups::Column::PostcodeAreas,
+            Expr::value(group.postcode_areas.join(", ")),
+        )
+        .col_expr(
+            groups::Column::TakesUnmatched,
+            Expr::value(group.takes_unmatched),
+        )
+        .filter(groups::Column::Id.eq(group.id))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Leaves `id` the only group that takes unmatched self-referrals.
+pub async fn only_one_takes_unmatched(c: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    groups::Entity::update_many()
+        .col_expr(groups::Column::TakesUnmatched, Expr::value(false))
+        .filter(groups::Column::Id.ne(id))
+        .exec(c)
         .await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use sea_orm::{
 use time::Date;
 use uuid::Uuid;
 
-use super::entities::letters;
+use super::entities::{letter_templates, letters};
 
 pub use letters::Model as LetterRow;
 
@@ -29,6 +29,7 @@ fn without_bytes() -> sea_orm::Select<letters::Entity> {
         letters::Column::SentMethod,
         letters::Column::Tracking,
         letters::Column::ReplyDue,
+        letters::Column::TemplateVersion,
     ])
 }
 
@@ -49,6 +50,7 @@ pub struct LetterHead {
     pub sent_method: Option<String>,
     pub tracking: Option<String>,
     pub reply_due: Option<Date>,
+    pub template_version: i32,
 }
 
 /// The next version number for a case's letters of one kind.
@@ -85,6 +87,7 @@ pub async fn insert(c: &impl ConnectionTrait, row: LetterRow) -> Result<(), DbEr
         sent_method: Set(row.sent_method),
         tracking: Set(row.tracking),
         reply_due: Set(row.reply_due),
+        template_version: Set(row.template_version),
     };
     letters::Entity::insert(am)
         .exec_without_returning(c)
@@ -148,4 +151,52 @@ pub async fn mark_sent(
         .exec(c)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// A group's saved versions of a letter type's wording, oldest first.
+pub async fn template_versions(
+    c: &impl ConnectionTrait,
+    group: Uuid,
+    kind: &str,
+) -> Result<Vec<letter_templates::Model>, DbErr> {
+    letter_templates::Entity::find()
+        .filter(letter_templates::Column::GroupId.eq(group))
+        .filter(letter_templates::Column::Kind.eq(kind))
+        .order_by_asc(letter_templates::Column::Version)
+        .all(c)
+        .await
+}
+
+/// The version of a letter type's wording a group uses now, if it ever saved one.
+pub async fn current_template(
+    c: &impl ConnectionTrait,
+    group: Uuid,
+    kind: &str,
+) -> Result<Option<letter_templates::Model>, DbErr> {
+    letter_templates::Entity::find()
+        .filter(letter_templates::Column::GroupId.eq(group))
+        .filter(letter_templates::Column::Kind.eq(kind))
+        .order_by_desc(letter_templates::Column::Version)
+        .one(c)
+        .await
+}
+
+/// Stores a new version of a group's wording.
+pub async fn insert_template(
+    c: &impl ConnectionTrait,
+    row: letter_templates::Model,
+) -> Result<(), DbErr> {
+    let am = letter_templates::ActiveModel {
+        id: Set(row.id),
+        group_id: Set(row.group_id),
+        kind: Set(row.kind),
+        version: Set(row.version),
+        body: Set(row.body),
+        created_by: Set(row.created_by),
+        created_at: Set(row.created_at),
+    };
+    letter_templates::Entity::insert(am)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
 }

@@ -120,8 +120,33 @@ pub fn render_counted(
     letter: &Letter,
     created: OffsetDateTime,
 ) -> Result<(Vec<u8>, usize), PdfError> {
+    let pages = layout::layout(letter, fonts()?);
+    let bytes = draw(&letter.title, &letter.sender, &pages, created)?;
+    Ok((bytes, pages.len()))
+}
+
+/// Several letters in one PDF (a batch to print), each numbered on its own.
+pub fn render_many(
+    title: &str,
+    author: &str,
+    letters: &[&Letter],
+    created: OffsetDateTime,
+) -> Result<Vec<u8>, PdfError> {
     let fonts = fonts()?;
-    let pages = layout::layout(letter, fonts);
+    let pages: Vec<layout::Page> = letters
+        .iter()
+        .flat_map(|l| layout::layout(l, fonts))
+        .collect();
+    draw(title, author, &pages, created)
+}
+
+fn draw(
+    title: &str,
+    author: &str,
+    pages: &[layout::Page],
+    created: OffsetDateTime,
+) -> Result<Vec<u8>, PdfError> {
+    let fonts = fonts()?;
     let (mut regular_chars, mut bold_chars) = (BTreeSet::new(), BTreeSet::new());
     for line in pages.iter().flat_map(|p| &p.lines) {
         let set = if line.bold {
@@ -131,14 +156,14 @@ pub fn render_counted(
         };
         set.extend(line.text.chars());
     }
-    let mut doc = PdfDocument::new(&letter.title);
+    let mut doc = PdfDocument::new(title);
     let regular = doc.add_font(&subset(&fonts.regular, &regular_chars)?);
     let bold = doc.add_font(&subset(&fonts.bold, &bold_chars)?);
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(created.unix_timestamp())
         .map_err(|e| PdfError::Write(e.to_string()))?;
     let info = &mut doc.metadata.info;
-    info.document_title = letter.title.clone();
-    info.author = letter.sender.clone();
+    info.document_title = title.to_string();
+    info.author = author.to_string();
     info.creator = "tenantcase".into();
     info.producer = "tenantcase".into();
     info.creation_date = stamp;
@@ -201,7 +226,7 @@ pub fn render_counted(
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| PdfError::Write(e.to_string()))?;
-    Ok((out, pages.len()))
+    Ok(out)
 }
 
 thread_local! {

@@ -51,13 +51,61 @@ pub struct Wording {
     pub paragraphs: Vec<String>,
 }
 
-/// Renders the wording of `kind` with `ctx`. The template's first line is
-/// "Subject: …"; paragraphs are separated by blank lines; a numbered list keeps its lines.
-pub fn render(kind: LetterKind, ctx: &Context) -> Result<Wording, String> {
-    let tera = TERA.as_ref().map_err(Clone::clone)?;
-    let text = tera
-        .render(kind.template(), ctx)
-        .map_err(|e| format!("{e:?}"))?;
+/// The standard wording of `kind`, as shipped.
+pub fn standard(kind: LetterKind) -> &'static str {
+    TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == kind.template())
+        .map_or("", |(_, text)| text)
+}
+
+/// The tags a group's own wording may use: conditions, loops and variables. Anything that
+/// reaches other templates or defines macros and components is refused.
+const ALLOWED_TAGS: &[&str] = &[
+    "if", "elif", "else", "endif", "for", "endfor", "set", "break", "continue",
+];
+
+/// Checks a group's own wording before it is compiled: only [`ALLOWED_TAGS`], no
+/// components.
+pub fn check_custom(body: &str) -> Result<(), String> {
+    if body.contains("{{ <") || body.contains("{{<") || body.contains("{{- <") {
+        return Err("Components cannot be used in letter wording".into());
+    }
+    for chunk in body.split("{%").skip(1) {
+        let tag: String = chunk
+            .trim_start_matches(['-', '+'])
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !ALLOWED_TAGS.contains(&tag.as_str()) {
+            return Err(format!(
+                "\"{{% {tag} %}}\" cannot be used in letter wording: only if, for and set are allowed"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Renders the wording of `kind` with `ctx`: the group's own wording when `custom` is
+/// given, else the standard one. The text's first line is "Subject: …"; paragraphs are
+/// separated by blank lines; a numbered list keeps its lines.
+pub fn render(kind: LetterKind, custom: Option<&str>, ctx: &Context) -> Result<Wording, String> {
+    let text = match custom {
+        None => {
+            let tera = TERA.as_ref().map_err(Clone::clone)?;
+            tera.render(kind.template(), ctx)
+                .map_err(|e| describe(&e))?
+        }
+        Some(body) => {
+            check_custom(body)?;
+            let mut tera = Tera::new();
+            tera.autoescape_on(Vec::<&str>::new());
+            tera.add_raw_template("wording", body)
+                .map_err(|e| describe(&e))?;
+            tera.render("wording", ctx).map_err(|e| describe(&e))?
+        }
+    };
     let mut blocks = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty());
     let first = blocks.next().unwrap_or_default();
     let subject = first
@@ -88,6 +136,18 @@ pub fn render(kind: LetterKind, ctx: &Context) -> Result<Wording, String> {
     })
 }
 
+/// A tera error and its causes, in one line.
+fn describe(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +158,51 @@ mod tests {
         for k in LetterKind::ALL {
             assert!(TEMPLATES.iter().any(|(name, _)| *name == k.template()));
         }
+    }
+}
+
+#[cfg(test)]
+mod custom_tests {
+    use super::*;
+
+    #[test]
+    fn custom_wording_may_not_reach_other_templates() {
+        for bad in [
+            "{% include \"letters/L1.txt\" %}",
+            "{%- extends \"x\" %}",
+            "{% macro m() %}{% endmacro %}",
+            "{% component c() %}{% endcomponent c %}",
+            "{{ <c /> }}",
+        ] {
+            assert!(check_custom(bad).is_err(), "{bad}");
+        }
+        assert!(check_custom("Subject: x\n\n{% if a %}{{ a }}{% else %}-{% endif %}").is_ok());
+    }
+
+    #[test]
+    fn custom_wording_renders_and_reports_its_errors() {
+        let mut ctx = Context::new();
+        ctx.insert("tenants", "Siân Evans");
+        let w = render(
+            LetterKind::L1,
+            Some("Subject: For {{ tenants }}\n\nDear landlord,\nplease pay.\n\nThanks."),
+            &ctx,
+        );
+        let w = w
+            .as_ref()
+            .map(|w| (w.subject.as_str(), w.paragraphs.clone()));
+        assert_eq!(
+            w,
+            Ok((
+                "For Siân Evans",
+                vec!["Dear landlord, please pay.".to_string(), "Thanks.".into()]
+            ))
+        );
+        let err = render(LetterKind::L1, Some("{{ nobody_knows }}"), &ctx);
+        assert!(
+            err.as_ref().is_err_and(|e| e.contains("nobody_knows")),
+            "{err:?}"
+        );
+        assert!(render(LetterKind::L1, Some("{% if %}"), &ctx).is_err());
     }
 }

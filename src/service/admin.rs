@@ -37,54 +37,138 @@ pub async fn groups_for(
         .collect())
 }
 
+/// What a group form holds, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct GroupFields {
+    /// Name, e.g. "Leeds".
+    pub name: String,
+    /// Postal address, one line per line.
+    pub address: String,
+    /// Postcode areas, e.g. "LS, BD".
+    pub postcode_areas: String,
+    /// Takes the self-referrals that no group's areas match.
+    pub takes_unmatched: bool,
+}
+
+impl GroupFields {
+    /// A group with a name and an address only.
+    pub fn named(name: &str, address: &str) -> Self {
+        GroupFields {
+            name: name.into(),
+            address: address.into(),
+            ..Default::default()
+        }
+    }
+
+    fn validate(&self, id: Uuid) -> Result<Group, AppError> {
+        let mut errors = FieldErrors::default();
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            errors.add("name", "Enter a group name of 80 characters or fewer");
+        }
+        let address = Some(self.address.trim())
+            .filter(|a| !a.is_empty())
+            .map(str::to_string);
+        if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
+            errors.add("address", "Must be 500 characters or fewer");
+        }
+        let mut areas: Vec<String> = Vec::new();
+        for raw in self
+            .postcode_areas
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|a| !a.is_empty())
+        {
+            let area = raw.to_ascii_uppercase();
+            if area.len() > 2 || !area.chars().all(|c| c.is_ascii_alphabetic()) {
+                errors.add(
+                    "postcode_areas",
+                    format!(
+                        "\"{raw}\" is not a postcode area: use the one or two letters a postcode starts with, such as LS or G"
+                    ),
+                );
+                break;
+            }
+            if !areas.contains(&area) {
+                areas.push(area);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(Group {
+            id,
+            name: name.to_string(),
+            address,
+            postcode_areas: areas,
+            takes_unmatched: self.takes_unmatched,
+        })
+    }
+}
+
+fn name_taken(e: &sea_orm::DbErr) -> Option<AppError> {
+    db::is_unique_violation(e).then(|| {
+        AppError::Invalid(FieldErrors::single(
+            "name",
+            "There is already a group with this name",
+        ))
+    })
+}
+
 /// Creates a group. `actor` is `None` for the command line.
 pub async fn create_group(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     actor: Option<&Principal>,
-    name: &str,
-    address: Option<&str>,
+    fields: &GroupFields,
 ) -> Result<Group, AppError> {
     if let Some(a) = actor {
         admin_only(a)?;
     }
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "name",
-            "Enter a group name of 80 characters or fewer",
-        )));
-    }
-    let address = address
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string);
-    if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "address",
-            "Must be 500 characters or fewer",
-        )));
-    }
-    let group = Group {
-        id: Uuid::now_v7(),
-        name: name.to_string(),
-        address,
-    };
+    let group = fields.validate(Uuid::now_v7())?;
     let txn = db::begin_write(db).await?;
-    match db::groups::insert(&txn, &group, clock.now()).await {
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::Invalid(FieldErrors::single(
-                "name",
-                "There is already a group with this name",
-            )));
-        }
-        other => other?,
+    if let Err(e) = db::groups::insert(&txn, &group, clock.now()).await {
+        return Err(name_taken(&e).unwrap_or_else(|| e.into()));
+    }
+    if group.takes_unmatched {
+        db::groups::only_one_takes_unmatched(&txn, group.id).await?;
     }
     db::audit::record(
         &txn,
         clock.now(),
         actor,
         "group.created",
+        None,
+        json!({"group": group.id, "name": group.name}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(group)
+}
+
+/// Changes a group's name, address and postcode areas (admins).
+pub async fn update_group(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    fields: &GroupFields,
+) -> Result<Group, AppError> {
+    admin_only(actor)?;
+    let group = fields.validate(id)?;
+    let txn = db::begin_write(db).await?;
+    match db::groups::update(&txn, &group).await {
+        Ok(true) => {}
+        Ok(false) => return Err(AppError::NotFound),
+        Err(e) => return Err(name_taken(&e).unwrap_or_else(|| e.into())),
+    }
+    if group.takes_unmatched {
+        db::groups::only_one_takes_unmatched(&txn, group.id).await?;
+    }
+    db::audit::record(
+        &txn,
+        clock.now(),
+        Some(actor),
+        "group.updated",
         None,
         json!({"group": group.id, "name": group.name}),
     )

@@ -69,23 +69,32 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         return Ok(None);
     }
     let mut groups = Vec::new();
-    for (name, address) in [
+    for (name, address, areas) in [
         (
             "Leeds",
             "Leeds Tenants' Union\n1 Woodhouse Lane\nLeeds LS2 9JT",
+            "LS, BD, HD, WF",
         ),
         (
             "Cardiff",
             "Cardiff Renters\n10 Cathays Terrace\nCardiff CF24 4HX",
+            "CF, NP, SA",
         ),
         (
             "Glasgow",
             "Glasgow Tenants Network\n5 Byres Road\nGlasgow G11 5RD",
+            "G, PA, ML",
         ),
     ] {
         let group = match db::groups::by_name(db, name).await? {
             Some(g) => g,
-            None => super::admin::create_group(db, clock, None, name, Some(address)).await?,
+            None => {
+                let fields = super::admin::GroupFields {
+                    postcode_areas: areas.into(),
+                    ..super::admin::GroupFields::named(name, address)
+                };
+                super::admin::create_group(db, clock, None, &fields).await?
+            }
         };
         groups.push(group);
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -53,6 +53,8 @@ pub struct LetterInfo {
     pub sent_method: Option<String>,
     /// Tracking number.
     pub tracking: Option<String>,
+    /// The wording used: 0 for the standard wording, n for the group's version n.
+    pub template_version: i32,
     /// The reply it asks for is due on.
     #[serde(with = "crate::domain::case::iso_date::option")]
     pub reply_due: Option<Date>,
@@ -73,6 +75,7 @@ impl From<LetterHead> for LetterInfo {
             sent_method: l.sent_method,
             tracking: l.tracking,
             reply_due: l.reply_due,
+            template_version: l.template_version,
         }
     }
 }
@@ -100,7 +103,7 @@ fn mark_strings(v: &mut serde_json::Value) {
 }
 
 /// Everything a letter template can print, from the case's facts and assessment.
-fn context(
+pub(super) fn context(
     case: &CaseRecord,
     group: &str,
     kind: LetterKind,
@@ -194,18 +197,11 @@ fn context(
     tera::Context::from_serialize(&value).unwrap_or_default()
 }
 
-/// Builds and freezes a letter of `kind` for a case: the PDF bytes and their SHA-256 are
-/// stored and never change. A second letter of a kind is a new version.
-#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %case_id))]
-pub async fn generate(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    actor: &Principal,
-    case_id: Uuid,
+/// Checks the free-text parts given for a letter of `kind`: known names, sensible lengths.
+fn clean_fields(
     kind: LetterKind,
     fields: BTreeMap<String, String>,
-) -> Result<LetterInfo, AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
+) -> Result<BTreeMap<String, String>, AppError> {
     let mut errors = FieldErrors::default();
     let allowed: Vec<&str> = kind
         .free_fields()
@@ -229,11 +225,72 @@ pub async fn generate(
             clean.insert(name, value);
         }
     }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
+    if errors.is_empty() {
+        Ok(clean)
+    } else {
+        Err(AppError::Invalid(errors))
     }
+}
+
+/// Builds and freezes a letter of `kind` for a case: the PDF bytes and their SHA-256 are
+/// stored and never change. A second letter of a kind is a new version.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %case_id))]
+pub async fn generate(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    case_id: Uuid,
+    kind: LetterKind,
+    fields: BTreeMap<String, String>,
+) -> Result<LetterInfo, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    let clean = clean_fields(kind, fields)?;
     let txn = db::begin_write(db).await?;
-    let case = visible(actor, db::cases::find(&txn, case_id).await?)?;
+    let (row, _) = write(&txn, clock, actor, case_id, kind, &clean).await?;
+    txn.commit().await?;
+    let head = db::letters::head(db, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(LetterInfo::from(head))
+}
+
+/// The wording a group uses for `kind` now: its own (with its version number) or the
+/// standard one (`None`, or a version whose body went back to the standard).
+async fn wording_in_use(
+    c: &impl ConnectionTrait,
+    group: Uuid,
+    kind: LetterKind,
+) -> Result<(i32, Option<String>), AppError> {
+    Ok(db::letters::current_template(c, group, kind.as_str())
+        .await?
+        .map_or((0, None), |t| (t.version, t.body)))
+}
+
+fn wording_error(kind: LetterKind, version: i32, e: &str) -> AppError {
+    if version == 0 {
+        anyhow::anyhow!("letter wording: {e}").into()
+    } else {
+        AppError::Invalid(FieldErrors::single(
+            "type",
+            format!(
+                "Your group's wording of {} (version {version}) could not be filled in for this case: {e}. A coordinator can correct it under Letter wording.",
+                kind.as_str()
+            ),
+        ))
+    }
+}
+
+/// Writes one letter inside `txn`: checks the case can have it, renders, freezes, and
+/// records it on the timeline and in the audit log. Returns the row and what was drawn.
+async fn write(
+    txn: &DatabaseTransaction,
+    clock: &dyn Clock,
+    actor: &Principal,
+    case_id: Uuid,
+    kind: LetterKind,
+    clean: &BTreeMap<String, String>,
+) -> Result<(LetterRow, Letter), AppError> {
+    let case = visible(actor, db::cases::find(txn, case_id).await?)?;
     if !case.stage.is_open() {
         return Err(AppError::Conflict(
             "Letters cannot be written for a resolved or closed case.".into(),
@@ -255,15 +312,17 @@ pub async fn generate(
             "Describe the prohibited payment: the deposit is within the cap",
         )));
     }
-    let group = db::groups::by_id(&txn, case.group_id)
+    let group = db::groups::by_id(txn, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (template_version, custom) = wording_in_use(txn, group.id, kind).await?;
     let now = clock.now();
     let words = wording::render(
         kind,
-        &context(&case, &group.name, kind, &clean, clock.today(), false),
+        custom.as_deref(),
+        &context(&case, &group.name, kind, clean, clock.today(), false),
     )
-    .map_err(|e| anyhow::anyhow!("letter wording: {e}"))?;
+    .map_err(|e| wording_error(kind, template_version, &e))?;
     let f = &case.facts;
     let to = f.agent.as_ref().or(f.landlord.as_ref());
     let mut recipient: Vec<String> = to.map(|p| p.name.clone()).into_iter().collect();
@@ -298,7 +357,7 @@ pub async fn generate(
         ],
     };
     let (bytes, pages) = pdf::render_counted(&letter, now).map_err(|e| anyhow::anyhow!(e))?;
-    let version = db::letters::next_version(&txn, case_id, kind.as_str()).await?;
+    let version = db::letters::next_version(txn, case_id, kind.as_str()).await?;
     let row = LetterRow {
         id: Uuid::now_v7(),
         case_id,
@@ -315,29 +374,148 @@ pub async fn generate(
         sent_method: None,
         tracking: None,
         reply_due: None,
+        template_version,
     };
-    db::letters::insert(&txn, row.clone()).await?;
+    db::letters::insert(txn, row.clone()).await?;
     let event = TimelineEvent::LetterGenerated {
         letter: row.id,
         letter_type: row.kind.clone(),
         title: row.title.clone(),
         version,
     };
-    db::cases::append_event(&txn, case_id, now, Some(actor.user_id), &event).await?;
+    db::cases::append_event(txn, case_id, now, Some(actor.user_id), &event).await?;
     db::audit::record(
-        &txn,
+        txn,
         now,
         Some(actor),
         "letter.generated",
         Some(case_id),
-        json!({"letter": row.id}),
+        json!({"letter": row.id, "template_version": template_version}),
     )
     .await?;
+    Ok((row, letter))
+}
+
+/// How a batch of letters is handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchFormat {
+    /// One PDF holding every letter, each numbered on its own.
+    Pdf,
+    /// A zip of the frozen PDFs, one file a letter.
+    Zip,
+}
+
+/// Most cases in one batch.
+pub const MAX_BATCH: usize = 500;
+
+/// One letter of a batch: its file name and frozen bytes, and what was drawn.
+#[derive(Debug, Clone)]
+pub struct BatchItem {
+    /// e.g. "TC-2026-00042-L1-v2.pdf".
+    pub file_name: String,
+    /// The frozen PDF.
+    pub pdf: Vec<u8>,
+    /// What it says, for a combined PDF.
+    pub letter: Letter,
+}
+
+/// Writes a letter of `kind` for each case, all or none: if any case cannot have it,
+/// nothing is written and every problem is reported against the field `cases`.
+/// Coordinators (of each case's group) and admins only. `progress` is called after each
+/// letter with the count done.
+pub async fn batch(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    cases: &[Uuid],
+    kind: LetterKind,
+    fields: BTreeMap<String, String>,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<Vec<BatchItem>, AppError> {
+    if cases.is_empty() {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "cases",
+            "Select at least one case",
+        )));
+    }
+    if cases.len() > MAX_BATCH {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "cases",
+            format!("Select {MAX_BATCH} cases or fewer"),
+        )));
+    }
+    let clean = clean_fields(kind, fields)?;
+    let txn = db::begin_write(db).await?;
+    let mut items = Vec::with_capacity(cases.len());
+    let mut problems: Vec<String> = Vec::new();
+    for (done, &case_id) in cases.iter().enumerate() {
+        let case = visible(actor, db::cases::find(&txn, case_id).await?)?;
+        if !actor.can_assign(case.group_id) {
+            return Err(AppError::Forbidden(
+                "Only coordinators and admins write letters in batches.".into(),
+            ));
+        }
+        match write(&txn, clock, actor, case_id, kind, &clean).await {
+            Ok((row, letter)) => items.push(BatchItem {
+                file_name: format!("{}-{}-v{}.pdf", case.reference, row.kind, row.version),
+                pdf: row.pdf,
+                letter,
+            }),
+            Err(AppError::Invalid(e)) => {
+                for (_, message) in e.iter() {
+                    problems.push(format!("{}: {message}", case.reference));
+                }
+            }
+            Err(AppError::Conflict(message)) => {
+                problems.push(format!("{}: {message}", case.reference));
+            }
+            Err(e) => return Err(e),
+        }
+        progress(done + 1);
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "cases",
+            format!(
+                "No letters were written. {} of the selected cases cannot have this letter. {}",
+                problems.len(),
+                problems.join(". ")
+            ),
+        )));
+    }
     txn.commit().await?;
-    let head = db::letters::head(db, row.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(LetterInfo::from(head))
+    Ok(items)
+}
+
+/// Packs a batch as one PDF or a zip.
+pub fn pack(
+    items: &[BatchItem],
+    format: BatchFormat,
+    created: time::OffsetDateTime,
+) -> Result<Vec<u8>, AppError> {
+    match format {
+        BatchFormat::Pdf => {
+            let letters: Vec<&Letter> = items.iter().map(|i| &i.letter).collect();
+            let author = letters
+                .first()
+                .map(|l| l.sender.clone())
+                .unwrap_or_default();
+            pdf::render_many("Letters", &author, &letters, created)
+                .map_err(|e| anyhow::anyhow!(e).into())
+        }
+        BatchFormat::Zip => {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            // The PDFs are compressed already.
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            for item in items {
+                zip.start_file(item.file_name.as_str(), options)
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                std::io::Write::write_all(&mut zip, &item.pdf).map_err(|e| anyhow::anyhow!(e))?;
+            }
+            Ok(zip.finish().map_err(|e| anyhow::anyhow!(e))?.into_inner())
+        }
+    }
 }
 
 /// The wording a letter of `kind` would have now, with every value taken from the case
@@ -361,7 +539,8 @@ pub async fn preview(
         clock.today(),
         true,
     );
-    wording::render(kind, &ctx).map_err(|e| anyhow::anyhow!("letter wording: {e}").into())
+    let (version, custom) = wording_in_use(db, group.id, kind).await?;
+    wording::render(kind, custom.as_deref(), &ctx).map_err(|e| wording_error(kind, version, &e))
 }
 
 async fn letter_of_visible_case(

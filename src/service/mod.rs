@@ -6,5 +6,6 @@ pub mod auth;
 pub mod cases;
 pub mod demo;
 pub mod letters;
+pub mod templates;
 
 pub use auth::Principal;

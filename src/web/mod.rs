@@ -139,14 +139,20 @@ pub(crate) fn list_filter(
 
 /// A frozen PDF, as a download.
 pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> axum::response::Response {
+    file_response(bytes, name, "application/pdf")
+}
+
+/// A file to download, named `name`.
+pub(crate) fn file_response(
+    bytes: Vec<u8>,
+    name: &str,
+    content_type: &'static str,
+) -> axum::response::Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,

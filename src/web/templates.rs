@@ -61,6 +61,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "letters/write.html",
         include_str!("../../templates/letters/write.html"),
     ),
+    (
+        "admin/group.html",
+        include_str!("../../templates/admin/group.html"),
+    ),
+    (
+        "admin/group_fields.html",
+        include_str!("../../templates/admin/group_fields.html"),
+    ),
+    (
+        "letters/wording_list.html",
+        include_str!("../../templates/letters/wording_list.html"),
+    ),
+    (
+        "letters/wording.html",
+        include_str!("../../templates/letters/wording.html"),
+    ),
 ];
 
 /// The one stylesheet.

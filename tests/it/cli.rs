@@ -210,3 +210,143 @@ async fn serve_migrates_prints_the_url_and_answers() {
     assert!(response.contains(r#"{"status":"ok"}"#), "{response}");
     child.kill().await.ok();
 }
+
+#[tokio::test]
+async fn letters_in_a_batch_from_the_command_line() {
+    let (dir, url) = temp_db();
+    for args in [
+        &["migrate"][..],
+        &["group", "add", "Leeds", "--areas", "LS, bd"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "c@example.org",
+            "--name",
+            "Cora Coordinator",
+            "--role",
+            "coordinator",
+            "--group",
+            "Leeds",
+            "--password-stdin",
+        ],
+    ] {
+        let (ok, _, err) = run(&url, args, "a good long password\n");
+        assert!(ok, "{args:?}: {err}");
+    }
+    // Two cases, taken in as the coordinator would through the app.
+    let db = tenantcase::db::connect(&url, None).await.expect("connect");
+    let clock = tenantcase::clock::SystemClock;
+    let (user, _) = tenantcase::db::users::find_by_email(&db, "c@example.org")
+        .await
+        .expect("query")
+        .expect("user");
+    let me = tenantcase::service::auth::principal_of(&db, &user, None)
+        .await
+        .expect("principal");
+    for name in ["Łukasz Nowak", "Siân Evans"] {
+        let mut case = crate::support::case_e1();
+        case["tenant"]["name"] = serde_json::json!(name);
+        case["tenant"]["consent_date"] = serde_json::json!("2026-01-02");
+        let input = serde_json::from_value(case).expect("input");
+        tenantcase::service::cases::intake(&db, &clock, &me, None, input)
+            .await
+            .expect("intake");
+    }
+    let group = tenantcase::db::groups::by_name(&db, "Leeds")
+        .await
+        .expect("query")
+        .expect("group");
+    assert_eq!(group.postcode_areas, ["LS", "BD"]);
+    drop(db);
+
+    let year = time::OffsetDateTime::now_utc().year();
+    let (a, b) = (format!("TC-{year}-00001"), format!("TC-{year}-00002"));
+    let out = format!("{}/letters.zip", dir.path());
+    let batch = [
+        "letters",
+        "batch",
+        "--as",
+        "c@example.org",
+        "--type",
+        "L5",
+        "--case",
+        &a,
+        "--case",
+        &b,
+        "--out",
+        &out,
+    ];
+    let (ok, stdout, err) = run(&url, &batch, "");
+    assert!(ok, "{err}");
+    assert_eq!(stdout.trim(), format!("Wrote 2 letters to {out}"));
+    let file = std::fs::File::open(&out).expect("the zip was written");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    assert_eq!(zip.len(), 2);
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name(&format!("{b}-L5-v1.pdf")).expect("entry"),
+        &mut pdf,
+    )
+    .expect("read");
+    let (_, text) = tenantcase::letters::pdf::read_back(&pdf).expect("pdf");
+    assert!(text.concat().contains("Siân Evans"), "{text:?}");
+
+    let out_pdf = format!("{}/letters.pdf", dir.path());
+    let by_stage = [
+        "letters",
+        "batch",
+        "--as",
+        "c@example.org",
+        "--type",
+        "L2",
+        "--stage",
+        "intake",
+        "--group",
+        "Leeds",
+        "--out",
+        &out_pdf,
+    ];
+    let (ok, stdout, err) = run(&url, &by_stage, "");
+    assert!(ok, "{err}");
+    assert!(stdout.contains("Wrote 2 letters"), "{stdout}");
+    let (pages, _) =
+        tenantcase::letters::pdf::read_back(&std::fs::read(&out_pdf).expect("pdf")).expect("pdf");
+    assert!(pages >= 2);
+
+    let (ok, _, err) = run(
+        &url,
+        &[
+            "letters",
+            "batch",
+            "--as",
+            "c@example.org",
+            "--type",
+            "L9",
+            "--case",
+            &a,
+            "--out",
+            &out,
+        ],
+        "",
+    );
+    assert!(!ok);
+    assert!(err.contains("L9 is not a letter type"), "{err}");
+
+    // The newest migrations undo and redo cleanly.
+    for _ in 0..2 {
+        let (ok, _, err) = run(&url, &["migrate", "down"], "");
+        assert!(ok, "{err}");
+    }
+    let (_, status, _) = run(&url, &["migrate", "status"], "");
+    assert!(
+        status.contains("m20261126_000002_letter_templates\tPending"),
+        "{status}"
+    );
+    assert!(
+        status.contains("m20261126_000001_init\tApplied"),
+        "{status}"
+    );
+    let (ok, _, err) = run(&url, &["migrate"], "");
+    assert!(ok, "{err}");
+}

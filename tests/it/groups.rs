@@ -388,12 +388,79 @@ async fn groups_are_added_by_admins_with_unique_names() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("There is already a group with this name"));
+    let list = app.get("/admin/groups", Some(&a.cookie)).await.text;
+    assert!(list.contains(">Swansea</a>"), "{list}");
+
+    // Postcode areas route online requests; a bad one is refused beside its field.
+    let swansea = app.group("Swansea").await;
+    let page = format!("/admin/groups/{swansea}");
+    let res = app
+        .post_form(
+            &page,
+            Some(&a.cookie),
+            &[
+                ("_csrf", &a.csrf),
+                ("name", "Swansea"),
+                ("postcode_areas", "SA, S4X"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        app.get("/admin/groups", Some(&a.cookie))
-            .await
-            .text
-            .contains("<li>Swansea</li>")
+        res.text.contains("&quot;S4X&quot; is not a postcode area"),
+        "{}",
+        res.text
     );
+    assert!(res.text.contains("value=\"SA, S4X\""), "input kept");
+    let res = app
+        .post_form(
+            &page,
+            Some(&a.cookie),
+            &[
+                ("_csrf", &a.csrf),
+                ("name", "Swansea"),
+                ("postcode_areas", "sa ll"),
+                ("takes_unmatched", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let leeds = app.group("Leeds").await;
+    let res = app
+        .post_form(
+            &format!("/admin/groups/{leeds}"),
+            Some(&a.cookie),
+            &[("_csrf", &a.csrf), ("name", "Swansea")],
+        )
+        .await;
+    assert!(res.text.contains("There is already a group with this name"));
+    let db = &app.state.db;
+    let g = tenantcase::db::groups::by_id(db, swansea)
+        .await
+        .expect("query")
+        .expect("group");
+    assert_eq!(g.postcode_areas, ["SA", "LL"]);
+    assert!(g.takes_unmatched);
+    // Only one group takes the requests no area matches.
+    let res = app
+        .post_form(
+            &format!("/admin/groups/{leeds}"),
+            Some(&a.cookie),
+            &[
+                ("_csrf", &a.csrf),
+                ("name", "Leeds"),
+                ("takes_unmatched", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let g = tenantcase::db::groups::by_id(db, swansea)
+        .await
+        .expect("query")
+        .expect("group");
+    assert!(!g.takes_unmatched);
+    let list = app.get("/admin/groups", Some(&a.cookie)).await.text;
+    assert!(list.contains("(SA, LL)"), "{list}");
 }
 
 #[tokio::test]

@@ -19,3 +19,4 @@ mod list;
 mod matrix;
 mod rules;
 mod support;
+mod wording;

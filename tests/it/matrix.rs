@@ -482,7 +482,39 @@ fn routes() -> Vec<Route> {
         r(Page, Method::POST, "/admin/groups", AdminOnly(422), |_| {
             Some(json!({"name": ""}))
         }),
+        r(
+            Page,
+            Method::GET,
+            "/admin/groups/{gid}",
+            AdminOnly(200),
+            none,
+        ),
+        r(
+            Page,
+            Method::POST,
+            "/admin/groups/{gid}",
+            AdminOnly(303),
+            |_| Some(json!({"name": "Leeds", "postcode_areas": "LS"})),
+        ),
         r(Page, Method::GET, "/admin/audit", AdminOnly(200), none),
+        r(Page, Method::POST, "/letters/batch", CaseAssign(200), |w| {
+            Some(json!({"cases": w.case, "type": "L1", "format": "pdf"}))
+        }),
+        r(Page, Method::GET, "/letters/wording", UsersList(200), none),
+        r(
+            Page,
+            Method::GET,
+            "/letters/wording/{group}/{kind}",
+            UserTarget(200),
+            none,
+        ),
+        r(
+            Page,
+            Method::POST,
+            "/letters/wording/{group}/{kind}",
+            UserTarget(303),
+            |_| Some(json!({"body": "Subject: Matrix\n\nA line."})),
+        ),
         r(Api, Method::GET, "/api/v1/cases", SignedIn(200), none),
         r(Api, Method::POST, "/api/v1/cases", GroupIntake(201), |_| {
             Some(
@@ -581,6 +613,9 @@ fn fill(path: &str, w: &World) -> String {
         .replace("{user}", &w.target_user)
         .replace("{token}", &w.spare_token)
         .replace("{letter}", &w.letter)
+        .replace("{gid}", &w.leeds)
+        .replace("{group}", &w.leeds)
+        .replace("{kind}", "L1")
 }
 
 async fn call(w: &World, route: &Route, creds: &Creds) -> StatusCode {
@@ -700,7 +735,8 @@ fn the_table_covers_every_declared_route() {
             let path = path
                 .replace("{user}", "{id}")
                 .replace("{token}", "{id}")
-                .replace("{letter}", "{id}");
+                .replace("{letter}", "{id}")
+                .replace("{gid}", "{id}");
             (r.method.to_string(), path)
         })
         .collect();

@@ -158,8 +158,7 @@ impl TestApp {
             db,
             clock,
             None,
-            name,
-            Some("1 Woodhouse Lane\nLeeds LS2 9JT"),
+            &admin::GroupFields::named(name, "1 Woodhouse Lane\nLeeds LS2 9JT"),
         )
         .await
         .expect("group")
@@ -215,15 +214,42 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let (status, headers, bytes) = self.send_raw(req).await;
         Reply {
             status,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// Sends a request and keeps the body's bytes (for downloads).
+    pub async fn send_raw(
+        &self,
+        req: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
+    /// Posts a form and keeps the body's bytes (for downloads).
+    pub async fn post_form_raw(
+        &self,
+        uri: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .expect("request");
+        self.send_raw(req).await
     }
 
     pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Reply {

@@ -9,6 +9,8 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub address: Option<String>,
+    pub postcode_areas: String,
+    pub takes_unmatched: bool,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 

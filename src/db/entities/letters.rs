@@ -22,6 +22,7 @@ pub struct Model {
     pub sent_method: Option<String>,
     pub tracking: Option<String>,
     pub reply_due: Option<Date>,
+    pub template_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -276,17 +276,31 @@ pub async fn enable(
     set_active(&state, &user, &id, true).await
 }
 
+fn group_fields(pairs: &[(String, String)]) -> admin::GroupFields {
+    admin::GroupFields {
+        name: field(pairs, "name").into(),
+        address: field(pairs, "address").into(),
+        postcode_areas: field(pairs, "postcode_areas").into(),
+        takes_unmatched: field(pairs, "takes_unmatched") == "yes",
+    }
+}
+
+fn group_values(f: &admin::GroupFields) -> Value {
+    json!({"name": f.name, "address": f.address, "postcode_areas": f.postcode_areas,
+           "takes_unmatched": if f.takes_unmatched { "yes" } else { "" }})
+}
+
 async fn groups_page(
     state: &AppState,
     user: &SignedIn,
     visitor: &Visitor,
     status: StatusCode,
     errors: &FieldErrors,
-    name: &str,
+    values: Value,
 ) -> PageResult {
     forbid_unless_admin(user)?;
     let groups = admin::groups(&state.db).await?;
-    let data = json!({"groups": groups, "values": {"name": name}});
+    let data = json!({"groups": groups, "values": values});
     Ok(page(
         status,
         "admin/groups.html",
@@ -303,7 +317,7 @@ pub async fn groups(State(state): State<AppState>, user: SignedIn, visitor: Visi
         &visitor,
         StatusCode::OK,
         &FieldErrors::default(),
-        "",
+        json!({}),
     )
     .await
 }
@@ -314,14 +328,12 @@ pub async fn create_group(
     visitor: Visitor,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let name = field(&pairs, "name");
-    let address = Some(field(&pairs, "address"));
+    let fields = group_fields(&pairs);
     match admin::create_group(
         &state.db,
         state.clock.as_ref(),
         Some(&user.principal),
-        name,
-        address,
+        &fields,
     )
     .await
     {
@@ -333,10 +345,83 @@ pub async fn create_group(
                 &visitor,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                name,
+                group_values(&fields),
             )
             .await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn group_page(
+    visitor: &Visitor,
+    status: StatusCode,
+    errors: &FieldErrors,
+    id: Uuid,
+    values: Value,
+) -> PageResult {
+    Ok(page(
+        status,
+        "admin/group.html",
+        Some(visitor),
+        errors,
+        json!({"id": id, "values": values}),
+    )?)
+}
+
+pub async fn group(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let id = id_of(&id)?;
+    let g = crate::db::groups::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let fields = admin::GroupFields {
+        name: g.name,
+        address: g.address.unwrap_or_default(),
+        postcode_areas: g.postcode_areas.join(", "),
+        takes_unmatched: g.takes_unmatched,
+    };
+    group_page(
+        &visitor,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        id,
+        group_values(&fields),
+    )
+}
+
+pub async fn update_group(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let id = id_of(&id)?;
+    let fields = group_fields(&pairs);
+    match admin::update_group(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id,
+        &fields,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/groups").into_response()),
+        Err(AppError::Invalid(e)) => group_page(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &e,
+            id,
+            group_values(&fields),
+        ),
         Err(e) => Err(e.into()),
     }
 }

@@ -69,7 +69,20 @@ pub async fn list(
     visitor: Visitor,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
-    let (filter, errors) = match crate::web::list_filter(&pairs, PER_PAGE) {
+    list_page(&state, &user, &visitor, &pairs, StatusCode::OK, None).await
+}
+
+/// The case list, filtered by `pairs`. `batch` carries the errors and choices of a batch
+/// of letters that could not be written.
+pub(super) async fn list_page(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    pairs: &[(String, String)],
+    status: StatusCode,
+    batch: Option<(FieldErrors, serde_json::Value)>,
+) -> PageResult {
+    let (filter, errors) = match crate::web::list_filter(pairs, PER_PAGE) {
         Ok(f) => (f, FieldErrors::default()),
         Err(e) => (
             cases::CaseFilter {
@@ -109,11 +122,18 @@ pub async fn list(
             "status": filter.status.map(CaseStatus::as_str).unwrap_or(""),
         },
         "choices": case_form::choices(),
+        "batch": user.principal.role != crate::domain::user::Role::Volunteer,
+        "letter_types": crate::domain::letters::LetterKind::ALL
+            .iter()
+            .map(|k| json!({"value": k.as_str(), "label": format!("{}: {}", k.as_str(), k.title())}))
+            .collect::<Vec<_>>(),
+        "values": batch.as_ref().map_or_else(|| json!({"format": "pdf"}), |(_, v)| v.clone()),
     });
+    let errors = batch.map_or(errors, |(e, _)| e);
     Ok(page(
-        StatusCode::OK,
+        status,
         "cases/list.html",
-        Some(&visitor),
+        Some(visitor),
         &errors,
         data,
     )?)

@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
 use crate::error::AppError;
-use crate::service::{cases, letters};
+use crate::service::{cases, letters, templates};
 use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
@@ -208,6 +208,191 @@ pub async fn sent(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &errors,
                 "",
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Letters for the cases ticked on the case list: one PDF or a zip. If any case cannot
+/// have the letter, none is written and the list comes back with the reasons.
+pub async fn batch(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let chosen: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "cases")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let values =
+        json!({"type": value("type"), "format": value("format"), "cases": chosen.join(",")});
+    let mut errors = FieldErrors::default();
+    let kind = LetterKind::parse(value("type"));
+    if kind.is_none() {
+        errors.add("type", "Choose a letter");
+    }
+    let format = match value("format") {
+        "pdf" => Some(letters::BatchFormat::Pdf),
+        "zip" => Some(letters::BatchFormat::Zip),
+        _ => {
+            errors.add("format", "Choose one PDF or a zip file");
+            None
+        }
+    };
+    let ids: Vec<Uuid> = chosen.iter().map(|c| id_of(c)).collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        errors.add("cases", "Select at least one case");
+    }
+    let result = match (kind, format) {
+        (Some(kind), Some(format)) if errors.is_empty() => {
+            let clock = state.clock.as_ref();
+            letters::batch(
+                &state.db,
+                clock,
+                &user.principal,
+                &ids,
+                kind,
+                BTreeMap::new(),
+                &mut |_| {},
+            )
+            .await
+            .and_then(|items| Ok((letters::pack(&items, format, clock.now())?, kind, format)))
+        }
+        _ => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok((bytes, kind, format)) => {
+            let stamp = state.clock.today();
+            Ok(match format {
+                letters::BatchFormat::Pdf => crate::web::pdf_response(
+                    bytes,
+                    &format!("letters-{}-{stamp}.pdf", kind.as_str()),
+                ),
+                letters::BatchFormat::Zip => crate::web::file_response(
+                    bytes,
+                    &format!("letters-{}-{stamp}.zip", kind.as_str()),
+                    "application/zip",
+                ),
+            })
+        }
+        Err(AppError::Invalid(e)) => {
+            super::cases::list_page(
+                &state,
+                &user,
+                &visitor,
+                &pairs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((e, values)),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn wording_kind(raw: &str) -> Result<LetterKind, AppError> {
+    LetterKind::parse(raw).ok_or(AppError::NotFound)
+}
+
+pub async fn wording_overview(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+) -> PageResult {
+    let rows = templates::overview(&state.db, &user.principal).await?;
+    Ok(page(
+        StatusCode::OK,
+        "letters/wording_list.html",
+        Some(&visitor),
+        &FieldErrors::default(),
+        json!({"rows": rows}),
+    )?)
+}
+
+async fn wording_page(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    (group, kind): (Uuid, LetterKind),
+    status: StatusCode,
+    errors: &FieldErrors,
+    body: Option<&str>,
+) -> PageResult {
+    let detail = templates::detail(&state.db, &user.principal, group, kind).await?;
+    let body = body.map_or_else(|| detail.current.clone(), str::to_string);
+    Ok(page(
+        status,
+        "letters/wording.html",
+        Some(visitor),
+        errors,
+        json!({"t": detail, "values": {"body": body}}),
+    )?)
+}
+
+pub async fn wording(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path((group, kind)): Path<(String, String)>,
+) -> PageResult {
+    let key = (id_of(&group)?, wording_kind(&kind)?);
+    wording_page(
+        &state,
+        &user,
+        &visitor,
+        key,
+        StatusCode::OK,
+        &FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+pub async fn save_wording(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path((group, kind)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let (group, kind) = (id_of(&group)?, wording_kind(&kind)?);
+    let standard = pairs.iter().any(|(k, _)| k == "standard");
+    let body = pairs
+        .iter()
+        .find(|(k, _)| k == "body")
+        .map_or("", |(_, v)| v.as_str());
+    let result = templates::save(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        group,
+        kind,
+        (!standard).then_some(body),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/letters/wording/{group}/{}", kind.as_str())).into_response(),
+        ),
+        Err(AppError::Invalid(e)) => {
+            wording_page(
+                &state,
+                &user,
+                &visitor,
+                (group, kind),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                Some(body),
             )
             .await
         }

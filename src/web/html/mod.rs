@@ -44,6 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/letters/new", get(letters::new_letter))
         .route("/letters/{id}/pdf", get(letters::download))
         .route("/letters/{id}/sent", post(letters::sent))
+        .route("/letters/batch", post(letters::batch))
+        .route("/letters/wording", get(letters::wording_overview))
+        .route(
+            "/letters/wording/{group}/{kind}",
+            get(letters::wording).post(letters::save_wording),
+        )
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
@@ -62,6 +68,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/groups",
             get(admin::groups).post(admin::create_group),
+        )
+        .route(
+            "/admin/groups/{id}",
+            get(admin::group).post(admin::update_group),
         )
         .route("/admin/audit", get(admin::audit))
 }
