@@ -117,7 +117,7 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
     for start in (0..count).step_by(2_000) {
         let txn = db::begin_write(db).await?;
         for i in start..(start + 2_000).min(count) {
-            db::cases::insert(&txn, &synthetic(i, group.id), creator).await?;
+            db::cases::insert(&txn, &synthetic(i, group.id), Some(creator)).await?;
         }
         txn.commit().await?;
     }

@@ -433,12 +433,15 @@ async fn letters_batch(state: &AppState, args: BatchArgs) -> anyhow::Result<()> 
 }
 
 async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
+    let data = crate::config::data_dir(&database_url);
     let config = Config {
         database_url,
         bind: args.bind,
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
         session_hours: 12,
+        secret: crate::config::load_secret(&data)?,
+        uploads: std::env::var_os("UPLOADS_DIR").map_or_else(|| data.join("uploads"), Into::into),
     };
     let state = AppState::connect(config).await?;
     if args.demo {

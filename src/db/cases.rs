@@ -109,7 +109,7 @@ fn facts_json(facts: &CaseFacts) -> Result<serde_json::Value, DbErr> {
 pub async fn insert(
     c: &impl ConnectionTrait,
     rec: &CaseRecord,
-    created_by: Uuid,
+    created_by: Option<Uuid>,
 ) -> Result<(), DbErr> {
     let row = cases::ActiveModel {
         id: Set(rec.id),
@@ -124,7 +124,7 @@ pub async fn insert(
         postcode: Set(rec.facts.property.postcode.as_ref().map(|p| p.to_string())),
         facts: Set(facts_json(&rec.facts)?),
         version: Set(rec.version),
-        created_by: Set(Some(created_by)),
+        created_by: Set(created_by),
         created_at: Set(rec.created_at),
         updated_at: Set(rec.updated_at),
     };

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod entities;
 pub mod groups;
 pub mod letters;
+pub mod portal;
 pub mod users;
 
 use std::path::Path;

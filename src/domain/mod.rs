@@ -5,6 +5,7 @@ mod errors;
 pub mod input;
 pub mod letters;
 pub mod money;
+pub mod portal;
 pub mod postcode;
 pub mod rules;
 pub mod timeline;

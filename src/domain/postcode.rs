@@ -58,6 +58,16 @@ impl Postcode {
     pub fn outward(&self) -> &str {
         self.0.split(' ').next().unwrap_or(&self.0)
     }
+
+    /// The postcode area: the letters it starts with, "LS" for "LS6 1AB", "G" for
+    /// "G12 8QQ".
+    pub fn area(&self) -> &str {
+        let end = self
+            .0
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(self.0.len());
+        &self.0[..end]
+    }
 }
 
 impl TryFrom<String> for Postcode {
@@ -82,6 +92,15 @@ impl fmt::Display for Postcode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_area_is_the_leading_letters() {
+        let area = |p: &str| Postcode::parse(p).map(|p| p.area().to_string());
+        assert_eq!(area("ls6 1ab"), Ok("LS".into()));
+        assert_eq!(area("G12 8QQ"), Ok("G".into()));
+        assert_eq!(area("CF10 1AA"), Ok("CF".into()));
+        assert_eq!(area("W1A 1AA"), Ok("W".into()));
+    }
 
     #[test]
     fn accepts_every_uk_shape() {

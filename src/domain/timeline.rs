@@ -85,6 +85,40 @@ pub enum TimelineEvent {
         /// Names no longer assigned.
         removed: Vec<String>,
     },
+    /// The tenant sent a message.
+    TenantMessage {
+        /// The message.
+        message: uuid::Uuid,
+        /// What it says.
+        text: String,
+    },
+    /// A caseworker replied to the tenant (the tenant sees it).
+    MessageToTenant {
+        /// The message.
+        message: uuid::Uuid,
+        /// What it says.
+        text: String,
+    },
+    /// A document was added to the case.
+    DocumentAdded {
+        /// The document.
+        document: uuid::Uuid,
+        /// Its file name.
+        file_name: String,
+        /// Sent by the tenant through their status page.
+        from_tenant: bool,
+    },
+    /// A document was shown to, or hidden from, the tenant.
+    DocumentShared {
+        /// The document.
+        document: uuid::Uuid,
+        /// Its file name.
+        file_name: String,
+        /// Whether the tenant now sees it.
+        visible: bool,
+    },
+    /// A new tenant access code was issued (the code itself is never kept).
+    AccessCodeIssued,
 }
 
 impl TimelineEvent {
@@ -98,6 +132,11 @@ impl TimelineEvent {
             TimelineEvent::Transitioned { .. } => "transitioned",
             TimelineEvent::LetterGenerated { .. } => "letter_generated",
             TimelineEvent::LetterSent { .. } => "letter_sent",
+            TimelineEvent::TenantMessage { .. } => "tenant_message",
+            TimelineEvent::MessageToTenant { .. } => "message_to_tenant",
+            TimelineEvent::DocumentAdded { .. } => "document_added",
+            TimelineEvent::DocumentShared { .. } => "document_shared",
+            TimelineEvent::AccessCodeIssued => "access_code_issued",
         }
     }
 }

@@ -288,7 +288,11 @@ impl LoginThrottle {
     /// Keys kept at most; past this, the stalest are dropped.
     const MAX_KEYS: usize = 100_000;
 
-    fn blocked(&self, keys: &[(String, usize)], now: time::OffsetDateTime) -> Option<Duration> {
+    pub(crate) fn blocked(
+        &self,
+        keys: &[(String, usize)],
+        now: time::OffsetDateTime,
+    ) -> Option<Duration> {
         let map = self
             .failures
             .lock()
@@ -306,7 +310,7 @@ impl LoginThrottle {
             .max()
     }
 
-    fn fail(&self, keys: &[(String, usize)], now: time::OffsetDateTime) {
+    pub(crate) fn fail(&self, keys: &[(String, usize)], now: time::OffsetDateTime) {
         let mut map = self
             .failures
             .lock()
@@ -321,7 +325,7 @@ impl LoginThrottle {
         }
     }
 
-    fn forget(&self, keys: &[(String, usize)]) {
+    pub(crate) fn forget(&self, keys: &[(String, usize)]) {
         let mut map = self
             .failures
             .lock()

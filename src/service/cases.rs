@@ -132,13 +132,29 @@ pub async fn intake(
         }
     };
     let group = group.map_err(|m| anyhow::anyhow!(m))?;
-    let now = clock.now();
     let txn = db::begin_write(db).await?;
-    let reference = db::cases::next_reference(&txn, now.year()).await?;
+    let record = insert_new(&txn, clock, Some(actor), group.id, facts).await?;
+    txn.commit().await?;
+    tracing::debug!(case = %record.id, "case taken in");
+    Ok(CaseDetail::new(record, group, Vec::new()))
+}
+
+/// Inserts a new case at intake with the next reference of the year, and records its
+/// creation on the timeline and in the audit log. `actor` is `None` when a tenant asked
+/// for help online.
+pub(crate) async fn insert_new(
+    txn: &sea_orm::DatabaseTransaction,
+    clock: &dyn Clock,
+    actor: Option<&Principal>,
+    group_id: Uuid,
+    facts: crate::domain::CaseFacts,
+) -> Result<CaseRecord, AppError> {
+    let now = clock.now();
+    let reference = db::cases::next_reference(txn, now.year()).await?;
     let record = CaseRecord {
         id: Uuid::now_v7(),
         reference,
-        group_id: group.id,
+        group_id,
         stage: Stage::Intake,
         held_from: None,
         outcome: None,
@@ -147,23 +163,14 @@ pub async fn intake(
         updated_at: now,
         facts,
     };
-    db::cases::insert(&txn, &record, actor.user_id).await?;
+    let by = actor.map(|a| a.user_id);
+    db::cases::insert(txn, &record, by).await?;
     let event = TimelineEvent::Created {
         reference: reference.to_string(),
     };
-    db::cases::append_event(&txn, record.id, now, Some(actor.user_id), &event).await?;
-    db::audit::record(
-        &txn,
-        now,
-        Some(actor),
-        "case.created",
-        Some(record.id),
-        json!({}),
-    )
-    .await?;
-    txn.commit().await?;
-    tracing::debug!(case = %record.id, "case taken in");
-    Ok(CaseDetail::new(record, group, Vec::new()))
+    db::cases::append_event(txn, record.id, now, by, &event).await?;
+    db::audit::record(txn, now, actor, "case.created", Some(record.id), json!({})).await?;
+    Ok(record)
 }
 
 /// The case with this id, if the actor may see it. The read is audited.

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod cases;
 pub mod demo;
 pub mod letters;
+pub mod portal;
+pub mod referral;
 pub mod templates;
 
 pub use auth::Principal;

@@ -16,9 +16,12 @@ use crate::config::Config;
 use crate::error::{ApiError, AppError};
 use crate::service::Principal;
 use crate::service::auth::{self, SessionInfo};
+use crate::service::portal::{self, TenantSession};
 
 /// Cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "tc_session";
+/// Cookie that carries a tenant's session token.
+pub const TENANT_COOKIE: &str = "tc_tenant";
 /// Cookie that carries the CSRF token of visitors who are not signed in.
 pub const CSRF_COOKIE: &str = "tc_csrf";
 /// Form field that carries the CSRF token.
@@ -42,6 +45,38 @@ pub struct Visitor {
     pub secure: bool,
     /// Where the request came from.
     pub address: Option<String>,
+    /// A tenant's live session (never together with a user's session).
+    pub tenant: Option<TenantSession>,
+    /// The tenant session cookie's value, to end it.
+    pub tenant_token: Option<String>,
+    /// Whether this POST's CSRF token is still to be checked: multipart uploads are
+    /// checked by [`check_upload_csrf`] as their fields are read.
+    pub csrf_pending: bool,
+}
+
+/// The pages that take file uploads (multipart forms).
+fn is_upload_path(path: &str) -> bool {
+    path == "/status/documents"
+        || path
+            .strip_prefix("/cases/")
+            .and_then(|rest| rest.strip_suffix("/documents"))
+            .is_some_and(|id| !id.contains('/'))
+}
+
+/// Checks the CSRF field of a multipart upload against the visitor's token.
+pub fn check_upload_csrf(visitor: &Visitor, sent: Option<&str>) -> Result<(), AppError> {
+    if sent.is_some_and(|s| same_token(s, &visitor.csrf)) {
+        Ok(())
+    } else {
+        Err(expired_form())
+    }
+}
+
+fn expired_form() -> AppError {
+    AppError::Forbidden(
+        "This form has expired or did not come from tenantcase. Go back, reload the page and try again."
+            .into(),
+    )
 }
 
 /// Where a request came from, and whether it reached us over HTTPS: from the socket, or
@@ -129,16 +164,41 @@ async fn load_visitor(
             .map_err(|e| super::html::error_page(&e))?,
         None => None,
     };
+    let tenant_token = cookie(&parts.headers, TENANT_COOKIE).filter(|t| is_token(t));
+    let tenant = match (&session, &tenant_token) {
+        (None, Some(t)) => portal::session(&state.db, state.clock.as_ref(), t)
+            .await
+            .map_err(|e| super::html::error_page(&e))?,
+        _ => None,
+    };
     let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|t| is_token(t));
-    let (csrf, new_cookie) = match (&session, csrf_cookie) {
-        (Some(s), _) => (s.csrf.clone(), None),
-        (None, Some(c)) => (c, None),
-        (None, None) => {
+    let (csrf, new_cookie) = match (&session, &tenant, csrf_cookie) {
+        (Some(s), _, _) => (s.csrf.clone(), None),
+        (None, Some(t), _) => (t.csrf.clone(), None),
+        (None, None, Some(c)) => (c, None),
+        (None, None, None) => {
             let fresh = auth::random_hex(32).map_err(|e| super::html::error_page(&e))?;
             (fresh.clone(), Some(fresh))
         }
     };
-    let body = if parts.method == Method::POST {
+    let multipart = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let csrf_pending = parts.method == Method::POST && multipart;
+    // Only the upload forms may skip the check here: they make it themselves, field by
+    // field. Any other page refuses a multipart post outright.
+    if csrf_pending && !is_upload_path(parts.uri.path()) {
+        return Err(super::html::error_page(&AppError::BadRequest(
+            "This form cannot be sent as an upload.".into(),
+        )));
+    }
+    let body = if parts.method == Method::POST && !multipart {
         let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
             (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response()
         })?;
@@ -152,10 +212,7 @@ async fn load_visitor(
             .map(|(_, v)| v.into_owned());
         // A fresh token was never sent to the browser, so nothing can match it.
         if new_cookie.is_some() || !sent.is_some_and(|s| same_token(&s, &csrf)) {
-            return Err(super::html::error_page(&AppError::Forbidden(
-                "This form has expired or did not come from tenantcase. Go back, reload the page and try again."
-                    .into(),
-            )));
+            return Err(super::html::error_page(&expired_form()));
         }
         Body::from(bytes)
     } else {
@@ -167,6 +224,9 @@ async fn load_visitor(
         csrf,
         secure,
         address,
+        tenant,
+        tenant_token,
+        csrf_pending,
     });
     Ok((Request::from_parts(parts, body), new_cookie, secure))
 }
@@ -197,6 +257,28 @@ impl FromRequestParts<AppState> for SignedIn {
                 session_id: s.id,
             }),
             None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+/// A tenant signed in to their case. Others are sent to the status sign-in page.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// Their session.
+    pub session: TenantSession,
+}
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        match parts
+            .extensions
+            .get::<Visitor>()
+            .and_then(|v| v.tenant.clone())
+        {
+            Some(session) => Ok(Tenant { session }),
+            None => Err(Redirect::to("/status").into_response()),
         }
     }
 }

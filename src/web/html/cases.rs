@@ -304,6 +304,23 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
                     );
                     (format!("Letter sent: {title}"), json!([line]))
                 }
+                TimelineEvent::TenantMessage { text, .. } => {
+                    ("Message from the tenant".to_string(), json!(text))
+                }
+                TimelineEvent::MessageToTenant { text, .. } => {
+                    ("Message to the tenant".to_string(), json!(text))
+                }
+                TimelineEvent::DocumentAdded { file_name, from_tenant, .. } => {
+                    let who = if *from_tenant { " by the tenant" } else { "" };
+                    (format!("Document added{who}: {file_name}"), json!(null))
+                }
+                TimelineEvent::DocumentShared { file_name, visible, .. } => {
+                    let what = if *visible { "shown to" } else { "hidden from" };
+                    (format!("Document {what} the tenant: {file_name}"), json!(null))
+                }
+                TimelineEvent::AccessCodeIssued => {
+                    ("New access code for the tenant".to_string(), json!(null))
+                }
                 TimelineEvent::Edited { changes } => (
                     "Case edited".to_string(),
                     changes

@@ -1,0 +1,199 @@
+//! Rows of the tenant portal: access codes, tenant sessions, documents and messages.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::entities::{access_codes, documents, messages, tenant_sessions};
+
+pub use documents::Model as DocumentRow;
+pub use messages::Model as MessageRow;
+pub use tenant_sessions::Model as TenantSessionRow;
+
+/// Replaces a case's access code hash.
+pub async fn set_access_code(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+    hash: String,
+    at: OffsetDateTime,
+    by: Option<Uuid>,
+) -> Result<(), DbErr> {
+    access_codes::Entity::delete_by_id(case_id).exec(c).await?;
+    access_codes::Entity::insert(access_codes::ActiveModel {
+        case_id: Set(case_id),
+        code_hash: Set(hash),
+        created_at: Set(at),
+        created_by: Set(by),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// The hash of a case's access code, if it has one.
+pub async fn access_code(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Option<access_codes::Model>, DbErr> {
+    access_codes::Entity::find_by_id(case_id).one(c).await
+}
+
+/// Stores a tenant session.
+pub async fn insert_tenant_session(
+    c: &impl ConnectionTrait,
+    row: TenantSessionRow,
+) -> Result<(), DbErr> {
+    tenant_sessions::Entity::insert(tenant_sessions::ActiveModel {
+        id: Set(row.id),
+        case_id: Set(row.case_id),
+        csrf_token: Set(row.csrf_token),
+        created_at: Set(row.created_at),
+        expires_at: Set(row.expires_at),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// A tenant session that has not expired.
+pub async fn tenant_session(
+    c: &impl ConnectionTrait,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<Option<TenantSessionRow>, DbErr> {
+    tenant_sessions::Entity::find_by_id(id.to_string())
+        .filter(tenant_sessions::Column::ExpiresAt.gt(now))
+        .one(c)
+        .await
+}
+
+/// Ends one tenant session.
+pub async fn delete_tenant_session(c: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+    tenant_sessions::Entity::delete_by_id(id.to_string())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Ends every tenant session of a case (when its code changes).
+pub async fn delete_tenant_sessions_of(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<(), DbErr> {
+    tenant_sessions::Entity::delete_many()
+        .filter(tenant_sessions::Column::CaseId.eq(case_id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Stores a document's record (its bytes are on disk already).
+pub async fn insert_document(c: &impl ConnectionTrait, row: DocumentRow) -> Result<(), DbErr> {
+    documents::Entity::insert(documents::ActiveModel {
+        id: Set(row.id),
+        case_id: Set(row.case_id),
+        file_name: Set(row.file_name),
+        content_type: Set(row.content_type),
+        size_bytes: Set(row.size_bytes),
+        sha256: Set(row.sha256),
+        stored_name: Set(row.stored_name),
+        description: Set(row.description),
+        uploaded_at: Set(row.uploaded_at),
+        uploaded_by: Set(row.uploaded_by),
+        from_tenant: Set(row.from_tenant),
+        tenant_visible: Set(row.tenant_visible),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// A case's documents, oldest first.
+pub async fn documents_of(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Vec<DocumentRow>, DbErr> {
+    documents::Entity::find()
+        .filter(documents::Column::CaseId.eq(case_id))
+        .order_by_asc(documents::Column::UploadedAt)
+        .order_by_asc(documents::Column::Id)
+        .all(c)
+        .await
+}
+
+/// One document.
+pub async fn document(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<DocumentRow>, DbErr> {
+    documents::Entity::find_by_id(id).one(c).await
+}
+
+/// Shows a document to the tenant, or hides it.
+pub async fn set_document_visible(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    visible: bool,
+) -> Result<(), DbErr> {
+    documents::Entity::update_many()
+        .col_expr(documents::Column::TenantVisible, Expr::value(visible))
+        .filter(documents::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Stores a message.
+pub async fn insert_message(c: &impl ConnectionTrait, row: MessageRow) -> Result<(), DbErr> {
+    messages::Entity::insert(messages::ActiveModel {
+        id: Set(row.id),
+        case_id: Set(row.case_id),
+        from_tenant: Set(row.from_tenant),
+        author_id: Set(row.author_id),
+        body: Set(row.body),
+        created_at: Set(row.created_at),
+        answered_at: Set(row.answered_at),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// A case's messages, oldest first.
+pub async fn messages_of(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Vec<MessageRow>, DbErr> {
+    messages::Entity::find()
+        .filter(messages::Column::CaseId.eq(case_id))
+        .order_by_asc(messages::Column::CreatedAt)
+        .order_by_asc(messages::Column::Id)
+        .all(c)
+        .await
+}
+
+/// Marks the tenant's unanswered messages on a case as answered.
+pub async fn mark_answered(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    messages::Entity::update_many()
+        .col_expr(messages::Column::AnsweredAt, Expr::value(at))
+        .filter(messages::Column::CaseId.eq(case_id))
+        .filter(messages::Column::FromTenant.eq(true))
+        .filter(messages::Column::AnsweredAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Tenants' messages nobody has answered, oldest first.
+pub async fn unanswered(c: &impl ConnectionTrait) -> Result<Vec<MessageRow>, DbErr> {
+    messages::Entity::find()
+        .filter(messages::Column::FromTenant.eq(true))
+        .filter(messages::Column::AnsweredAt.is_null())
+        .order_by_asc(messages::Column::CreatedAt)
+        .all(c)
+        .await
+}

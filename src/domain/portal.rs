@@ -1,0 +1,142 @@
+//! What tenants get: their access code, and their case told in plain words.
+
+use hmac::{KeyInit, Mac};
+
+use super::workflow::Stage;
+
+/// The characters of an access code: no 0/O, 1/I/l, so it reads aloud and copies by hand
+/// without mistakes. 32 characters: each carries 5 bits.
+const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// Characters in a code: 16 × 5 = 80 bits.
+const LENGTH: usize = 16;
+
+/// A new access code, in groups of four: `7KQ2-MX9D-R4TW-H8PC`.
+pub fn new_access_code() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; LENGTH];
+    getrandom::fill(&mut bytes)?;
+    let mut code = String::with_capacity(LENGTH + 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        // 256 is a multiple of 32, so every character is equally likely.
+        code.push(char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]));
+    }
+    Ok(code)
+}
+
+/// A code as typed, made comparable: separators and spaces dropped, upper case. `None`
+/// when it cannot be a code (wrong length or characters).
+pub fn normalise_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
+}
+
+/// The keyed hash (HMAC-SHA-256) of a normalised code, as stored. A fast hash is right
+/// here: the code has 80 random bits, so there is nothing to guess from the hash.
+pub fn code_hash(key: &[u8; 32], normalised: &str) -> String {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(normalised.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether `typed` is the code whose hash is `stored`, compared in constant time.
+pub fn code_matches(key: &[u8; 32], typed: &str, stored: &str) -> bool {
+    let Some(code) = normalise_code(typed) else {
+        return false;
+    };
+    let Ok(stored) = hex::decode(stored) else {
+        return false;
+    };
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(code.as_bytes());
+    mac.verify_slice(&stored).is_ok()
+}
+
+/// For a tenant: what happens next, and what they can do now, at each stage.
+pub fn next_steps(stage: Stage) -> (&'static str, &'static str) {
+    match stage {
+        Stage::Intake | Stage::Triage => (
+            "A volunteer will read what you told us and contact you, usually within a week.",
+            "Find your tenancy agreement, any inventory, and proof that you paid the deposit (a bank statement or receipt). You can send them to us below.",
+        ),
+        Stage::FactsGathering | Stage::AdviceGiven => (
+            "We are checking the facts of your case and what the law gives you. We will tell you what we advise.",
+            "Send us any papers or photos you have not sent yet. Keep every letter or e-mail from your landlord or agent.",
+        ),
+        Stage::LandlordRequested | Stage::LetterBeforeClaim | Stage::Negotiating => (
+            "We have written to your landlord or letting agent. We will tell you when they reply, or what we do next if they do not.",
+            "If your landlord or agent contacts you, tell us by sending a message below. Do not agree to anything before you talk to us.",
+        ),
+        Stage::SchemeAdr => (
+            "The deposit protection scheme is looking at the dispute. It decides using the evidence from you and your landlord.",
+            "Answer any message from the scheme before its deadline. Send us a copy of anything the scheme sends you.",
+        ),
+        Stage::Court => (
+            "Your claim is with the court or tribunal. We will tell you about any hearing and what to bring.",
+            "Keep all your papers together. Tell us at once if you get a letter from the court or tribunal.",
+        ),
+        Stage::Enforcement => (
+            "You were awarded money. We are helping you collect it.",
+            "Tell us if your landlord pays you anything, and how much.",
+        ),
+        Stage::OnHold => (
+            "Your case is paused for now. We will contact you before we take it up again.",
+            "Send us a message if anything changes.",
+        ),
+        Stage::Resolved => (
+            "Your case is finished. We hope it went well for you.",
+            "Keep your letters and papers. Send us a message if you have any questions.",
+        ),
+        Stage::Closed | Stage::Withdrawn => (
+            "We are no longer working on your case.",
+            "If you need help again, send us a message or ask for help on our website.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_grouped_readable_and_carry_80_bits() {
+        assert_eq!(ALPHABET.len(), 32);
+        assert!(LENGTH * 5 >= 80);
+        let code = new_access_code().unwrap_or_default();
+        assert_eq!(code.len(), 19, "{code}");
+        assert_eq!(code.split('-').count(), 4);
+        assert!(!code.contains(['0', 'O', '1', 'I', 'l']), "{code}");
+        let other = new_access_code().unwrap_or_default();
+        assert_ne!(code, other);
+    }
+
+    #[test]
+    fn a_code_matches_however_it_is_typed_and_only_under_its_key() {
+        let key = [7u8; 32];
+        let code = new_access_code().unwrap_or_default();
+        let stored = code_hash(&key, &normalise_code(&code).unwrap_or_default());
+        assert!(code_matches(&key, &code, &stored));
+        let typed = code.to_lowercase().replace('-', " ");
+        assert!(code_matches(&key, &typed, &stored), "{typed}");
+        assert!(!code_matches(&[8u8; 32], &code, &stored), "another key");
+        assert!(!code_matches(&key, "7KQ2-MX9D-R4TW-H8PC", &stored));
+        assert!(!code_matches(&key, "", &stored));
+        assert!(!code_matches(&key, &code, "not hex"));
+        assert_eq!(normalise_code("7KQ2-MX9D-R4TW-H8P0"), None, "0 is not used");
+    }
+
+    #[test]
+    fn every_stage_tells_the_tenant_what_next_and_what_to_do() {
+        for stage in Stage::ALL {
+            let (next, now) = next_steps(*stage);
+            assert!(next.ends_with('.') && now.ends_with('.'), "{stage:?}");
+        }
+    }
+}

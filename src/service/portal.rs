@@ -1,0 +1,933 @@
+//! The tenant portal: access codes, tenant sign-in, the status page, messages, evidence,
+//! and self-referral. A tenant session reaches one case and only what is meant for the
+//! tenant: never notes, internal documents, or volunteers' surnames.
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::Principal;
+use super::auth::{LoginThrottle, random_hex, sha256_hex};
+use super::cases::visible;
+use crate::clock::Clock;
+use crate::db;
+use crate::db::portal::{DocumentRow, MessageRow};
+use crate::domain::case::long_date;
+use crate::domain::letters::LetterKind;
+use crate::domain::portal::{code_hash, code_matches, new_access_code, next_steps, normalise_code};
+use crate::domain::rules;
+use crate::domain::timeline::TimelineEvent;
+use crate::domain::workflow::Stage;
+use crate::domain::{CaseRecord, CaseReference, FieldErrors};
+use crate::error::AppError;
+
+/// How long a tenant stays signed in.
+pub const TENANT_SESSION_HOURS: i64 = 2;
+/// Wrong codes allowed per case reference within the throttle's window.
+pub const PER_REFERENCE: usize = 5;
+/// Wrong codes allowed per address within the throttle's window.
+pub const PER_ADDRESS: usize = 20;
+/// Online requests for help accepted per address within the throttle's window.
+pub const REFERRALS_PER_ADDRESS: usize = 5;
+/// Longest message.
+pub const MAX_MESSAGE_CHARS: usize = 5_000;
+/// Largest document.
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Gives a case a new tenant access code and returns it: the only time it is ever shown.
+/// Any earlier code stops working, and the tenant's sessions end.
+pub async fn issue_code(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<String, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    let txn = db::begin_write(db).await?;
+    let code = store_new_code(&txn, clock, key, Some(actor), case_id).await?;
+    txn.commit().await?;
+    Ok(code)
+}
+
+pub(super) async fn store_new_code(
+    txn: &DatabaseTransaction,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    actor: Option<&Principal>,
+    case_id: Uuid,
+) -> Result<String, AppError> {
+    let code = new_access_code().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let hash = code_hash(key, &normalise_code(&code).unwrap_or_default());
+    let now = clock.now();
+    let by = actor.map(|a| a.user_id);
+    db::portal::set_access_code(txn, case_id, hash, now, by).await?;
+    db::portal::delete_tenant_sessions_of(txn, case_id).await?;
+    db::cases::append_event(txn, case_id, now, by, &TimelineEvent::AccessCodeIssued).await?;
+    db::audit::record(
+        txn,
+        now,
+        actor,
+        "access_code.issued",
+        Some(case_id),
+        json!({}),
+    )
+    .await?;
+    Ok(code)
+}
+
+/// A tenant's live session.
+#[derive(Debug, Clone)]
+pub struct TenantSession {
+    /// The stored id (a hash of the cookie).
+    pub id: String,
+    /// The one case it reaches.
+    pub case_id: Uuid,
+    /// The token the tenant's forms carry.
+    pub csrf: String,
+}
+
+/// What came of a tenant's attempt to see their case.
+#[derive(Debug)]
+pub enum TenantSignIn {
+    /// In: the cookie value of a new session.
+    SignedIn(String),
+    /// The pair does not match (or either is missing): never says which.
+    Refused(FieldErrors),
+    /// Too many wrong tries lately from this address or for this reference.
+    Throttled {
+        /// Whole minutes to wait.
+        minutes: i64,
+    },
+}
+
+/// Checks a case reference and access code. A right pair starts a session limited to
+/// that case. Wrong pairs count per address and per reference; the answer is the same
+/// whether the reference exists or not.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    throttle: &LoginThrottle,
+    address: Option<&str>,
+    reference: &str,
+    code: &str,
+) -> Result<TenantSignIn, AppError> {
+    let mut errors = FieldErrors::default();
+    if reference.trim().is_empty() {
+        errors.add("reference", "Enter your case reference");
+    }
+    if code.trim().is_empty() {
+        errors.add("code", "Enter your access code");
+    }
+    if !errors.is_empty() {
+        return Ok(TenantSignIn::Refused(errors));
+    }
+    let now = clock.now();
+    let normal_ref = reference.trim().to_ascii_uppercase();
+    let keys = [
+        (format!("tenant-ref:{normal_ref}"), PER_REFERENCE),
+        (
+            format!("tenant-addr:{}", address.unwrap_or("unknown")),
+            PER_ADDRESS,
+        ),
+    ];
+    if let Some(wait) = throttle.blocked(&keys, now) {
+        tracing::warn!("tenant sign-in throttled");
+        return Ok(TenantSignIn::Throttled {
+            minutes: wait.whole_minutes().max(1),
+        });
+    }
+    let case_id = match CaseReference::parse(&normal_ref) {
+        Some(r) => db::cases::id_of_reference(db, &r).await?,
+        None => None,
+    };
+    let stored = match case_id {
+        Some(id) => db::portal::access_code(db, id).await?,
+        None => None,
+    };
+    // Without a stored code, check against a dummy so both paths cost the same.
+    let hash = stored.as_ref().map_or("00", |s| s.code_hash.as_str());
+    let ok = code_matches(key, code, hash) && stored.is_some();
+    let Some(case_id) = case_id.filter(|_| ok) else {
+        throttle.fail(&keys, now);
+        return Ok(TenantSignIn::Refused(FieldErrors::single(
+            "reference",
+            "The case reference and access code do not match. Check both and try again.",
+        )));
+    };
+    throttle.forget(&keys[..1]);
+    let token = random_hex(32)?;
+    let txn = db::begin_write(db).await?;
+    db::portal::insert_tenant_session(
+        &txn,
+        db::portal::TenantSessionRow {
+            id: sha256_hex(&token),
+            case_id,
+            csrf_token: random_hex(32)?,
+            created_at: now,
+            expires_at: now + Duration::hours(TENANT_SESSION_HOURS),
+        },
+    )
+    .await?;
+    db::audit::record(
+        &txn,
+        now,
+        None,
+        "tenant.signed_in",
+        Some(case_id),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(TenantSignIn::SignedIn(token))
+}
+
+/// The tenant session for a cookie value, if live.
+pub async fn session(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Option<TenantSession>, AppError> {
+    Ok(
+        db::portal::tenant_session(db, &sha256_hex(token), clock.now())
+            .await?
+            .map(|s| TenantSession {
+                id: s.id,
+                case_id: s.case_id,
+                csrf: s.csrf_token,
+            }),
+    )
+}
+
+/// Ends a tenant session.
+pub async fn sign_out(db: &DatabaseConnection, session: &TenantSession) -> Result<(), AppError> {
+    Ok(db::portal::delete_tenant_session(db, &session.id).await?)
+}
+
+/// A letter the tenant can download.
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantLetter {
+    /// Id.
+    pub id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// When it was sent, in words.
+    pub sent_on: String,
+}
+
+/// A document the tenant can see.
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantDocument {
+    /// Id.
+    pub id: Uuid,
+    /// File name.
+    pub file_name: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// Sent by the tenant (else shared by us).
+    pub from_tenant: bool,
+    /// When, in words.
+    pub added_on: String,
+}
+
+/// A message between the tenant and us.
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantMessage {
+    /// From the tenant (else from us).
+    pub from_tenant: bool,
+    /// Who wrote it, as the tenant sees them ("You", or a first name).
+    pub from: String,
+    /// What it says.
+    pub body: String,
+    /// When, in words.
+    pub at: String,
+}
+
+/// One line of the tenant's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryLine {
+    /// When, in words.
+    pub on: String,
+    /// What happened.
+    pub text: String,
+}
+
+/// Everything on a tenant's status page.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    /// The case reference.
+    pub reference: String,
+    /// The first name of the lead tenant.
+    pub first_name: String,
+    /// The status in plain words.
+    pub status: &'static str,
+    /// What happens next.
+    pub next: &'static str,
+    /// What the tenant can do now.
+    pub now: &'static str,
+    /// Deadlines, as sentences.
+    pub deadlines: Vec<String>,
+    /// Sent letters, to download.
+    pub letters: Vec<TenantLetter>,
+    /// Documents the tenant sees.
+    pub documents: Vec<TenantDocument>,
+    /// The conversation.
+    pub messages: Vec<TenantMessage>,
+    /// What has happened, newest first.
+    pub history: Vec<HistoryLine>,
+    /// The local group.
+    pub group: String,
+    /// Whether the case is still open (messages and uploads are welcome).
+    pub open: bool,
+}
+
+fn first_name(full: &str) -> String {
+    full.split_whitespace().next().unwrap_or(full).to_string()
+}
+
+/// The tenant's deadlines in plain sentences: replies we wait for, and the last day to
+/// claim while the case is open.
+fn deadline_sentences(
+    case: &CaseRecord,
+    letters: &[db::letters::LetterHead],
+    today: Date,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in letters {
+        if let (Some(due), Some(kind)) = (l.reply_due, LetterKind::parse(&l.kind))
+            && due >= today
+        {
+            let who = if kind == LetterKind::L5 {
+                "Your landlord or agent has until"
+            } else {
+                "Your landlord has until"
+            };
+            out.push(format!(
+                "{who} {} to reply to our letter \"{}\".",
+                long_date(due),
+                l.title
+            ));
+        }
+    }
+    if case.stage.is_open() {
+        if let Some(claim_by) = rules::assess(&case.facts, today)
+            .claim_by
+            .filter(|d| *d >= today)
+        {
+            out.push(format!(
+                "The last day to start a claim about your deposit is {}. We will make sure you know what to do before then.",
+                long_date(claim_by)
+            ));
+        }
+    }
+    out
+}
+
+/// The tenant's view of their case.
+pub async fn status(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    session: &TenantSession,
+) -> Result<StatusView, AppError> {
+    let case = db::cases::find(db, session.case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = clock.today();
+    let letters = db::letters::of_case(db, case.id).await?;
+    let sent: Vec<_> = letters.iter().filter(|l| l.sent_on.is_some()).collect();
+    let group = db::groups::by_id(db, case.group_id)
+        .await?
+        .map(|g| g.name)
+        .unwrap_or_default();
+    let messages = db::portal::messages_of(db, case.id).await?;
+    let authors: Vec<Uuid> = messages.iter().filter_map(|m| m.author_id).collect();
+    let users = db::users::by_ids(db, &authors).await?;
+    let documents = db::portal::documents_of(db, case.id).await?;
+    let history = history(db, &case).await?;
+    let (next, now) = next_steps(case.stage);
+    Ok(StatusView {
+        reference: case.reference.to_string(),
+        first_name: first_name(&case.facts.tenant.name),
+        status: case.stage.tenant_label(),
+        next,
+        now,
+        deadlines: deadline_sentences(&case, &letters, today),
+        letters: sent
+            .iter()
+            .map(|l| TenantLetter {
+                id: l.id,
+                title: l.title.clone(),
+                sent_on: l.sent_on.map(long_date).unwrap_or_default(),
+            })
+            .collect(),
+        documents: documents
+            .into_iter()
+            .filter(|d| d.from_tenant || d.tenant_visible)
+            .map(|d| TenantDocument {
+                id: d.id,
+                file_name: d.file_name,
+                description: d.description,
+                from_tenant: d.from_tenant,
+                added_on: long_date(d.uploaded_at.date()),
+            })
+            .collect(),
+        messages: messages
+            .iter()
+            .map(|m| TenantMessage {
+                from_tenant: m.from_tenant,
+                from: if m.from_tenant {
+                    "You".into()
+                } else {
+                    m.author_id
+                        .and_then(|id| users.iter().find(|u| u.id == id))
+                        .map_or_else(|| group.clone(), |u| first_name(&u.name))
+                },
+                body: m.body.clone(),
+                at: long_date(m.created_at.date()),
+            })
+            .collect(),
+        history,
+        group,
+        open: case.stage.is_open(),
+    })
+}
+
+/// The tenant's short history: what they would want to know, in their words. Notes,
+/// reasons, assignments, edits and drafts are left out.
+async fn history(db: &DatabaseConnection, case: &CaseRecord) -> Result<Vec<HistoryLine>, AppError> {
+    let entries = db::cases::timeline(db, case.id).await?;
+    let mut lines: Vec<HistoryLine> = Vec::new();
+    let mut last_status = "";
+    for e in &entries {
+        let text = match &e.event {
+            TimelineEvent::Created { .. } => {
+                last_status = Stage::Intake.tenant_label();
+                Some("We received your request for help.".to_string())
+            }
+            TimelineEvent::Transitioned { to, .. } if to.tenant_label() != last_status => {
+                last_status = to.tenant_label();
+                Some(format!(
+                    "Your case status changed to: {}.",
+                    to.tenant_label()
+                ))
+            }
+            TimelineEvent::LetterSent { title, .. } => {
+                Some(format!("We sent a letter: \"{title}\"."))
+            }
+            TimelineEvent::TenantMessage { .. } => Some("You sent us a message.".into()),
+            TimelineEvent::MessageToTenant { .. } => Some("We sent you a message.".into()),
+            TimelineEvent::DocumentAdded {
+                from_tenant: true,
+                file_name,
+                ..
+            } => Some(format!("You sent us a document: {file_name}.")),
+            TimelineEvent::DocumentShared {
+                visible: true,
+                file_name,
+                ..
+            } => Some(format!("We shared a document with you: {file_name}.")),
+            _ => None,
+        };
+        if let Some(text) = text {
+            lines.push(HistoryLine {
+                on: long_date(e.at.date()),
+                text,
+            });
+        }
+    }
+    lines.reverse();
+    Ok(lines)
+}
+
+/// The frozen copy of a letter sent on the tenant's case.
+pub async fn letter_pdf(
+    db: &DatabaseConnection,
+    session: &TenantSession,
+    letter: Uuid,
+) -> Result<(Vec<u8>, String), AppError> {
+    let row = db::letters::find(db, letter)
+        .await?
+        .filter(|l| l.case_id == session.case_id && l.sent_on.is_some())
+        .ok_or(AppError::NotFound)?;
+    Ok((row.pdf, format!("{}-v{}.pdf", row.kind, row.version)))
+}
+
+fn message_text(text: &str) -> Result<String, AppError> {
+    let text = text.trim().replace("\r\n", "\n");
+    if text.is_empty() {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "message",
+            "Write your message",
+        )));
+    }
+    if text.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "message",
+            format!("Your message must be {MAX_MESSAGE_CHARS} characters or fewer"),
+        )));
+    }
+    Ok(text)
+}
+
+/// The tenant writes to their caseworkers: on the timeline, and on "Needs attention"
+/// until someone replies.
+pub async fn send_message(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    session: &TenantSession,
+    text: &str,
+) -> Result<(), AppError> {
+    let text = message_text(text)?;
+    let now = clock.now();
+    let txn = db::begin_write(db).await?;
+    let id = Uuid::now_v7();
+    db::portal::insert_message(
+        &txn,
+        MessageRow {
+            id,
+            case_id: session.case_id,
+            from_tenant: true,
+            author_id: None,
+            body: text.clone(),
+            created_at: now,
+            answered_at: None,
+        },
+    )
+    .await?;
+    let event = TimelineEvent::TenantMessage { message: id, text };
+    db::cases::append_event(&txn, session.case_id, now, None, &event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A caseworker's reply, which the tenant sees on their status page. It answers the
+/// tenant's open messages.
+pub async fn reply(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    case_id: Uuid,
+    text: &str,
+) -> Result<(), AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    let text = message_text(text)?;
+    let now = clock.now();
+    let txn = db::begin_write(db).await?;
+    let id = Uuid::now_v7();
+    db::portal::insert_message(
+        &txn,
+        MessageRow {
+            id,
+            case_id,
+            from_tenant: false,
+            author_id: Some(actor.user_id),
+            body: text.clone(),
+            created_at: now,
+            answered_at: None,
+        },
+    )
+    .await?;
+    db::portal::mark_answered(&txn, case_id, now).await?;
+    let event = TimelineEvent::MessageToTenant { message: id, text };
+    db::cases::append_event(&txn, case_id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "message.sent",
+        Some(case_id),
+        json!({"message": id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A message as caseworkers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageInfo {
+    /// From the tenant.
+    pub from_tenant: bool,
+    /// Who wrote it.
+    pub from: String,
+    /// What it says.
+    pub body: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Whether it waits for an answer.
+    pub waiting: bool,
+}
+
+/// A case's messages, for its caseworkers.
+pub async fn messages(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<Vec<MessageInfo>, AppError> {
+    let case = visible(actor, db::cases::find(db, case_id).await?)?;
+    let rows = db::portal::messages_of(db, case_id).await?;
+    let authors: Vec<Uuid> = rows.iter().filter_map(|m| m.author_id).collect();
+    let users = db::users::by_ids(db, &authors).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MessageInfo {
+            from_tenant: m.from_tenant,
+            from: if m.from_tenant {
+                case.facts.tenant.name.clone()
+            } else {
+                m.author_id
+                    .and_then(|id| users.iter().find(|u| u.id == id))
+                    .map_or_else(String::new, |u| u.name.clone())
+            },
+            waiting: m.from_tenant && m.answered_at.is_none(),
+            body: m.body,
+            at: m.created_at,
+        })
+        .collect())
+}
+
+/// A case that needs a caseworker's attention.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttentionRow {
+    /// Case id.
+    pub case_id: Uuid,
+    /// Reference.
+    pub reference: String,
+    /// Lead tenant.
+    pub tenant_name: String,
+    /// Why.
+    pub reason: String,
+    /// Since when.
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+}
+
+/// Cases of the actor's groups with tenants' messages nobody has answered, oldest first.
+pub async fn needs_attention(
+    db: &DatabaseConnection,
+    actor: &Principal,
+) -> Result<Vec<AttentionRow>, AppError> {
+    let waiting = db::portal::unanswered(db).await?;
+    let mut rows: Vec<AttentionRow> = Vec::new();
+    for m in waiting {
+        if let Some(row) = rows.iter_mut().find(|r| r.case_id == m.case_id) {
+            row.reason = "Messages from the tenant".into();
+            continue;
+        }
+        let Some(case) = db::cases::find(db, m.case_id).await? else {
+            continue;
+        };
+        if !actor.can_work_case(case.group_id) {
+            continue;
+        }
+        rows.push(AttentionRow {
+            case_id: case.id,
+            reference: case.reference.to_string(),
+            tenant_name: case.facts.tenant.name.clone(),
+            reason: "Message from the tenant".into(),
+            since: m.created_at,
+        });
+    }
+    Ok(rows)
+}
+
+/// What a file is, by its first bytes; `None` for anything not accepted.
+pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if starts(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if starts(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(("image/png", "png"))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(("image/webp", "webp"))
+    } else if bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
+        )
+    {
+        Some(("image/heic", "heic"))
+    } else {
+        None
+    }
+}
+
+/// A file name made safe to show and to offer back: no folders, no control characters,
+/// at most 100 characters.
+fn clean_file_name(raw: &str, extension: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(100)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        format!("document.{extension}")
+    } else {
+        cleaned
+    }
+}
+
+/// Who is adding a document.
+#[derive(Debug, Clone, Copy)]
+pub enum Uploader<'a> {
+    /// The tenant, through their status page.
+    Tenant(&'a TenantSession),
+    /// A caseworker.
+    Staff(&'a Principal),
+}
+
+/// Keeps an uploaded document on a case. The type is judged from the content, not the
+/// name. The bytes go into `dir` under a random name; the record says who sent it and
+/// when. A tenant's upload is visible to them; a caseworker's is internal until shared.
+#[expect(clippy::too_many_arguments, reason = "one upload has this many parts")]
+pub async fn upload(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    dir: &std::path::Path,
+    case_id: Uuid,
+    who: Uploader<'_>,
+    file_name: &str,
+    bytes: &[u8],
+    description: Option<&str>,
+) -> Result<DocumentRow, AppError> {
+    if let Uploader::Staff(actor) = who {
+        visible(actor, db::cases::find(db, case_id).await?)?;
+    }
+    let bad = |m: &str| AppError::Invalid(FieldErrors::single("file", m));
+    if bytes.is_empty() {
+        return Err(bad("Choose a file to send"));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(bad("The file must be smaller than 10 MB"));
+    }
+    let Some((content_type, extension)) = sniff(bytes) else {
+        return Err(bad(
+            "The file must be a photo (JPG, PNG, WEBP or HEIC) or a PDF",
+        ));
+    };
+    let description = description
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.chars().take(200).collect::<String>());
+    let stored_name = random_hex(16)?;
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the uploads folder: {e}"))?;
+    let path = dir.join(&stored_name);
+    tokio::fs::write(&path, bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
+    let now = clock.now();
+    let (by, actor, from_tenant) = match who {
+        Uploader::Tenant(_) => (None, None, true),
+        Uploader::Staff(p) => (Some(p.user_id), Some(p), false),
+    };
+    let row = DocumentRow {
+        id: Uuid::now_v7(),
+        case_id,
+        file_name: clean_file_name(file_name, extension),
+        content_type: content_type.into(),
+        size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        stored_name,
+        description,
+        uploaded_at: now,
+        uploaded_by: by,
+        from_tenant,
+        tenant_visible: from_tenant,
+    };
+    let saved = async {
+        let txn = db::begin_write(db).await?;
+        db::portal::insert_document(&txn, row.clone()).await?;
+        let event = TimelineEvent::DocumentAdded {
+            document: row.id,
+            file_name: row.file_name.clone(),
+            from_tenant,
+        };
+        db::cases::append_event(&txn, case_id, now, by, &event).await?;
+        db::audit::record(
+            &txn,
+            now,
+            actor,
+            "document.added",
+            Some(case_id),
+            json!({"document": row.id}),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(e) = saved {
+        // Nothing half-kept: the bytes go if the record could not be written.
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(e);
+    }
+    Ok(row)
+}
+
+/// A document as caseworkers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentInfo {
+    /// Id.
+    pub id: Uuid,
+    /// File name.
+    pub file_name: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// Type.
+    pub content_type: String,
+    /// Size in kilobytes, rounded up.
+    pub size_kb: i64,
+    /// Who sent it: the tenant or a volunteer's name.
+    pub from: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Whether the tenant sees it.
+    pub tenant_visible: bool,
+    /// Sent by the tenant.
+    pub from_tenant: bool,
+}
+
+/// A case's documents, for its caseworkers.
+pub async fn documents(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<Vec<DocumentInfo>, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    let rows = db::portal::documents_of(db, case_id).await?;
+    let authors: Vec<Uuid> = rows.iter().filter_map(|d| d.uploaded_by).collect();
+    let users = db::users::by_ids(db, &authors).await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DocumentInfo {
+            id: d.id,
+            from: if d.from_tenant {
+                "The tenant".into()
+            } else {
+                d.uploaded_by
+                    .and_then(|id| users.iter().find(|u| u.id == id))
+                    .map_or_else(String::new, |u| u.name.clone())
+            },
+            file_name: d.file_name,
+            description: d.description,
+            content_type: d.content_type,
+            size_kb: (d.size_bytes + 1023) / 1024,
+            at: d.uploaded_at,
+            tenant_visible: d.tenant_visible,
+            from_tenant: d.from_tenant,
+        })
+        .collect())
+}
+
+/// Shows a document to the tenant or hides it again. Returns its case.
+pub async fn set_visible(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    document: Uuid,
+    show: bool,
+) -> Result<Uuid, AppError> {
+    let doc = db::portal::document(db, document)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    visible(actor, db::cases::find(db, doc.case_id).await?)?;
+    if doc.tenant_visible == show {
+        return Ok(doc.case_id);
+    }
+    let now = clock.now();
+    let txn = db::begin_write(db).await?;
+    db::portal::set_document_visible(&txn, document, show).await?;
+    let event = TimelineEvent::DocumentShared {
+        document,
+        file_name: doc.file_name.clone(),
+        visible: show,
+    };
+    db::cases::append_event(&txn, doc.case_id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "document.shared",
+        Some(doc.case_id),
+        json!({"document": document, "visible": show}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(doc.case_id)
+}
+
+/// A document's bytes, name and type.
+pub struct DocumentFile {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// The file name to offer.
+    pub file_name: String,
+    /// Its type (sniffed at upload).
+    pub content_type: String,
+}
+
+async fn read_document(dir: &std::path::Path, doc: DocumentRow) -> Result<DocumentFile, AppError> {
+    // Stored names are our own hex; anything else is refused rather than joined to a path.
+    if !doc.stored_name.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let bytes = tokio::fs::read(dir.join(&doc.stored_name))
+        .await
+        .map_err(|e| anyhow::anyhow!("reading document {}: {e}", doc.id))?;
+    Ok(DocumentFile {
+        bytes,
+        file_name: doc.file_name,
+        content_type: doc.content_type,
+    })
+}
+
+/// A document for a caseworker of its case. The download is audited.
+pub async fn staff_document(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    dir: &std::path::Path,
+    actor: &Principal,
+    document: Uuid,
+) -> Result<DocumentFile, AppError> {
+    let doc = db::portal::document(db, document)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    visible(actor, db::cases::find(db, doc.case_id).await?)?;
+    db::audit::record(
+        db,
+        clock.now(),
+        Some(actor),
+        "document.downloaded",
+        Some(doc.case_id),
+        json!({"document": document}),
+    )
+    .await?;
+    read_document(dir, doc).await
+}
+
+/// A document for the tenant: only on their case, and only if it is theirs or shared.
+pub async fn tenant_document(
+    db: &DatabaseConnection,
+    dir: &std::path::Path,
+    session: &TenantSession,
+    document: Uuid,
+) -> Result<DocumentFile, AppError> {
+    let doc = db::portal::document(db, document)
+        .await?
+        .filter(|d| d.case_id == session.case_id && (d.from_tenant || d.tenant_visible))
+        .ok_or(AppError::NotFound)?;
+    read_document(dir, doc).await
+}
