@@ -27,6 +27,9 @@ pub enum AppError {
     /// A request that is malformed as a whole.
     #[error("{0}")]
     BadRequest(String),
+    /// Too many requests lately from this address; try again later.
+    #[error("{0}")]
+    TooMany(String),
     /// An update that did not say which version it edits.
     #[error("say which version you are editing: send If-Match or a version field")]
     PreconditionRequired,
@@ -48,6 +51,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +66,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::BadRequest(_) => "bad_request",
+            AppError::TooMany(_) => "too_many_requests",
             AppError::PreconditionRequired => "precondition_required",
             AppError::Db(_) | AppError::Internal(_) => "internal",
         }

@@ -104,10 +104,10 @@ pub enum TenantSignIn {
     },
 }
 
-/// Checks a case reference and access code. A right pair starts a session limited to
-/// that case. Wrong pairs count per address and per reference; the answer is the same
-/// whether the reference exists or not.
-pub async fn sign_in(
+/// Checks a case reference and access code: the case, or the refusal to show. Wrong
+/// pairs count per address and per reference; the answer is the same whether the
+/// reference exists or not.
+async fn check_pair(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     key: &[u8; 32],
@@ -115,7 +115,7 @@ pub async fn sign_in(
     address: Option<&str>,
     reference: &str,
     code: &str,
-) -> Result<TenantSignIn, AppError> {
+) -> Result<Result<CaseRecord, TenantSignIn>, AppError> {
     let mut errors = FieldErrors::default();
     if reference.trim().is_empty() {
         errors.add("reference", "Enter your case reference");
@@ -124,7 +124,7 @@ pub async fn sign_in(
         errors.add("code", "Enter your access code");
     }
     if !errors.is_empty() {
-        return Ok(TenantSignIn::Refused(errors));
+        return Ok(Err(TenantSignIn::Refused(errors)));
     }
     let now = clock.now();
     let normal_ref = reference.trim().to_ascii_uppercase();
@@ -137,9 +137,9 @@ pub async fn sign_in(
     ];
     if let Some(wait) = throttle.blocked(&keys, now) {
         tracing::warn!("tenant sign-in throttled");
-        return Ok(TenantSignIn::Throttled {
+        return Ok(Err(TenantSignIn::Throttled {
             minutes: wait.whole_minutes().max(1),
-        });
+        }));
     }
     let case_id = match CaseReference::parse(&normal_ref) {
         Some(r) => db::cases::id_of_reference(db, &r).await?,
@@ -152,21 +152,44 @@ pub async fn sign_in(
     // Without a stored code, check against a dummy so both paths cost the same.
     let hash = stored.as_ref().map_or("00", |s| s.code_hash.as_str());
     let ok = code_matches(key, code, hash) && stored.is_some();
-    let Some(case_id) = case_id.filter(|_| ok) else {
+    let case = match case_id.filter(|_| ok) {
+        Some(id) => db::cases::find(db, id).await?,
+        None => None,
+    };
+    let Some(case) = case else {
         throttle.fail(&keys, now);
-        return Ok(TenantSignIn::Refused(FieldErrors::single(
+        return Ok(Err(TenantSignIn::Refused(FieldErrors::single(
             "reference",
             "The case reference and access code do not match. Check both and try again.",
-        )));
+        ))));
     };
     throttle.forget(&keys[..1]);
+    Ok(Ok(case))
+}
+
+/// Checks a case reference and access code; a right pair starts a session limited to
+/// that case.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    throttle: &LoginThrottle,
+    address: Option<&str>,
+    reference: &str,
+    code: &str,
+) -> Result<TenantSignIn, AppError> {
+    let case = match check_pair(db, clock, key, throttle, address, reference, code).await? {
+        Ok(case) => case,
+        Err(refusal) => return Ok(refusal),
+    };
+    let now = clock.now();
     let token = random_hex(32)?;
     let txn = db::begin_write(db).await?;
     db::portal::insert_tenant_session(
         &txn,
         db::portal::TenantSessionRow {
             id: sha256_hex(&token),
-            case_id,
+            case_id: case.id,
             csrf_token: random_hex(32)?,
             created_at: now,
             expires_at: now + Duration::hours(TENANT_SESSION_HOURS),
@@ -178,12 +201,71 @@ pub async fn sign_in(
         now,
         None,
         "tenant.signed_in",
-        Some(case_id),
+        Some(case.id),
         json!({}),
     )
     .await?;
     txn.commit().await?;
     Ok(TenantSignIn::SignedIn(token))
+}
+
+/// A "Your case" sheet for the tenant to keep: their reference, their access code and
+/// where to use them, as a PDF. The pair is checked (and counted) as at sign-in, so the
+/// sheet shows nothing that was not typed in.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a sign-in check plus where to point"
+)]
+pub async fn sheet(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    throttle: &LoginThrottle,
+    address: Option<&str>,
+    reference: &str,
+    code: &str,
+    status_url: &str,
+) -> Result<Result<Vec<u8>, TenantSignIn>, AppError> {
+    let case = match check_pair(db, clock, key, throttle, address, reference, code).await? {
+        Ok(case) => case,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let group = db::groups::by_id(db, case.group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let code = normalise_code(code).unwrap_or_default();
+    let grouped: Vec<String> = code
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    let letter = crate::letters::Letter {
+        title: "Your case".into(),
+        sender: group.name.clone(),
+        sender_address: group
+            .address
+            .iter()
+            .flat_map(|a| a.lines())
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        recipient: vec![case.facts.tenant.name.clone()],
+        date: long_date(clock.today()),
+        reference: format!("Your case reference: {}", case.reference),
+        subject: "How to check your case online".into(),
+        body: vec![
+            format!("Your case reference is {}.", case.reference),
+            format!("Your access code is {}.", grouped.join("-")),
+            format!(
+                "To see how your case is going, go to {status_url} and type in both. You can read our letters, send us documents and send us a message there."
+            ),
+            "Keep this code private, like a PIN. Anyone who has it can see your case. If you lose it, or think someone else knows it, ask us for a new one.".into(),
+        ],
+        closing: vec![format!("{} volunteers", group.name)],
+    };
+    let bytes =
+        crate::letters::pdf::render(&letter, clock.now()).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(Ok(bytes))
 }
 
 /// The tenant session for a cookie value, if live.
@@ -313,16 +395,15 @@ fn deadline_sentences(
             ));
         }
     }
-    if case.stage.is_open() {
-        if let Some(claim_by) = rules::assess(&case.facts, today)
+    if case.stage.is_open()
+        && let Some(claim_by) = rules::assess(&case.facts, today)
             .claim_by
             .filter(|d| *d >= today)
-        {
-            out.push(format!(
+    {
+        out.push(format!(
                 "The last day to start a claim about your deposit is {}. We will make sure you know what to do before then.",
                 long_date(claim_by)
             ));
-        }
     }
     out
 }

@@ -98,10 +98,8 @@ fn paid_date(r: &Referral) -> Result<Option<Date>, &'static str> {
 pub fn check_step(step: &str, r: &Referral, today: Date) -> FieldErrors {
     let mut e = FieldErrors::default();
     match step {
-        "nation" => {
-            if !matches!(r.nation.as_str(), "england" | "wales" | "scotland") {
-                e.add("nation", "Choose where the home you rented is");
-            }
+        "nation" if !matches!(r.nation.as_str(), "england" | "wales" | "scotland") => {
+            e.add("nation", "Choose where the home you rented is");
         }
         "postcode" => {
             if r.postcode.trim().is_empty() {
@@ -242,7 +240,7 @@ pub async fn submit(
         REFERRALS_PER_ADDRESS,
     )];
     if throttle.blocked(&keys, now).is_some() {
-        return Err(AppError::Conflict(
+        return Err(AppError::TooMany(
             "We have had several requests from your connection in the last few minutes. Please wait 15 minutes and try again.".into(),
         ));
     }

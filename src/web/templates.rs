@@ -77,6 +77,34 @@ const TEMPLATES: &[(&str, &str)] = &[
         "letters/wording.html",
         include_str!("../../templates/letters/wording.html"),
     ),
+    (
+        "tenant/login.html",
+        include_str!("../../templates/tenant/login.html"),
+    ),
+    (
+        "tenant/status.html",
+        include_str!("../../templates/tenant/status.html"),
+    ),
+    (
+        "help/start.html",
+        include_str!("../../templates/help/start.html"),
+    ),
+    (
+        "help/step.html",
+        include_str!("../../templates/help/step.html"),
+    ),
+    (
+        "help/check.html",
+        include_str!("../../templates/help/check.html"),
+    ),
+    (
+        "help/done.html",
+        include_str!("../../templates/help/done.html"),
+    ),
+    (
+        "cases/access_code.html",
+        include_str!("../../templates/cases/access_code.html"),
+    ),
 ];
 
 /// The one stylesheet.

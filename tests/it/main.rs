@@ -17,6 +17,7 @@ mod intake;
 mod letters;
 mod list;
 mod matrix;
+mod portal;
 mod rules;
 mod support;
 mod wording;

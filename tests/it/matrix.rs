@@ -137,6 +137,7 @@ struct World {
     volunteer: String,
     letter: String,
     leeds: String,
+    document: String,
 }
 
 async fn pre_session_csrf(app: &TestApp) -> (String, String) {
@@ -302,7 +303,22 @@ async fn world() -> World {
     .id
     .to_string();
     let leeds = app.group("Leeds").await.to_string();
+    let document = tenantcase::service::portal::upload(
+        db,
+        clock,
+        &app.state.config.uploads,
+        case_uuid,
+        tenantcase::service::portal::Uploader::Staff(&vol),
+        "matrix.png",
+        PNG,
+        None,
+    )
+    .await
+    .expect("document")
+    .id
+    .to_string();
     World {
+        document,
         app,
         creds,
         case,
@@ -420,6 +436,79 @@ fn routes() -> Vec<Route> {
             CaseWork(422),
             |_| Some(json!({"method": "pigeon"})),
         ),
+        r(
+            Page,
+            Method::POST,
+            "/cases/{id}/access-code",
+            CaseWork(200),
+            |_| Some(json!({})),
+        ),
+        r(
+            Page,
+            Method::POST,
+            "/cases/{id}/messages",
+            CaseWork(303),
+            |_| Some(json!({"message": "Hello from the matrix"})),
+        ),
+        // Uploads take multipart forms only; this plain form is refused once the caller
+        // is known (tests/it/portal.rs covers real uploads and who may make them).
+        r(
+            Page,
+            Method::POST,
+            "/cases/{id}/documents",
+            SignedIn(400),
+            |_| Some(json!({})),
+        ),
+        r(
+            Page,
+            Method::GET,
+            "/documents/{document}",
+            CaseWork(200),
+            none,
+        ),
+        r(
+            Page,
+            Method::POST,
+            "/documents/{document}/visibility",
+            CaseWork(303),
+            |_| Some(json!({"visible": "yes"})),
+        ),
+        // The tenant pages: none of these callers is a tenant.
+        r(Page, Method::GET, "/status", Always(200), none),
+        r(Page, Method::POST, "/status", Always(422), |_| {
+            Some(json!({"reference": "", "code": ""}))
+        }),
+        r(Page, Method::GET, "/status/case", Always(303), none),
+        r(Page, Method::POST, "/status/sign-out", Always(303), |_| {
+            Some(json!({}))
+        }),
+        r(
+            Page,
+            Method::GET,
+            "/status/letters/{letter}",
+            Always(303),
+            none,
+        ),
+        r(
+            Page,
+            Method::GET,
+            "/status/documents/{document}",
+            Always(303),
+            none,
+        ),
+        r(Page, Method::POST, "/status/messages", Always(303), |_| {
+            Some(json!({"message": "hi"}))
+        }),
+        r(Page, Method::POST, "/status/documents", Always(303), |_| {
+            Some(json!({}))
+        }),
+        r(Page, Method::POST, "/status/sheet", Always(422), |_| {
+            Some(json!({"reference": "", "code": ""}))
+        }),
+        r(Page, Method::GET, "/get-help", Always(200), none),
+        r(Page, Method::POST, "/get-help", Always(200), |_| {
+            Some(json!({"step": "start"}))
+        }),
         r(Page, Method::GET, "/account", SignedIn(200), none),
         r(
             Page,
@@ -592,6 +681,13 @@ fn routes() -> Vec<Route> {
             CaseWork(422),
             |_| Some(json!({"method": "pigeon"})),
         ),
+        r(
+            Api,
+            Method::POST,
+            "/api/v1/cases/{id}/access-code",
+            CaseWork(200),
+            none,
+        ),
         r(Api, Method::GET, "/api/v1/deadlines", SignedIn(200), none),
         r(Api, Method::GET, "/api/v1/tokens", SignedIn(200), none),
         r(
@@ -614,6 +710,7 @@ fn fill(path: &str, w: &World) -> String {
         .replace("{token}", &w.spare_token)
         .replace("{letter}", &w.letter)
         .replace("{gid}", &w.leeds)
+        .replace("{document}", &w.document)
         .replace("{group}", &w.leeds)
         .replace("{kind}", "L1")
 }
@@ -736,7 +833,8 @@ fn the_table_covers_every_declared_route() {
                 .replace("{user}", "{id}")
                 .replace("{token}", "{id}")
                 .replace("{letter}", "{id}")
-                .replace("{gid}", "{id}");
+                .replace("{gid}", "{id}")
+                .replace("{document}", "{id}");
             (r.method.to_string(), path)
         })
         .collect();

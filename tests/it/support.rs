@@ -134,7 +134,9 @@ impl TestApp {
         (TestApp::over(db, Config::new(url)).await, Some(path))
     }
 
-    async fn over(db: sea_orm::DatabaseConnection, config: Config) -> TestApp {
+    async fn over(db: sea_orm::DatabaseConnection, mut config: Config) -> TestApp {
+        config.uploads =
+            std::env::temp_dir().join(format!("tenantcase-uploads-{}", uuid::Uuid::new_v4()));
         tenantcase::db::migrate(&db).await.expect("migrations run");
         let clock = Arc::new(FixedClock(datetime!(2026-11-26 10:00 UTC)));
         let state = AppState::new(db, clock, config);
@@ -376,3 +378,91 @@ pub async fn create_case(app: &TestApp, token: &str, body: Value) -> Value {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     res.json()
 }
+
+/// A tenant's browser: their cookies and the CSRF token their forms carry.
+#[derive(Debug, Clone)]
+pub struct TenantBrowser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// The cookie and form token of a visitor who is not signed in.
+    pub async fn anonymous(&self, page: &str) -> (String, String) {
+        let res = self.get(page, None).await;
+        let cookie = res.set_cookie("tc_csrf").expect("a CSRF cookie");
+        (
+            cookie.split(';').next().unwrap_or_default().to_string(),
+            res.csrf_field(),
+        )
+    }
+
+    /// Signs a tenant in at /status; `None` if the pair is refused.
+    pub async fn tenant_sign_in(&self, reference: &str, code: &str) -> Option<TenantBrowser> {
+        let (pre, csrf) = self.anonymous("/status").await;
+        let res = self
+            .post_form(
+                "/status",
+                Some(&pre),
+                &[("_csrf", &csrf), ("reference", reference), ("code", code)],
+            )
+            .await;
+        let tenant = res.set_cookie("tc_tenant")?;
+        assert_eq!(res.header("location"), Some("/status/case"));
+        let cookie = format!("{pre}; {}", tenant.split(';').next().unwrap_or_default());
+        let page = self.get("/status/case", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        Some(TenantBrowser {
+            csrf: page.csrf_field(),
+            cookie,
+        })
+    }
+
+    /// Posts a multipart form: text fields, then one file.
+    pub async fn post_multipart(
+        &self,
+        uri: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
+        let boundary = "tenantcase-test-boundary-7f3a";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(uri)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+}
+
+/// A tiny real PNG (1×1 pixel).
+pub const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 13, b'I', b'D', b'A', b'T',
+    0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D,
+    0x1D, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82,
+];

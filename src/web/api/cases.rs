@@ -234,3 +234,21 @@ pub async fn deadlines(State(state): State<AppState>, ApiCaller(caller): ApiCall
     let (mine, groups) = cases::deadlines(&state.db, state.clock.as_ref(), &caller).await?;
     Ok(Json(json!({"mine": mine, "groups": groups})).into_response())
 }
+
+/// A new tenant access code, replacing any earlier one. The answer is the only place the
+/// code ever appears.
+pub async fn access_code(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let code = crate::service::portal::issue_code(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.secret,
+        &caller,
+        case_id(&id)?,
+    )
+    .await?;
+    Ok(Json(json!({"code": code})).into_response())
+}

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/assignees", put(cases::assign))
         .route("/cases/{id}/assessment", get(cases::assessment))
         .route("/cases/{id}/transitions", post(cases::transition))
+        .route("/cases/{id}/access-code", post(cases::access_code))
         .route(
             "/cases/{id}/letters",
             post(letters::create).get(letters::list),

@@ -52,7 +52,8 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let mine = cases::list(&state.db, state.clock.as_ref(), me, &filter).await?;
     let (my_deadlines, group_deadlines) =
         cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
-    let data = json!({"items": summary_rows(&mine.items), "total": mine.total,
+    let attention = crate::service::portal::needs_attention(&state.db, me).await?;
+    let data = json!({"items": summary_rows(&mine.items), "total": mine.total, "attention": attention,
                       "mine": my_deadlines, "groups": group_deadlines, "days": cases::DUE_SOON_DAYS});
     Ok(page(
         StatusCode::OK,
@@ -342,7 +343,7 @@ pub(super) async fn case_page(
     id: Uuid,
     status: StatusCode,
     errors: &FieldErrors,
-    note: &str,
+    (note, reply): (&str, &str),
 ) -> PageResult {
     let me = &user.principal;
     let detail = cases::get(&state.db, state.clock.as_ref(), me, id).await?;
@@ -394,6 +395,11 @@ pub(super) async fn case_page(
         "notes": a.notes,
     });
     let letters = crate::service::letters::of_case(&state.db, me, id).await?;
+    let messages = crate::service::portal::messages(&state.db, me, id).await?;
+    let documents = crate::service::portal::documents(&state.db, me, id).await?;
+    let has_code = crate::db::portal::access_code(&state.db, id)
+        .await?
+        .is_some();
     let kinds: Vec<Value> = crate::domain::letters::LetterKind::ALL
         .iter()
         .map(|k| json!({"value": k.as_str(), "title": k.title(), "suits": k.suits(case.stage)}))
@@ -427,6 +433,10 @@ pub(super) async fn case_page(
         "deductions_total": f.deductions_total().pence(),
         "timeline": timeline_view(&timeline),
         "note": note,
+        "messages": messages,
+        "documents": documents,
+        "has_code": has_code,
+        "reply": reply,
     });
     Ok(page(
         status,
@@ -451,7 +461,7 @@ pub async fn show(
         id,
         StatusCode::OK,
         &FieldErrors::default(),
-        "",
+        ("", ""),
     )
     .await
 }
@@ -564,7 +574,7 @@ pub async fn add_note(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                &text,
+                (&text, ""),
             )
             .await
         }
@@ -608,7 +618,7 @@ pub async fn assign(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                "",
+                ("", ""),
             )
             .await
         }

@@ -207,7 +207,7 @@ pub async fn sent(
                 case_id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &errors,
-                "",
+                ("", ""),
             )
             .await
         }

@@ -6,9 +6,11 @@ mod auth;
 mod case_form;
 mod cases;
 mod letters;
+mod portal;
 mod transition_form;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,6 +22,9 @@ use super::templates;
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+
+/// Largest upload body: the biggest document plus room for the form around it.
+const UPLOAD_LIMIT: usize = crate::service::portal::MAX_DOCUMENT_BYTES + 64 * 1024;
 
 /// Page routes. They need the [`super::session::visitor`] layer.
 pub fn routes() -> Router<AppState> {
@@ -50,6 +55,32 @@ pub fn routes() -> Router<AppState> {
             "/letters/wording/{group}/{kind}",
             get(letters::wording).post(letters::save_wording),
         )
+        .route("/cases/{id}/access-code", post(portal::issue_code))
+        .route("/cases/{id}/messages", post(portal::reply))
+        .route(
+            "/cases/{id}/documents",
+            post(portal::staff_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/documents/{id}", get(portal::staff_document))
+        .route(
+            "/documents/{id}/visibility",
+            post(portal::document_visibility),
+        )
+        .route(
+            "/status",
+            get(portal::status_login_page).post(portal::status_login),
+        )
+        .route("/status/case", get(portal::status_page))
+        .route("/status/sign-out", post(portal::status_sign_out))
+        .route("/status/letters/{id}", get(portal::tenant_letter))
+        .route("/status/documents/{id}", get(portal::tenant_document))
+        .route("/status/messages", post(portal::tenant_message))
+        .route(
+            "/status/documents",
+            post(portal::tenant_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/status/sheet", post(portal::sheet))
+        .route("/get-help", get(portal::help_start).post(portal::help_step))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
@@ -98,6 +129,7 @@ fn page(
                    "manager": s.principal.manages_users()})
     });
     ctx.insert("user", &user);
+    ctx.insert("tenant", &visitor.is_some_and(|v| v.tenant.is_some()));
     ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
     let list: Vec<SummaryItem> = errors
         .iter()
