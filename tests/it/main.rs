@@ -10,6 +10,7 @@
 mod access;
 mod auth;
 mod bad_input;
+mod browser;
 mod cli;
 mod edit;
 mod groups;
