@@ -25,6 +25,18 @@ pub struct Group {
     pub takes_unmatched: bool,
 }
 
+impl Group {
+    /// The postal address, a trimmed line each, blank lines left out.
+    pub fn address_lines(&self) -> Vec<String> {
+        self.address
+            .iter()
+            .flat_map(|a| a.lines())
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
 impl From<groups::Model> for Group {
     fn from(m: groups::Model) -> Self {
         Group {

@@ -91,6 +91,8 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
             None => {
                 let fields = super::admin::GroupFields {
                     postcode_areas: areas.into(),
+                    // Leeds also takes online requests from areas no group covers.
+                    takes_unmatched: name == "Leeds",
                     ..super::admin::GroupFields::named(name, address)
                 };
                 super::admin::create_group(db, clock, None, &fields).await?

@@ -186,6 +186,11 @@ pub(super) fn context(
         "reply_by": reply.as_ref().map(|r| long_date(r.due)),
         "reply_within": reply.as_ref().map(|r| r.within.clone()),
         "penalty_multiples": penalty_multiples,
+        "forum": if j == crate::domain::Jurisdiction::Scotland {
+            "First-tier Tribunal (Housing and Property Chamber)"
+        } else {
+            "court"
+        },
         "reference": case.reference.to_string(),
         "group": group,
         "fields": fields,
@@ -337,13 +342,7 @@ async fn write(
     let letter = Letter {
         title: kind.title().into(),
         sender: group.name.clone(),
-        sender_address: group
-            .address
-            .iter()
-            .flat_map(|a| a.lines())
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect(),
+        sender_address: group.address_lines(),
         recipient,
         date: long_date(clock.today()),
         reference: format!("Our reference: {}", case.reference),

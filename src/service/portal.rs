@@ -104,18 +104,36 @@ pub enum TenantSignIn {
     },
 }
 
+/// A tenant's try at a case reference and access code, with what checks it.
+#[derive(Clone, Copy)]
+pub struct Attempt<'a> {
+    /// The access-code key.
+    pub key: &'a [u8; 32],
+    /// Counts wrong tries.
+    pub throttle: &'a LoginThrottle,
+    /// Where the try came from.
+    pub address: Option<&'a str>,
+    /// The case reference typed.
+    pub reference: &'a str,
+    /// The access code typed.
+    pub code: &'a str,
+}
+
 /// Checks a case reference and access code: the case, or the refusal to show. Wrong
 /// pairs count per address and per reference; the answer is the same whether the
 /// reference exists or not.
 async fn check_pair(
     db: &DatabaseConnection,
     clock: &dyn Clock,
-    key: &[u8; 32],
-    throttle: &LoginThrottle,
-    address: Option<&str>,
-    reference: &str,
-    code: &str,
+    attempt: Attempt<'_>,
 ) -> Result<Result<CaseRecord, TenantSignIn>, AppError> {
+    let Attempt {
+        key,
+        throttle,
+        address,
+        reference,
+        code,
+    } = attempt;
     let mut errors = FieldErrors::default();
     if reference.trim().is_empty() {
         errors.add("reference", "Enter your case reference");
@@ -172,13 +190,9 @@ async fn check_pair(
 pub async fn sign_in(
     db: &DatabaseConnection,
     clock: &dyn Clock,
-    key: &[u8; 32],
-    throttle: &LoginThrottle,
-    address: Option<&str>,
-    reference: &str,
-    code: &str,
+    attempt: Attempt<'_>,
 ) -> Result<TenantSignIn, AppError> {
-    let case = match check_pair(db, clock, key, throttle, address, reference, code).await? {
+    let case = match check_pair(db, clock, attempt).await? {
         Ok(case) => case,
         Err(refusal) => return Ok(refusal),
     };
@@ -212,28 +226,20 @@ pub async fn sign_in(
 /// A "Your case" sheet for the tenant to keep: their reference, their access code and
 /// where to use them, as a PDF. The pair is checked (and counted) as at sign-in, so the
 /// sheet shows nothing that was not typed in.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a sign-in check plus where to point"
-)]
 pub async fn sheet(
     db: &DatabaseConnection,
     clock: &dyn Clock,
-    key: &[u8; 32],
-    throttle: &LoginThrottle,
-    address: Option<&str>,
-    reference: &str,
-    code: &str,
+    attempt: Attempt<'_>,
     status_url: &str,
 ) -> Result<Result<Vec<u8>, TenantSignIn>, AppError> {
-    let case = match check_pair(db, clock, key, throttle, address, reference, code).await? {
+    let case = match check_pair(db, clock, attempt).await? {
         Ok(case) => case,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let group = db::groups::by_id(db, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let code = normalise_code(code).unwrap_or_default();
+    let code = normalise_code(attempt.code).unwrap_or_default();
     let grouped: Vec<String> = code
         .as_bytes()
         .chunks(4)
@@ -242,13 +248,7 @@ pub async fn sheet(
     let letter = crate::letters::Letter {
         title: "Your case".into(),
         sender: group.name.clone(),
-        sender_address: group
-            .address
-            .iter()
-            .flat_map(|a| a.lines())
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect(),
+        sender_address: group.address_lines(),
         recipient: vec![case.facts.tenant.name.clone()],
         date: long_date(clock.today()),
         reference: format!("Your case reference: {}", case.reference),

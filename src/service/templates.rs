@@ -141,6 +141,7 @@ const NAMES: &[&str] = &[
     "penalty_min",
     "penalty_max",
     "penalty_multiples",
+    "forum",
     "cap",
     "excess",
     "r1_citation",

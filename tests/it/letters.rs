@@ -128,7 +128,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "which scheme protects the deposit",
                 "deposit certificate or deposit ID",
                 "copy of the prescribed information",
-                "section 213 of the Housing Act 2004 (Housing Act 2004 s.213(3),(6))",
+                "Under the law on tenancy deposits (Housing Act 2004 s.213(3),(6))",
                 "by 30 June 2024",
                 "by 10 December 2026",
             ],
@@ -154,11 +154,11 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
             vec![
                 "began on 1 June 2024",
                 "deposit of £1,200.00 on 1 June 2024",
-                "section 213 of the Housing Act 2004",
+                "Under the law on tenancy deposits (Housing Act 2004 s.213(3),(6))",
                 "by 30 June 2024",
                 "the deposit was protected late",
                 "the prescribed information was never given",
-                "section 214 (Housing Act 2004 s.214(3),(4))",
+                "under Housing Act 2004 s.214(3),(4) the court must order you to repay the deposit or protect it",
                 "between £1,200.00 and £3,600.00",
                 "between one and three times",
                 "within 14 days, by 10 December 2026",
@@ -526,4 +526,27 @@ async fn letters_that_need_a_breach_or_a_payment_say_so() {
         Some(1),
         "nothing half-written"
     );
+}
+
+#[tokio::test]
+async fn a_scottish_letter_before_claim_cites_scottish_law_and_the_tribunal() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let mut c = case_e1();
+    c["tenancy"] =
+        json!({"jurisdiction": "scotland", "start_date": "2025-02-03", "end_date": "2026-10-31"});
+    c["property"]["postcode"] = json!("G12 8QQ");
+    c["deposit"] = json!({"amount_pence": 90000, "received_date": "2025-02-03", "scheme": "none"});
+    let case = create_case(&app, &token, c).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let letter = generate(&app, &token, id, json!({"type": "L4"})).await;
+    let (_, text) =
+        text_of(&download(&app, &token, letter["id"].as_str().unwrap_or_default()).await);
+    assert!(
+        text.contains("Tenancy Deposit Schemes (Scotland) Regulations 2011"),
+        "{text}"
+    );
+    assert!(text.contains("the First-tier Tribunal (Housing and Property Chamber) must order you to pay our clients"), "{text}");
+    assert!(!text.contains("Housing Act 2004"), "{text}");
+    assert!(!text.contains("repay the deposit or protect it"), "{text}");
 }

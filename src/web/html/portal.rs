@@ -45,6 +45,26 @@ fn throttle_of(state: &AppState) -> &LoginThrottle {
     &state.throttle
 }
 
+/// The reference and code typed on a form, with what checks them.
+fn attempt<'a>(
+    state: &'a AppState,
+    visitor: &'a Visitor,
+    pairs: &'a [(String, String)],
+) -> portal::Attempt<'a> {
+    portal::Attempt {
+        key: &state.config.secret,
+        throttle: throttle_of(state),
+        address: visitor.address.as_deref(),
+        reference: field(pairs, "reference"),
+        code: field(pairs, "code"),
+    }
+}
+
+/// A document as a download.
+fn document_response(file: portal::DocumentFile) -> Response {
+    crate::web::file_response(file.bytes, &file.file_name, &file.content_type)
+}
+
 fn login_page(
     visitor: &Visitor,
     status: StatusCode,
@@ -97,15 +117,11 @@ pub async fn status_login(
     visitor: Visitor,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (reference, code) = (field(&pairs, "reference"), field(&pairs, "code"));
+    let reference = field(&pairs, "reference");
     let outcome = portal::sign_in(
         &state.db,
         state.clock.as_ref(),
-        &state.config.secret,
-        throttle_of(&state),
-        visitor.address.as_deref(),
-        reference,
-        code,
+        attempt(&state, &visitor, &pairs),
     )
     .await?;
     match outcome {
@@ -205,11 +221,7 @@ pub async fn tenant_document(
         id_of(&id)?,
     )
     .await?;
-    Ok(crate::web::file_response(
-        file.bytes,
-        &file.file_name,
-        &file.content_type,
-    ))
+    Ok(document_response(file))
 }
 
 pub async fn tenant_message(
@@ -340,15 +352,11 @@ pub async fn sheet(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (reference, code) = (field(&pairs, "reference"), field(&pairs, "code"));
+    let reference = field(&pairs, "reference");
     let outcome = portal::sheet(
         &state.db,
         state.clock.as_ref(),
-        &state.config.secret,
-        throttle_of(&state),
-        visitor.address.as_deref(),
-        reference,
-        code,
+        attempt(&state, &visitor, &pairs),
         &status_url(&headers, &visitor),
     )
     .await?;
@@ -717,11 +725,7 @@ pub async fn staff_document(
         id_of(&id)?,
     )
     .await?;
-    Ok(crate::web::file_response(
-        file.bytes,
-        &file.file_name,
-        &file.content_type,
-    ))
+    Ok(document_response(file))
 }
 
 pub async fn document_visibility(
