@@ -176,6 +176,40 @@ pub fn first_unanswered(r: &Referral, today: Date) -> Option<&'static str> {
         .find(|s| !check_step(s, r, today).is_empty())
 }
 
+/// The question a case field was asked by.
+fn question_of(path: &str) -> &'static str {
+    match path {
+        p if p.starts_with("tenant.email") => "email",
+        p if p.starts_with("tenant.phone") => "phone",
+        p if p.starts_with("tenant.") => "name",
+        p if p.starts_with("property.") => "postcode",
+        p if p.starts_with("tenancy.") => "nation",
+        p if p.starts_with("deposit.") => "deposit",
+        _ => "details",
+    }
+}
+
+/// Problems found by the case checks, put against the questions that asked for them.
+fn on_questions(errors: &FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::default();
+    for (path, message) in errors.iter() {
+        out.add(question_of(path), message);
+    }
+    out
+}
+
+/// The page (step) that asks for a field.
+pub fn step_of(field: &str) -> &'static str {
+    match field {
+        "nation" => "nation",
+        "postcode" => "postcode",
+        "name" => "name",
+        "email" | "phone" => "contact",
+        "deposit" | "paid_day" | "paid_month" | "paid_year" => "deposit",
+        _ => "problem",
+    }
+}
+
 /// The group for a postcode: the one whose areas include it, else the one that takes
 /// the rest, else the first by name.
 pub fn group_for<'a>(groups: &'a [Group], postcode: &Postcode) -> Option<&'a Group> {
@@ -246,7 +280,7 @@ pub async fn submit(
     }
     let facts = to_input(r, today)?
         .validate(today)
-        .map_err(AppError::Invalid)?;
+        .map_err(|e| AppError::Invalid(on_questions(&e)))?;
     let postcode =
         facts.property.postcode.clone().ok_or_else(|| {
             AppError::Invalid(FieldErrors::single("postcode", "Enter the postcode"))

@@ -837,3 +837,35 @@ async fn requests_for_help_are_limited_per_address() {
     assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
     let _: Value = json!(null);
 }
+
+#[tokio::test]
+async fn a_problem_the_case_checks_find_is_shown_on_the_page_that_asked() {
+    let app = TestApp::new().await;
+    app.group("Leeds").await;
+    let (pre, csrf) = app.anonymous("/get-help").await;
+    let mut fields: Vec<(&str, &str)> = answers();
+    fields.retain(|(k, _)| *k != "email");
+    fields.extend([
+        ("email", "sian@localhost"),
+        ("_csrf", csrf.as_str()),
+        ("step", "check"),
+        ("go", "submit"),
+        ("consent", "yes"),
+    ]);
+    let page = app.post_form("/get-help", Some(&pre), &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.text.contains("How can we contact you?"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("id=\"email-error\""),
+        "beside the field: {}",
+        page.text
+    );
+    assert!(
+        page.text.contains("value=\"sian@localhost\""),
+        "the answer is kept"
+    );
+}

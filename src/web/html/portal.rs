@@ -601,7 +601,11 @@ async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageR
             check_page(visitor, r, StatusCode::UNPROCESSABLE_ENTITY, &e)
         }
         Err(AppError::Invalid(e)) => {
-            let step = referral::first_unanswered(r, state.clock.today()).unwrap_or("nation");
+            // A problem the page checks let through: show it on the page that asks for it.
+            let step = e
+                .iter()
+                .next()
+                .map_or("nation", |(field, _)| referral::step_of(field));
             step_page(visitor, step, r, StatusCode::UNPROCESSABLE_ENTITY, &e, true)
         }
         Err(AppError::TooMany(m)) => check_page(
