@@ -234,6 +234,19 @@ pub async fn all(c: &impl ConnectionTrait) -> Result<Vec<User>, DbErr> {
         .collect()
 }
 
+/// The names of these users, by id (for "who wrote it" lines).
+pub async fn names(
+    c: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    Ok(by_ids(c, &ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
 /// These users, in any order.
 pub async fn by_ids(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<User>, DbErr> {
     users::Entity::find()

@@ -425,8 +425,7 @@ pub async fn status(
         .map(|g| g.name)
         .unwrap_or_default();
     let messages = db::portal::messages_of(db, case.id).await?;
-    let authors: Vec<Uuid> = messages.iter().filter_map(|m| m.author_id).collect();
-    let users = db::users::by_ids(db, &authors).await?;
+    let names = db::users::names(db, messages.iter().filter_map(|m| m.author_id)).await?;
     let documents = db::portal::documents_of(db, case.id).await?;
     let history = history(db, &case).await?;
     let (next, now) = next_steps(case.stage);
@@ -464,8 +463,8 @@ pub async fn status(
                     "You".into()
                 } else {
                     m.author_id
-                        .and_then(|id| users.iter().find(|u| u.id == id))
-                        .map_or_else(|| group.clone(), |u| first_name(&u.name))
+                        .and_then(|id| names.get(&id))
+                        .map_or_else(|| group.clone(), |n| first_name(n))
                 },
                 body: m.body.clone(),
                 at: long_date(m.created_at.date()),
@@ -652,8 +651,7 @@ pub async fn messages(
 ) -> Result<Vec<MessageInfo>, AppError> {
     let case = visible(actor, db::cases::find(db, case_id).await?)?;
     let rows = db::portal::messages_of(db, case_id).await?;
-    let authors: Vec<Uuid> = rows.iter().filter_map(|m| m.author_id).collect();
-    let users = db::users::by_ids(db, &authors).await?;
+    let names = db::users::names(db, rows.iter().filter_map(|m| m.author_id)).await?;
     Ok(rows
         .into_iter()
         .map(|m| MessageInfo {
@@ -662,8 +660,8 @@ pub async fn messages(
                 case.facts.tenant.name.clone()
             } else {
                 m.author_id
-                    .and_then(|id| users.iter().find(|u| u.id == id))
-                    .map_or_else(String::new, |u| u.name.clone())
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default()
             },
             waiting: m.from_tenant && m.answered_at.is_none(),
             body: m.body,
@@ -889,8 +887,7 @@ pub async fn documents(
 ) -> Result<Vec<DocumentInfo>, AppError> {
     visible(actor, db::cases::find(db, case_id).await?)?;
     let rows = db::portal::documents_of(db, case_id).await?;
-    let authors: Vec<Uuid> = rows.iter().filter_map(|d| d.uploaded_by).collect();
-    let users = db::users::by_ids(db, &authors).await?;
+    let names = db::users::names(db, rows.iter().filter_map(|d| d.uploaded_by)).await?;
     Ok(rows
         .into_iter()
         .map(|d| DocumentInfo {
@@ -899,8 +896,8 @@ pub async fn documents(
                 "The tenant".into()
             } else {
                 d.uploaded_by
-                    .and_then(|id| users.iter().find(|u| u.id == id))
-                    .map_or_else(String::new, |u| u.name.clone())
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default()
             },
             file_name: d.file_name,
             description: d.description,

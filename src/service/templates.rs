@@ -166,8 +166,7 @@ pub async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = db::letters::template_versions(db, group.id, kind.as_str()).await?;
-    let authors: Vec<Uuid> = rows.iter().filter_map(|r| r.created_by).collect();
-    let users = db::users::by_ids(db, &authors).await?;
+    let names = db::users::names(db, rows.iter().filter_map(|r| r.created_by)).await?;
     let current = rows.last();
     let versions = rows
         .iter()
@@ -175,10 +174,7 @@ pub async fn detail(
         .map(|r| VersionRow {
             version: r.version,
             body: r.body.clone(),
-            by: r
-                .created_by
-                .and_then(|id| users.iter().find(|u| u.id == id))
-                .map(|u| u.name.clone()),
+            by: r.created_by.and_then(|id| names.get(&id).cloned()),
             at: r.created_at,
         })
         .collect();
