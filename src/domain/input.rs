@@ -94,7 +94,7 @@ pub struct CaseInput {
 }
 
 /// Longest one-line text field.
-const SHORT: usize = 200;
+pub const SHORT: usize = 200;
 /// Longest address.
 const ADDRESS: usize = 500;
 /// Longest free-text account.
@@ -179,34 +179,23 @@ impl Checker {
 
     fn email(&mut self, field: &str, value: Option<String>) -> Option<String> {
         let v = self.text(field, value, 254)?;
-        let valid = v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        }) && !v.chars().any(char::is_whitespace);
-        if valid {
-            Some(v)
-        } else {
-            self.errors
-                .add(field, "Enter an e-mail address like name@example.com");
-            None
+        match email_problem(&v) {
+            None => Some(v),
+            Some(m) => {
+                self.errors.add(field, m);
+                None
+            }
         }
     }
 
     fn phone(&mut self, field: &str, value: Option<String>) -> Option<String> {
         let v = self.text(field, value, 40)?;
-        let digits = v.chars().filter(char::is_ascii_digit).count();
-        let allowed = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        if allowed && (10..=15).contains(&digits) {
-            Some(v)
-        } else {
-            self.errors.add(
-                field,
-                "Enter a phone number, like 07700 900 982 or +44 7700 900982",
-            );
-            None
+        match phone_problem(&v) {
+            None => Some(v),
+            Some(m) => {
+                self.errors.add(field, m);
+                None
+            }
         }
     }
 
@@ -408,6 +397,27 @@ impl Checker {
             returned,
         }
     }
+}
+
+/// What is wrong with an e-mail address, if anything.
+pub fn email_problem(v: &str) -> Option<&'static str> {
+    let valid = v.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+    }) && !v.chars().any(char::is_whitespace)
+        && v.chars().count() <= 254;
+    (!valid).then_some("Enter an e-mail address like name@example.com")
+}
+
+/// What is wrong with a phone number, if anything.
+pub fn phone_problem(v: &str) -> Option<&'static str> {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let allowed = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    (!(allowed && (10..=15).contains(&digits)))
+        .then_some("Enter a phone number, like 07700 900 982 or +44 7700 900982")
 }
 
 impl CaseInput {

@@ -8,12 +8,10 @@ use super::workflow::Stage;
 /// without mistakes. 32 characters: each carries 5 bits.
 const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// Characters in a code: 16 × 5 = 80 bits.
-const LENGTH: usize = 16;
+pub const LENGTH: usize = 16;
 
-/// A new access code, in groups of four: `7KQ2-MX9D-R4TW-H8PC`.
-pub fn new_access_code() -> Result<String, getrandom::Error> {
-    let mut bytes = [0u8; LENGTH];
-    getrandom::fill(&mut bytes)?;
+/// The access code for `LENGTH` random bytes, in groups of four: `7KQ2-MX9D-R4TW-H8PC`.
+pub fn access_code_from(bytes: &[u8; LENGTH]) -> String {
     let mut code = String::with_capacity(LENGTH + 3);
     for (i, b) in bytes.iter().enumerate() {
         if i > 0 && i % 4 == 0 {
@@ -22,7 +20,7 @@ pub fn new_access_code() -> Result<String, getrandom::Error> {
         // 256 is a multiple of 32, so every character is equally likely.
         code.push(char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]));
     }
-    Ok(code)
+    code
 }
 
 /// A code as typed, made comparable: separators and spaces dropped, upper case. `None`
@@ -101,6 +99,31 @@ pub fn next_steps(stage: Stage) -> (&'static str, &'static str) {
     }
 }
 
+/// What an uploaded file is, by its first bytes (never its name or declared type):
+/// its type and usual extension; `None` for anything not accepted.
+pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if starts(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if starts(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(("image/png", "png"))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(("image/webp", "webp"))
+    } else if bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
+        )
+    {
+        Some(("image/heic", "heic"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,18 +132,24 @@ mod tests {
     fn codes_are_grouped_readable_and_carry_80_bits() {
         assert_eq!(ALPHABET.len(), 32);
         const { assert!(LENGTH * 5 >= 80) };
-        let code = new_access_code().unwrap_or_default();
-        assert_eq!(code.len(), 19, "{code}");
-        assert_eq!(code.split('-').count(), 4);
-        assert!(!code.contains(['0', 'O', '1', 'I', 'l']), "{code}");
-        let other = new_access_code().unwrap_or_default();
-        assert_ne!(code, other);
+        let code = access_code_from(&[0, 31, 32, 255, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(
+            code, "2Z2Z-3456-789A-BCDE",
+            "32 and 255 wrap round the alphabet"
+        );
+        let every: Vec<u8> = (0..=255).collect();
+        for chunk in every.chunks(LENGTH) {
+            let bytes: [u8; LENGTH] = chunk.try_into().unwrap_or_default();
+            let code = access_code_from(&bytes);
+            assert_eq!(code.split('-').count(), 4);
+            assert!(!code.contains(['0', 'O', '1', 'I', 'l']), "{code}");
+        }
     }
 
     #[test]
     fn a_code_matches_however_it_is_typed_and_only_under_its_key() {
         let key = [7u8; 32];
-        let code = new_access_code().unwrap_or_default();
+        let code = access_code_from(&[9; LENGTH]);
         let stored = code_hash(&key, &normalise_code(&code).unwrap_or_default());
         assert!(code_matches(&key, &code, &stored));
         let typed = code.to_lowercase().replace('-', " ");
@@ -130,6 +159,19 @@ mod tests {
         assert!(!code_matches(&key, "", &stored));
         assert!(!code_matches(&key, &code, "not hex"));
         assert_eq!(normalise_code("7KQ2-MX9D-R4TW-H8P0"), None, "0 is not used");
+    }
+
+    #[test]
+    fn documents_are_known_by_their_content() {
+        let kind = |b: &[u8]| sniff_document(b).map(|(t, _)| t);
+        assert_eq!(kind(b"%PDF-1.7 ..."), Some("application/pdf"));
+        assert_eq!(kind(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(kind(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(kind(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(kind(b"\0\0\0\x18ftypheic\0\0"), Some("image/heic"));
+        assert_eq!(kind(b"\0\0\0\x18ftypisom\0\0"), None, "an MP4 video");
+        assert_eq!(kind(b"<html><script>"), None);
+        assert_eq!(kind(b""), None);
     }
 
     #[test]

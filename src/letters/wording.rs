@@ -68,8 +68,13 @@ const ALLOWED_TAGS: &[&str] = &[
 /// Checks a group's own wording before it is compiled: only [`ALLOWED_TAGS`], no
 /// components.
 pub fn check_custom(body: &str) -> Result<(), String> {
-    if body.contains("{{ <") || body.contains("{{<") || body.contains("{{- <") {
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.contains("{{<") || compact.contains("{{-<") {
         return Err("Components cannot be used in letter wording".into());
+    }
+    // `range` could loop a billion times on the server; letters never need it.
+    if compact.contains("range(") {
+        return Err("\"range\" cannot be used in letter wording".into());
     }
     for chunk in body.split("{%").skip(1) {
         let tag: String = chunk
@@ -173,6 +178,8 @@ mod custom_tests {
             "{% macro m() %}{% endmacro %}",
             "{% component c() %}{% endcomponent c %}",
             "{{ <c /> }}",
+            "{% for i in range(end=1000000000) %}x{% endfor %}",
+            "{% for i in range (end=1000000000) %}x{% endfor %}",
         ] {
             assert!(check_custom(bad).is_err(), "{bad}");
         }

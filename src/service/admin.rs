@@ -145,6 +145,16 @@ pub async fn create_group(
     Ok(group)
 }
 
+/// One group, for its edit page (admins).
+pub async fn group(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<Group, AppError> {
+    admin_only(actor)?;
+    db::groups::by_id(db, id).await?.ok_or(AppError::NotFound)
+}
+
 /// Changes a group's name, address and postcode areas (admins).
 pub async fn update_group(
     db: &DatabaseConnection,

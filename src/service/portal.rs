@@ -17,7 +17,9 @@ use crate::db;
 use crate::db::portal::{DocumentRow, MessageRow};
 use crate::domain::case::long_date;
 use crate::domain::letters::LetterKind;
-use crate::domain::portal::{code_hash, code_matches, new_access_code, next_steps, normalise_code};
+use crate::domain::portal::{
+    access_code_from, code_hash, code_matches, next_steps, normalise_code, sniff_document,
+};
 use crate::domain::rules;
 use crate::domain::timeline::TimelineEvent;
 use crate::domain::workflow::Stage;
@@ -34,8 +36,10 @@ pub const PER_ADDRESS: usize = 20;
 pub const REFERRALS_PER_ADDRESS: usize = 5;
 /// Longest message.
 pub const MAX_MESSAGE_CHARS: usize = 5_000;
+/// Largest document, in megabytes.
+pub const MAX_DOCUMENT_MB: usize = 10;
 /// Largest document.
-pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: usize = MAX_DOCUMENT_MB * 1024 * 1024;
 
 /// Gives a case a new tenant access code and returns it: the only time it is ever shown.
 /// Any earlier code stops working, and the tenant's sessions end.
@@ -60,7 +64,9 @@ pub(super) async fn store_new_code(
     actor: Option<&Principal>,
     case_id: Uuid,
 ) -> Result<String, AppError> {
-    let code = new_access_code().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let mut bytes = [0u8; crate::domain::portal::LENGTH];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let code = access_code_from(&bytes);
     let hash = code_hash(key, &normalise_code(&code).unwrap_or_default());
     let now = clock.now();
     let by = actor.map(|a| a.user_id);
@@ -77,6 +83,16 @@ pub(super) async fn store_new_code(
     )
     .await?;
     Ok(code)
+}
+
+/// Whether the tenant of a case has an access code.
+pub async fn has_code(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<bool, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    Ok(db::portal::access_code(db, case_id).await?.is_some())
 }
 
 /// A tenant's live session.
@@ -715,30 +731,6 @@ pub async fn needs_attention(
     Ok(rows)
 }
 
-/// What a file is, by its first bytes; `None` for anything not accepted.
-pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    let starts = |magic: &[u8]| bytes.starts_with(magic);
-    if starts(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else if starts(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if starts(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some(("image/png", "png"))
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(("image/webp", "webp"))
-    } else if bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && matches!(
-            &bytes[8..12],
-            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
-        )
-    {
-        Some(("image/heic", "heic"))
-    } else {
-        None
-    }
-}
-
 /// A file name made safe to show and to offer back: no folders, no control characters,
 /// at most 100 characters.
 fn clean_file_name(raw: &str, extension: &str) -> String {
@@ -756,40 +748,58 @@ fn clean_file_name(raw: &str, extension: &str) -> String {
     }
 }
 
-/// Who is adding a document.
+/// Who is adding a document, and so to which case.
 #[derive(Debug, Clone, Copy)]
 pub enum Uploader<'a> {
-    /// The tenant, through their status page.
+    /// The tenant, through their status page: to their case.
     Tenant(&'a TenantSession),
-    /// A caseworker.
-    Staff(&'a Principal),
+    /// A caseworker, to a case they work.
+    Staff(&'a Principal, Uuid),
+}
+
+/// A file as uploaded.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDocument<'a> {
+    /// Its name on the sender's device.
+    pub file_name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+    /// What the sender says it is.
+    pub description: Option<&'a str>,
 }
 
 /// Keeps an uploaded document on a case. The type is judged from the content, not the
 /// name. The bytes go into `dir` under a random name; the record says who sent it and
 /// when. A tenant's upload is visible to them; a caseworker's is internal until shared.
-#[expect(clippy::too_many_arguments, reason = "one upload has this many parts")]
 pub async fn upload(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     dir: &std::path::Path,
-    case_id: Uuid,
     who: Uploader<'_>,
-    file_name: &str,
-    bytes: &[u8],
-    description: Option<&str>,
+    doc: NewDocument<'_>,
 ) -> Result<DocumentRow, AppError> {
-    if let Uploader::Staff(actor) = who {
-        visible(actor, db::cases::find(db, case_id).await?)?;
-    }
+    let NewDocument {
+        file_name,
+        bytes,
+        description,
+    } = doc;
+    let case_id = match who {
+        Uploader::Tenant(session) => session.case_id,
+        Uploader::Staff(actor, case_id) => {
+            visible(actor, db::cases::find(db, case_id).await?)?;
+            case_id
+        }
+    };
     let bad = |m: &str| AppError::Invalid(FieldErrors::single("file", m));
     if bytes.is_empty() {
         return Err(bad("Choose a file to send"));
     }
     if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(bad("The file must be smaller than 10 MB"));
+        return Err(bad(&format!(
+            "The file must be smaller than {MAX_DOCUMENT_MB} MB"
+        )));
     }
-    let Some((content_type, extension)) = sniff(bytes) else {
+    let Some((content_type, extension)) = sniff_document(bytes) else {
         return Err(bad(
             "The file must be a photo (JPG, PNG, WEBP or HEIC) or a PDF",
         ));
@@ -809,7 +819,7 @@ pub async fn upload(
     let now = clock.now();
     let (by, actor, from_tenant) = match who {
         Uploader::Tenant(_) => (None, None, true),
-        Uploader::Staff(p) => (Some(p.user_id), Some(p), false),
+        Uploader::Staff(p, _) => (Some(p.user_id), Some(p), false),
     };
     let row = DocumentRow {
         id: Uuid::now_v7(),

@@ -11,7 +11,7 @@ use super::portal::REFERRALS_PER_ADDRESS;
 use crate::clock::Clock;
 use crate::db;
 use crate::db::groups::Group;
-use crate::domain::input::CaseInput;
+use crate::domain::input::{CaseInput, SHORT, email_problem, phone_problem};
 use crate::domain::{FieldErrors, Money, Postcode};
 use crate::error::AppError;
 
@@ -112,8 +112,11 @@ pub fn check_step(step: &str, r: &Referral, today: Date) -> FieldErrors {
             let n = r.name.trim().chars().count();
             if n == 0 {
                 e.add("name", "Enter your full name");
-            } else if n > 200 {
-                e.add("name", "Your name must be 200 characters or fewer");
+            } else if n > SHORT {
+                e.add(
+                    "name",
+                    format!("Your name must be {SHORT} characters or fewer"),
+                );
             }
         }
         "contact" => {
@@ -124,21 +127,18 @@ pub fn check_step(step: &str, r: &Referral, today: Date) -> FieldErrors {
                     "Enter an email address or a phone number, so we can contact you",
                 );
             }
-            if !email.is_empty()
-                && (!email.contains('@')
-                    || email.contains(char::is_whitespace)
-                    || email.len() > 254)
+            // The same rules as the case's own fields.
+            if let Some(m) = Some(email)
+                .filter(|e| !e.is_empty())
+                .and_then(email_problem)
             {
-                e.add("email", "Enter an email address like name@example.com");
+                e.add("email", m);
             }
-            let digits = phone.chars().filter(char::is_ascii_digit).count();
-            if !phone.is_empty()
-                && (!(10..=15).contains(&digits)
-                    || !phone
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || " +()-".contains(c)))
+            if let Some(m) = Some(phone)
+                .filter(|p| !p.is_empty())
+                .and_then(phone_problem)
             {
-                e.add("phone", "Enter a phone number like 07700 900 982");
+                e.add("phone", m);
             }
         }
         "deposit" => {

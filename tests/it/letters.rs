@@ -4,7 +4,6 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tenantcase::domain::user::Role;
-use tenantcase::letters::pdf::read_back;
 
 use crate::support::*;
 
@@ -18,75 +17,6 @@ fn letter_case() -> Value {
     c["deposit"]["protected_date"] = json!("2024-08-01");
     c["deposit"]["information_date"] = Value::Null;
     c
-}
-
-async fn download(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
-    let req = axum::http::Request::get(format!("/api/v1/letters/{id}/pdf"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(axum::body::Body::empty())
-        .expect("request");
-    let res = app.router.clone().oneshot_bytes(req).await;
-    assert_eq!(res.0, StatusCode::OK);
-    assert_eq!(res.1.as_deref(), Some("application/pdf"));
-    res.2
-}
-
-/// The text of a PDF with its line breaks folded into spaces.
-fn text_of(pdf: &[u8]) -> (usize, String) {
-    let (pages, texts) = read_back(pdf).expect("a readable PDF");
-    (
-        pages,
-        texts
-            .concat()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-trait OneshotBytes {
-    async fn oneshot_bytes(
-        self,
-        req: axum::http::Request<axum::body::Body>,
-    ) -> (StatusCode, Option<String>, Vec<u8>);
-}
-
-impl OneshotBytes for axum::Router {
-    async fn oneshot_bytes(
-        self,
-        req: axum::http::Request<axum::body::Body>,
-    ) -> (StatusCode, Option<String>, Vec<u8>) {
-        use http_body_util::BodyExt;
-        use tower::ServiceExt;
-        let res = self.oneshot(req).await.expect("infallible");
-        let ct = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let status = res.status();
-        let bytes = res
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        (status, ct, bytes)
-    }
-}
-
-async fn generate(app: &TestApp, token: &str, case_id: &str, body: Value) -> Value {
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/cases/{case_id}/letters"),
-            token,
-            Some(body),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    res.json()
 }
 
 #[tokio::test]

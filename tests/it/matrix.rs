@@ -307,11 +307,12 @@ async fn world() -> World {
         db,
         clock,
         &app.state.config.uploads,
-        case_uuid,
-        tenantcase::service::portal::Uploader::Staff(&vol),
-        "matrix.png",
-        PNG,
-        None,
+        tenantcase::service::portal::Uploader::Staff(&vol, case_uuid),
+        tenantcase::service::portal::NewDocument {
+            file_name: "matrix.png",
+            bytes: PNG,
+            description: None,
+        },
     )
     .await
     .expect("document")

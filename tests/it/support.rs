@@ -466,3 +466,42 @@ pub const PNG: &[u8] = &[
     0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D,
     0x1D, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82,
 ];
+
+/// Writes a letter through the API and returns its JSON (201 expected).
+pub async fn generate(app: &TestApp, token: &str, case_id: &str, body: Value) -> Value {
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/letters"),
+            token,
+            Some(body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    res.json()
+}
+
+/// A letter's frozen PDF, through the API.
+pub async fn download(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
+    let req = Request::get(format!("/api/v1/letters/{id}/pdf"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, bytes) = app.send_raw(req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    bytes
+}
+
+/// A PDF's page count and its text, line breaks folded into spaces.
+pub fn text_of(pdf: &[u8]) -> (usize, String) {
+    let (pages, texts) = tenantcase::letters::pdf::read_back(pdf).expect("a readable PDF");
+    (
+        pages,
+        texts
+            .concat()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}

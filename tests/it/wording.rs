@@ -1,47 +1,10 @@
 //! Groups' own letter wording (kept in versions) and letters written in batches.
 
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use tenantcase::domain::user::Role;
-use tenantcase::letters::pdf::read_back;
 
 use crate::support::*;
-
-fn words(pdf: &[u8]) -> (usize, String) {
-    let (pages, texts) = read_back(pdf).expect("a readable PDF");
-    (
-        pages,
-        texts
-            .concat()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-async fn letter(app: &TestApp, token: &str, case: &str, kind: &str) -> Value {
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/cases/{case}/letters"),
-            token,
-            Some(json!({"type": kind})),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    res.json()
-}
-
-async fn pdf_of(app: &TestApp, token: &str, letter: &Value) -> Vec<u8> {
-    let id = letter["id"].as_str().unwrap_or_default();
-    let req = axum::http::Request::get(format!("/api/v1/letters/{id}/pdf"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(axum::body::Body::empty())
-        .expect("request");
-    let (status, _, bytes) = app.send_raw(req).await;
-    assert_eq!(status, StatusCode::OK);
-    bytes
-}
 
 const OWN: &str = "Subject: Our deposit, {{ reference }}\n\nWe, {{ tenants }}, paid {{ deposit }}.\n\nThe Leeds way: please reply{% if reply_by %} by {{ reply_by }}{% endif %}.";
 
@@ -56,9 +19,9 @@ async fn a_groups_own_wording_is_versioned_and_each_letter_records_the_one_it_us
     let case = create_case(&app, &token, case_e1()).await;
     let case_id = case["id"].as_str().unwrap_or_default();
 
-    let standard = letter(&app, &token, case_id, "L1").await;
+    let standard = generate(&app, &token, case_id, json!({"type": "L1"})).await;
     assert_eq!(standard["template_version"], 0);
-    let standard_pdf = pdf_of(&app, &token, &standard).await;
+    let standard_pdf = download(&app, &token, standard["id"].as_str().unwrap_or_default()).await;
 
     let page = format!("/letters/wording/{leeds}/L1");
     let res = app
@@ -70,9 +33,9 @@ async fn a_groups_own_wording_is_versioned_and_each_letter_records_the_one_it_us
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
 
-    let own = letter(&app, &token, case_id, "L1").await;
+    let own = generate(&app, &token, case_id, json!({"type": "L1"})).await;
     assert_eq!(own["template_version"], 1);
-    let (_, text) = words(&pdf_of(&app, &token, &own).await);
+    let (_, text) = text_of(&download(&app, &token, own["id"].as_str().unwrap_or_default()).await);
     assert!(
         text.contains("We, Łukasz Nowak and Zoë Price, paid £1,100.00."),
         "{text}"
@@ -93,12 +56,16 @@ async fn a_groups_own_wording_is_versioned_and_each_letter_records_the_one_it_us
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
-    let again = letter(&app, &token, case_id, "L1").await;
+    let again = generate(&app, &token, case_id, json!({"type": "L1"})).await;
     assert_eq!(again["template_version"], 2);
-    let (_, text) = words(&pdf_of(&app, &token, &again).await);
+    let (_, text) =
+        text_of(&download(&app, &token, again["id"].as_str().unwrap_or_default()).await);
     assert!(!text.contains("The Leeds way"), "{text}");
     assert!(text.contains("alternative dispute resolution"), "{text}");
-    assert_eq!(pdf_of(&app, &token, &standard).await, standard_pdf);
+    assert_eq!(
+        download(&app, &token, standard["id"].as_str().unwrap_or_default()).await,
+        standard_pdf
+    );
 
     let page = app.get(&page, Some(&coord.cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -260,7 +227,7 @@ async fn a_coordinator_writes_letters_for_several_cases_as_one_pdf_or_a_zip() {
         &mut inside,
     )
     .expect("read");
-    let (_, text) = words(&inside);
+    let (_, text) = text_of(&inside);
     assert!(
         text.contains("Siân Evans") && text.contains("TC-2026-00002"),
         "{text}"
@@ -276,7 +243,15 @@ async fn a_coordinator_writes_letters_for_several_cases_as_one_pdf_or_a_zip() {
         .await
         .json();
     assert_eq!(kept["items"].as_array().map(Vec::len), Some(1));
-    assert_eq!(pdf_of(&app, &token, &kept["items"][0]).await, inside);
+    assert_eq!(
+        download(
+            &app,
+            &token,
+            kept["items"][0]["id"].as_str().unwrap_or_default()
+        )
+        .await,
+        inside
+    );
 
     let (status, headers, pdf) = app
         .post_form_raw(
@@ -293,7 +268,7 @@ async fn a_coordinator_writes_letters_for_several_cases_as_one_pdf_or_a_zip() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "application/pdf");
-    let (pages, text) = words(&pdf);
+    let (pages, text) = text_of(&pdf);
     assert!(pages >= 2, "one letter a case at least: {pages}");
     assert!(
         text.contains("TC-2026-00001") && text.contains("TC-2026-00002"),

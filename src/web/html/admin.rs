@@ -45,12 +45,7 @@ const ROLES: [(&str, &str); 3] = [
     ("admin", "Admin: everything, in every group"),
 ];
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
+use super::form_field as field;
 
 fn chosen_groups(pairs: &[(String, String)]) -> Result<Vec<Uuid>, AppError> {
     pairs
@@ -377,9 +372,7 @@ pub async fn group(
 ) -> PageResult {
     forbid_unless_admin(&user)?;
     let id = id_of(&id)?;
-    let g = crate::db::groups::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let g = admin::group(&state.db, &user.principal, id).await?;
     let fields = admin::GroupFields {
         name: g.name,
         address: g.address.unwrap_or_default(),

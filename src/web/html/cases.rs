@@ -397,9 +397,7 @@ pub(super) async fn case_page(
     let letters = crate::service::letters::of_case(&state.db, me, id).await?;
     let messages = crate::service::portal::messages(&state.db, me, id).await?;
     let documents = crate::service::portal::documents(&state.db, me, id).await?;
-    let has_code = crate::db::portal::access_code(&state.db, id)
-        .await?
-        .is_some();
+    let has_code = crate::service::portal::has_code(&state.db, me, id).await?;
     let kinds: Vec<Value> = crate::domain::letters::LetterKind::ALL
         .iter()
         .map(|k| json!({"value": k.as_str(), "title": k.title(), "suits": k.suits(case.stage)}))
@@ -501,12 +499,7 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let field = |name: &str| super::form_value(&pairs, name).map(str::to_string);
     let version = field("_version").and_then(|v| v.parse::<i32>().ok());
     let Some(version) = version else {
         return Err(AppError::BadRequest(
@@ -559,11 +552,7 @@ pub async fn add_note(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    let text = pairs
-        .into_iter()
-        .find(|(k, _)| k == "text")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let text = super::form_field(&pairs, "text").to_string();
     match cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#timeline")).into_response()),
         Err(AppError::Invalid(e)) => {
@@ -627,11 +616,7 @@ pub async fn assign(
 }
 
 fn move_target(pairs: &[(String, String)]) -> Result<Stage, AppError> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == "to")
-        .and_then(|(_, v)| Stage::parse(v))
-        .ok_or(AppError::NotFound)
+    Stage::parse(super::form_field(pairs, "to")).ok_or(AppError::NotFound)
 }
 
 #[expect(clippy::too_many_arguments, reason = "the parts of one form page")]

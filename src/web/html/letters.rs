@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{PageResult, page};
+use super::{PageResult, form_field, form_value, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
@@ -18,11 +18,7 @@ use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
 fn kind_of(pairs: &[(String, String)]) -> Result<LetterKind, AppError> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == "type")
-        .and_then(|(_, v)| LetterKind::parse(v))
-        .ok_or(AppError::NotFound)
+    LetterKind::parse(form_field(pairs, "type")).ok_or(AppError::NotFound)
 }
 
 #[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
@@ -170,12 +166,7 @@ pub async fn sent(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = id_of(&id)?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let field = |name: &str| form_value(&pairs, name);
     let clock = state.clock.as_ref();
     let result = letters::mark_sent(
         &state.db,
@@ -223,12 +214,7 @@ pub async fn batch(
     visitor: Visitor,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let value = |name: &str| form_field(&pairs, name);
     let chosen: Vec<&str> = pairs
         .iter()
         .filter(|(k, _)| k == "cases")
@@ -367,10 +353,7 @@ pub async fn save_wording(
 ) -> PageResult {
     let (group, kind) = (id_of(&group)?, wording_kind(&kind)?);
     let standard = pairs.iter().any(|(k, _)| k == "standard");
-    let body = pairs
-        .iter()
-        .find(|(k, _)| k == "body")
-        .map_or("", |(_, v)| v.as_str());
+    let body = form_field(&pairs, "body");
     let result = templates::save(
         &state.db,
         state.clock.as_ref(),

@@ -107,6 +107,19 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
 }
 
+/// The value of a form field, if sent.
+pub(super) fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The value of a form field; empty when not sent.
+pub(super) fn form_field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    form_value(pairs, name).unwrap_or_default()
+}
+
 /// A field error as the error summary lists it.
 #[derive(Debug, Serialize)]
 struct SummaryItem<'a> {

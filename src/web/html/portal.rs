@@ -12,7 +12,6 @@ use super::{PageResult, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::service::auth::LoginThrottle;
 use crate::service::portal::{self, TenantSignIn, Uploader};
 use crate::service::referral::{self, Referral};
 use crate::web::parse_id as id_of;
@@ -20,12 +19,7 @@ use crate::web::session::{
     CSRF_FIELD, SignedIn, TENANT_COOKIE, Tenant, Visitor, check_upload_csrf, set_cookie,
 };
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
+use super::form_field as field;
 
 /// The address of the status page, as the tenant reached us.
 fn status_url(headers: &HeaderMap, visitor: &Visitor) -> String {
@@ -41,10 +35,6 @@ fn status_url(headers: &HeaderMap, visitor: &Visitor) -> String {
     format!("{scheme}://{host}/status")
 }
 
-fn throttle_of(state: &AppState) -> &LoginThrottle {
-    &state.throttle
-}
-
 /// The reference and code typed on a form, with what checks them.
 fn attempt<'a>(
     state: &'a AppState,
@@ -53,7 +43,7 @@ fn attempt<'a>(
 ) -> portal::Attempt<'a> {
     portal::Attempt {
         key: &state.config.secret,
-        throttle: throttle_of(state),
+        throttle: &state.throttle,
         address: visitor.address.as_deref(),
         reference: field(pairs, "reference"),
         code: field(pairs, "code"),
@@ -256,6 +246,16 @@ struct Upload {
     bytes: Vec<u8>,
 }
 
+impl Upload {
+    fn document(&self) -> portal::NewDocument<'_> {
+        portal::NewDocument {
+            file_name: &self.file_name,
+            bytes: &self.bytes,
+            description: Some(field(&self.fields, "description")),
+        }
+    }
+}
+
 /// Reads an upload form. A body over the size limit becomes a field error on `file`.
 async fn read_upload(
     visitor: &Visitor,
@@ -266,7 +266,15 @@ async fn read_upload(
         file_name: String::new(),
         bytes: Vec::new(),
     };
-    let too_big = || FieldErrors::single("file", "The file must be smaller than 10 MB");
+    let too_big = || {
+        FieldErrors::single(
+            "file",
+            format!(
+                "The file must be smaller than {} MB",
+                portal::MAX_DOCUMENT_MB
+            ),
+        )
+    };
     loop {
         let next = match form.next_field().await {
             Ok(next) => next,
@@ -318,11 +326,8 @@ pub async fn tenant_upload(
             &state.db,
             state.clock.as_ref(),
             &state.config.uploads,
-            tenant.session.case_id,
             Uploader::Tenant(&tenant.session),
-            &up.file_name,
-            &up.bytes,
-            Some(field(&up.fields, "description")),
+            up.document(),
         )
         .await
         .map(|_| ()),
@@ -559,20 +564,16 @@ pub async fn help_step(
                     returning,
                 );
             }
-            // After a change, go back to the answers, unless a later one is missing.
-            match referral::first_unanswered(&r, today) {
-                Some(next) if !returning || next != step => {
-                    let next = if returning {
-                        next
-                    } else {
-                        referral::STEPS.get(i + 1).copied().unwrap_or(next)
-                    };
-                    step_page(&visitor, next, &r, ok, &none, returning)
-                }
-                _ if !returning && i + 1 < referral::STEPS.len() => {
-                    step_page(&visitor, referral::STEPS[i + 1], &r, ok, &none, false)
-                }
-                _ => check_page(&visitor, &r, ok, &none),
+            // Onwards: the next question; after a change, the first answer still
+            // missing; else the answers to check.
+            let next = if returning {
+                referral::first_unanswered(&r, today)
+            } else {
+                referral::STEPS.get(i + 1).copied()
+            };
+            match next {
+                Some(next) => step_page(&visitor, next, &r, ok, &none, returning),
+                None => check_page(&visitor, &r, ok, &none),
             }
         }
         _ => help_start(visitor).await,
@@ -584,7 +585,7 @@ async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageR
         &state.db,
         state.clock.as_ref(),
         &state.config.secret,
-        throttle_of(state),
+        &state.throttle,
         visitor.address.as_deref(),
         r,
     )
@@ -689,11 +690,8 @@ pub async fn staff_upload(
             &state.db,
             state.clock.as_ref(),
             &state.config.uploads,
-            id,
-            Uploader::Staff(&user.principal),
-            &up.file_name,
-            &up.bytes,
-            Some(field(&up.fields, "description")),
+            Uploader::Staff(&user.principal, id),
+            up.document(),
         )
         .await
         .map(|_| ()),
