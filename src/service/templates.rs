@@ -322,6 +322,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_name_offered_to_coordinators_is_one_a_letter_can_print() {
+        let today = time::macros::date!(2026 - 11 - 26);
+        let [full, _] = samples().unwrap_or_else(|_| unreachable!("samples build"));
+        let ctx = super::super::letters::context(
+            &full,
+            "Leeds",
+            LetterKind::L1,
+            &BTreeMap::new(),
+            today,
+            false,
+        );
+        for name in NAMES {
+            assert!(ctx.contains_key(name), "{name} is offered but not given");
+        }
+        assert!(!ctx.contains_key("landlord_favourite_colour"));
+    }
+
+    #[test]
     fn the_standard_wording_passes_the_checks_a_groups_wording_must_pass() {
         let today = time::macros::date!(2026 - 11 - 26);
         assert!(samples().is_ok(), "{:?}", samples().err());
