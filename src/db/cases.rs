@@ -420,6 +420,36 @@ pub async fn set_assignees(
     Ok(())
 }
 
+/// The cases of `groups` that `user` is assigned to.
+pub async fn assigned_in_groups(
+    c: &impl ConnectionTrait,
+    user: Uuid,
+    groups: &[Uuid],
+) -> Result<Vec<Uuid>, DbErr> {
+    cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Id)
+        .filter(cases::Column::GroupId.is_in(groups.iter().copied()))
+        .filter(cases::Column::Id.in_subquery(assigned_cases(user)))
+        .into_tuple::<Uuid>()
+        .all(c)
+        .await
+}
+
+/// Takes `user` off these cases.
+pub async fn unassign(
+    c: &impl ConnectionTrait,
+    user: Uuid,
+    case_ids: &[Uuid],
+) -> Result<(), DbErr> {
+    case_assignees::Entity::delete_many()
+        .filter(case_assignees::Column::UserId.eq(user))
+        .filter(case_assignees::Column::CaseId.is_in(case_ids.iter().copied()))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// The id of the case with this reference.
 pub async fn id_of_reference(
     c: &impl ConnectionTrait,

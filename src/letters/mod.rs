@@ -3,6 +3,8 @@
 
 pub mod layout;
 pub mod pdf;
+/// The limits a group's own wording runs under.
+pub mod sandbox;
 mod strip;
 pub mod wording;
 

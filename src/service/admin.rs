@@ -356,6 +356,11 @@ pub async fn update_user(
         return Err(AppError::NotFound);
     }
     db::groups::set_user_groups(&txn, id, groups).await?;
+    let left: Vec<Uuid> = groups_of(&target)
+        .into_iter()
+        .filter(|g| !groups.contains(g))
+        .collect();
+    super::cases::end_assignments(&txn, clock, actor, id, &target.name, &left).await?;
     if !active {
         db::users::delete_sessions_of(&txn, id, None).await?;
     }

@@ -550,6 +550,37 @@ pub async fn assign(
     Ok(detail)
 }
 
+/// Takes `user` (called `name`) off every case of `groups`, the groups they have just left,
+/// and records it on each case's timeline. Part of the caller's transaction.
+pub(crate) async fn end_assignments(
+    txn: &sea_orm::DatabaseTransaction,
+    clock: &dyn Clock,
+    actor: &Principal,
+    user: Uuid,
+    name: &str,
+    groups: &[Uuid],
+) -> Result<(), AppError> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let cases = db::cases::assigned_in_groups(txn, user, groups).await?;
+    if cases.is_empty() {
+        return Ok(());
+    }
+    db::cases::unassign(txn, user, &cases).await?;
+    let now = clock.now();
+    let event = TimelineEvent::Assigned {
+        added: Vec::new(),
+        removed: vec![name.to_string()],
+    };
+    for case in &cases {
+        db::cases::append_event(txn, *case, now, Some(actor.user_id), &event).await?;
+    }
+    let detail = json!({"user": user, "cases": cases, "reason": "left the group"});
+    db::audit::record(txn, now, Some(actor), "case.unassigned", None, detail).await?;
+    Ok(())
+}
+
 /// The id of the case with this reference, whoever may see it (for admin filters).
 pub async fn id_of_reference(
     db: &DatabaseConnection,
@@ -663,12 +694,14 @@ pub async fn deadlines(
         let letters = db::letters::awaiting_reply(db, &ids).await?;
         Ok::<_, AppError>(deadline_lists(&cases, &letters, today))
     };
-    let mine = db::cases::open_records(db, None, Some(actor.user_id), DEADLINE_CASES).await?;
+    // Assignment alone never shows a case: it must also be in one of the actor's groups now.
+    let visible = actor.visible_groups();
+    let mine = db::cases::open_records(db, visible.as_deref(), Some(actor.user_id), DEADLINE_CASES)
+        .await?;
     let mine = with_letters(mine).await?;
     let groups = match actor.role {
         crate::domain::user::Role::Volunteer => None,
         _ => {
-            let visible = actor.visible_groups();
             let cases =
                 db::cases::open_records(db, visible.as_deref(), None, DEADLINE_CASES).await?;
             Some(with_letters(cases).await?)

@@ -194,6 +194,27 @@ pub(crate) fn parse_id(raw: &str) -> Result<uuid::Uuid, crate::error::AppError> 
 /// types one.
 pub(crate) const NUL_MESSAGE: &str = "Text must not contain NUL characters";
 
+/// Longest form field name any page uses, with room to spare.
+pub(crate) const MAX_FIELD_NAME: usize = 100;
+/// Most dot-separated parts in a form field name (`joint_tenants[0].consent_date` has 2).
+pub(crate) const MAX_FIELD_DEPTH: usize = 4;
+
+/// What is wrong with a url-encoded form body, if anything: a NUL character, or a field
+/// name longer or deeper than any form of ours has. Checked before any handler reads it.
+pub(crate) fn form_problem(body: &[u8]) -> Option<String> {
+    for (k, v) in form_urlencoded::parse(body) {
+        if k.contains('\0') || v.contains('\0') {
+            return Some(NUL_MESSAGE.into());
+        }
+        if k.chars().count() > MAX_FIELD_NAME || k.split('.').count() > MAX_FIELD_DEPTH {
+            return Some(format!(
+                "A form field name may have at most {MAX_FIELD_NAME} characters and {MAX_FIELD_DEPTH} parts"
+            ));
+        }
+    }
+    None
+}
+
 /// Whether JSON text holds an escaped NUL (`\u0000`): a backslash that is not itself
 /// escaped, then `u0000`.
 pub(crate) fn has_nul_escape(json: &[u8]) -> bool {
@@ -222,7 +243,18 @@ async fn refuse_nul_in_query(
 
 #[cfg(test)]
 mod tests {
-    use super::has_nul_escape;
+    use super::{form_problem, has_nul_escape};
+
+    #[test]
+    fn form_field_names_are_bounded() {
+        assert_eq!(
+            form_problem(b"tenant.name=A&joint_tenants%5B0%5D.consent_date=x"),
+            None
+        );
+        assert!(form_problem(b"a.b.c.d.e=1").is_some());
+        assert!(form_problem(&[b"x".repeat(101), b"=1".to_vec()].concat()).is_some());
+        assert!(form_problem(b"name=a%00b").is_some_and(|m| m.contains("NUL")));
+    }
 
     #[test]
     fn finds_escaped_nul_but_not_an_escaped_backslash() {

@@ -202,10 +202,8 @@ async fn load_visitor(
         let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
             (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response()
         })?;
-        if form_urlencoded::parse(&bytes).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
-            return Err(super::html::error_page(&AppError::BadRequest(
-                super::NUL_MESSAGE.into(),
-            )));
+        if let Some(problem) = super::form_problem(&bytes) {
+            return Err(super::html::error_page(&AppError::BadRequest(problem)));
         }
         let sent: Option<String> = form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == CSRF_FIELD)

@@ -20,5 +20,6 @@ mod list;
 mod matrix;
 mod portal;
 mod rules;
+mod security;
 mod support;
 mod wording;

@@ -33,6 +33,9 @@ pub fn values(pairs: Vec<(String, String)>) -> FormValues {
 
 /// One step of a field path: a key, optionally indexed (`instalments[2]`).
 fn parse_path(path: &str) -> Option<Vec<(&str, Option<usize>)>> {
+    if path.split('.').count() > crate::web::MAX_FIELD_DEPTH {
+        return None;
+    }
     path.split('.')
         .map(|seg| match seg.split_once('[') {
             Some((key, rest)) => {

@@ -1,0 +1,218 @@
+//! Findings of the security review: each test failed before its fix.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use tenantcase::domain::user::Role;
+
+use crate::support::*;
+
+/// A case whose unprotected deposit is due within the fortnight of the test clock.
+fn due_soon(name: &str) -> serde_json::Value {
+    json!({
+        "tenant": {"name": name, "consent_date": "2026-11-01"},
+        "tenancy": {"jurisdiction": "england", "start_date": "2026-11-01"},
+        "deposit": {"amount_pence": 90000, "received_date": "2026-11-01"}
+    })
+}
+
+#[tokio::test]
+async fn a_volunteer_moved_out_of_a_group_no_longer_sees_its_cases() {
+    let app = TestApp::new().await;
+    let vol = app
+        .user_in("vol@example.org", Role::Volunteer, &["Leeds", "Cardiff"])
+        .await;
+    app.user_in("admin@example.org", Role::Admin, &[]).await;
+    let admin = app.token("admin@example.org").await;
+    let volunteer = app.token("vol@example.org").await;
+    let mut body = due_soon("Cardiff Tenant");
+    body["group"] = json!("Cardiff");
+    let case = create_case(&app, &admin, body).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let res = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/cases/{id}/assignees"),
+            &admin,
+            Some(json!({"user_ids": [vol]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let deadlines = app
+        .api(Method::GET, "/api/v1/deadlines", &volunteer, None)
+        .await;
+    assert!(
+        deadlines.text.contains("Cardiff Tenant"),
+        "{}",
+        deadlines.text
+    );
+
+    // A membership that goes away behind the assignment's back (the assignment row is
+    // left as it was) still hides the case from every list.
+    let leeds = app.group("Leeds").await;
+    tenantcase::db::groups::set_user_groups(&app.state.db, vol, &[leeds])
+        .await
+        .expect("memberships");
+    let deadlines = app
+        .api(Method::GET, "/api/v1/deadlines", &volunteer, None)
+        .await;
+    assert_eq!(deadlines.status, StatusCode::OK);
+    assert!(
+        !deadlines.text.contains("Cardiff Tenant"),
+        "{}",
+        deadlines.text
+    );
+    let b = app.sign_in("vol@example.org").await;
+    let home = app.get("/", Some(&b.cookie)).await;
+    assert!(home.text.contains("My cases"));
+    assert!(!home.text.contains("Cardiff Tenant"), "home page");
+    let mine = app
+        .api(Method::GET, "/api/v1/cases?assigned=me", &volunteer, None)
+        .await;
+    assert!(!mine.text.contains("Cardiff Tenant"), "{}", mine.text);
+
+    // Moving them out through the admin pages ends the assignment, on the timeline.
+    let cardiff = app.group("Cardiff").await;
+    tenantcase::db::groups::set_user_groups(&app.state.db, vol, &[leeds, cardiff])
+        .await
+        .expect("memberships");
+    let a = app.sign_in("admin@example.org").await;
+    let res = app
+        .post_form(
+            &format!("/admin/users/{vol}"),
+            Some(&a.cookie),
+            &[
+                ("_csrf", &a.csrf),
+                ("role", "volunteer"),
+                ("groups", &leeds.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let detail = app
+        .api(Method::GET, &format!("/api/v1/cases/{id}"), &admin, None)
+        .await
+        .json();
+    assert_eq!(detail["assignees"], json!([]), "assignment ended");
+    let timeline = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/timeline"),
+            &admin,
+            None,
+        )
+        .await
+        .json();
+    let last = timeline["items"]
+        .as_array()
+        .and_then(|items| items.iter().rev().find(|i| i["kind"] == "assigned"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["removed"], json!(["volunteer vol@example.org"]));
+    assert_eq!(last["actor"], "admin admin@example.org");
+
+    // Back in the group, they are not silently working it again.
+    tenantcase::db::groups::set_user_groups(&app.state.db, vol, &[leeds, cardiff])
+        .await
+        .expect("memberships");
+    let deadlines = app
+        .api(Method::GET, "/api/v1/deadlines", &volunteer, None)
+        .await
+        .json();
+    assert_eq!(deadlines["mine"]["due_soon"], json!([]));
+}
+
+#[tokio::test]
+async fn a_form_field_name_with_thousands_of_segments_is_refused_not_a_crash() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let deep = vec!["a"; 10_000].join(".");
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[("_csrf", b.csrf.as_str()), (deep.as_str(), "x")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text.contains("field name"), "{}", res.text);
+    let long = "x".repeat(300);
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[("_csrf", b.csrf.as_str()), (long.as_str(), "x")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    // An ordinary form still goes through.
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("tenant.name", "Ordinary Tenant"),
+                ("tenant.consent_date", "2026-11-01"),
+                ("tenancy.jurisdiction", "england"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+}
+
+#[tokio::test]
+async fn a_wording_that_would_exhaust_the_server_is_refused_with_the_reason() {
+    let app = TestApp::new().await;
+    app.user_in("coord@example.org", Role::Coordinator, &["Leeds"])
+        .await;
+    let coord = app.sign_in("coord@example.org").await;
+    let leeds = app.group("Leeds").await;
+    let page = format!("/letters/wording/{leeds}/L1");
+    let chained = format!(
+        "Subject: x\n\n{{{{ tenants{} }}}}",
+        " | replace(from=\"a\", to=\"aaaaaaaaaaaaaaaa\")".repeat(10)
+    );
+    let nested = "Subject: x\n\n{% for a in tenants %}{% for b in tenants %}{% for c in tenants %}{% for d in tenants %}.{% endfor %}{% endfor %}{% endfor %}{% endfor %}";
+    let doubling = format!(
+        "Subject: x\n\n{{% set t = tenants %}}{}{{{{ t }}}}",
+        "{% set t = t ~ t %}".repeat(40)
+    );
+    for (body, reason) in [
+        (chained.as_str(), "The filter \"replace\" cannot be used"),
+        (nested, "nested at most 2 deep"),
+        (doubling.as_str(), "Joining text with"),
+    ] {
+        let res = app
+            .post_form(
+                &page,
+                Some(&coord.cookie),
+                &[("_csrf", &coord.csrf), ("body", body)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            res.text.contains(&reason.replace('"', "&quot;")) || res.text.contains(reason),
+            "{reason}: {}",
+            res.text
+        );
+        assert!(res.text.contains("Error: "), "an error summary");
+    }
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    // An ordinary wording with a loop and a filter is still fine.
+    let res = app
+        .post_form(
+            &page,
+            Some(&coord.cookie),
+            &[
+                ("_csrf", &coord.csrf),
+                (
+                    "body",
+                    "Subject: {{ reference | upper }}\n\n{% for d in deductions %}{{ d }}{% endfor %}Dear landlord.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+}
