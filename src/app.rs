@@ -7,7 +7,6 @@ use sea_orm::DatabaseConnection;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
-use crate::service::auth::LoginThrottle;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -18,8 +17,6 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Settings.
     pub config: Arc<Config>,
-    /// Failed sign-ins, per account and address.
-    pub throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
@@ -36,7 +33,6 @@ impl AppState {
             db,
             clock,
             config: Arc::new(config),
-            throttle: Arc::default(),
         }
     }
 }

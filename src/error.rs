@@ -35,10 +35,27 @@ pub enum AppError {
     PreconditionRequired,
     /// The database failed.
     #[error(transparent)]
-    Db(#[from] sea_orm::DbErr),
+    Db(sea_orm::DbErr),
     /// Anything else that is our fault.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// Told when two requests wrote the same thing at the same moment and a unique index
+/// refused the second.
+pub const RACED: &str = "Someone else saved a change here at the same moment. Nothing of yours was saved: please try again.";
+
+impl From<sea_orm::DbErr> for AppError {
+    /// A unique-constraint violation that no use case turned into a field error is a race
+    /// lost to a concurrent request: a 409, never a 500.
+    fn from(e: sea_orm::DbErr) -> Self {
+        if crate::db::is_unique_violation(&e) {
+            tracing::info!(error = %e, "a concurrent write won");
+            AppError::Conflict(RACED.into())
+        } else {
+            AppError::Db(e)
+        }
+    }
 }
 
 impl AppError {

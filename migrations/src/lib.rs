@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_init;
 mod m20261126_000002_letter_templates;
 mod m20261126_000003_tenant_portal;
+mod m20261201_000001_security;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_init::Migration),
             Box::new(m20261126_000002_letter_templates::Migration),
             Box::new(m20261126_000003_tenant_portal::Migration),
+            Box::new(m20261201_000001_security::Migration),
         ]
     }
 }

@@ -225,6 +225,19 @@ impl TryFrom<cases::Model> for CaseRecord {
     }
 }
 
+/// Locks a case's row until the transaction ends (PostgreSQL; SQLite's write transaction
+/// already holds the whole database), so that use cases that read and then write a case's
+/// children (letter versions, assignees) take their turns.
+pub async fn lock(c: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    let stmt = Query::update()
+        .table(cases::Entity)
+        .value(cases::Column::Version, Expr::col(cases::Column::Version))
+        .and_where(Expr::col(cases::Column::Id).eq(id))
+        .to_owned();
+    c.execute(&stmt).await?;
+    Ok(())
+}
+
 /// The case with this id.
 pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecord>, DbErr> {
     cases::Entity::find_by_id(id)

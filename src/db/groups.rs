@@ -180,6 +180,20 @@ pub async fn members(c: &impl ConnectionTrait, group: Uuid) -> Result<Vec<Uuid>,
         .collect())
 }
 
+/// Locks a group's row until the transaction ends (see [`super::cases::lock`]).
+pub async fn lock(c: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    let stmt = sea_orm::sea_query::Query::update()
+        .table(groups::Entity)
+        .value(groups::Column::Name, Expr::col(groups::Column::Name))
+        .and_where(sea_orm::sea_query::ExprTrait::eq(
+            Expr::col(groups::Column::Id),
+            id,
+        ))
+        .to_owned();
+    c.execute(&stmt).await?;
+    Ok(())
+}
+
 /// Makes `groups` exactly the groups `user` belongs to.
 pub async fn set_user_groups(
     c: &impl ConnectionTrait,

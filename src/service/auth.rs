@@ -15,6 +15,7 @@ use crate::db::{self, users::User};
 use crate::domain::FieldErrors;
 use crate::domain::user::{LoginEmail, Role, check_new_password};
 use crate::error::AppError;
+use crate::service::throttle::{self, Limit};
 
 pub use crate::domain::user::Principal;
 
@@ -183,8 +184,8 @@ pub enum LoginOutcome {
 }
 
 /// Checks an e-mail and password. On success starts a new session, ending `previous`
-/// (the session id is new at every sign-in). Failures count against `throttle`, per
-/// account and per address.
+/// (the session id is new at every sign-in). Every attempt counts against the throttle
+/// (per account and per address) before the password is checked.
 #[tracing::instrument(skip_all)]
 #[expect(
     clippy::too_many_arguments,
@@ -193,7 +194,6 @@ pub enum LoginOutcome {
 pub async fn login(
     db: &DatabaseConnection,
     clock: &dyn Clock,
-    throttle: &LoginThrottle,
     session_hours: i64,
     email: &str,
     password: &str,
@@ -203,7 +203,7 @@ pub async fn login(
     let now = clock.now();
     let email = LoginEmail::parse(email).ok();
     let keys = throttle_keys(email.as_ref(), address.as_deref());
-    if let Some(wait) = throttle.blocked(&keys, now) {
+    if let Some(wait) = throttle::attempt(db, now, &keys).await? {
         tracing::warn!("sign-in throttled");
         return Ok(LoginOutcome::Throttled {
             minutes: wait.whole_minutes().max(1),
@@ -222,10 +222,9 @@ pub async fn login(
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     let Some(user) = user.filter(|u| ok && u.active) else {
-        throttle.fail(&keys, now);
         return Ok(LoginOutcome::Refused);
     };
-    throttle.forget(&keys[..1]);
+    throttle::succeeded(db, &keys).await?;
     let token = random_hex(32)?;
     let csrf = random_hex(32)?;
     let txn = db::begin_write(db).await?;
@@ -258,82 +257,21 @@ pub async fn login(
     Ok(LoginOutcome::SignedIn(NewSession { token, csrf }))
 }
 
-fn throttle_keys(email: Option<&LoginEmail>, address: Option<&str>) -> Vec<(String, usize)> {
+/// Failed sign-ins allowed per account in a window.
+pub const PER_ACCOUNT: usize = 5;
+/// Failed sign-ins allowed per address in a window.
+pub const PER_ADDRESS: usize = 20;
+
+/// The account first (it starts afresh on success), then the address.
+fn throttle_keys(email: Option<&LoginEmail>, address: Option<&str>) -> Vec<Limit> {
     let mut keys = Vec::with_capacity(2);
     if let Some(e) = email {
-        keys.push((
-            format!("account:{}", e.as_str()),
-            LoginThrottle::PER_ACCOUNT,
-        ));
+        keys.push(Limit::new(format!("account:{}", e.as_str()), PER_ACCOUNT));
     }
     if let Some(a) = address {
-        keys.push((format!("address:{a}"), LoginThrottle::PER_ADDRESS));
+        keys.push(Limit::new(format!("address:{a}"), PER_ADDRESS));
     }
     keys
-}
-
-/// Counts recent failed sign-ins per account and per address, in memory.
-#[derive(Debug, Default)]
-pub struct LoginThrottle {
-    failures: std::sync::Mutex<std::collections::HashMap<String, Vec<time::OffsetDateTime>>>,
-}
-
-impl LoginThrottle {
-    /// Failures allowed per account within the window.
-    pub const PER_ACCOUNT: usize = 5;
-    /// Failures allowed per address within the window.
-    pub const PER_ADDRESS: usize = 20;
-    /// The window.
-    pub const WINDOW: Duration = Duration::minutes(15);
-    /// Keys kept at most; past this, the stalest are dropped.
-    const MAX_KEYS: usize = 100_000;
-
-    pub(crate) fn blocked(
-        &self,
-        keys: &[(String, usize)],
-        now: time::OffsetDateTime,
-    ) -> Option<Duration> {
-        let map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        keys.iter()
-            .filter_map(|(k, limit)| {
-                let recent: Vec<_> = map
-                    .get(k)?
-                    .iter()
-                    .filter(|t| now - **t < Self::WINDOW)
-                    .collect();
-                let oldest = **recent.first()?;
-                (recent.len() >= *limit).then(|| Self::WINDOW - (now - oldest))
-            })
-            .max()
-    }
-
-    pub(crate) fn fail(&self, keys: &[(String, usize)], now: time::OffsetDateTime) {
-        let mut map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= Self::MAX_KEYS {
-            map.retain(|_, times| times.iter().any(|t| now - *t < Self::WINDOW));
-        }
-        for (k, _) in keys {
-            let times = map.entry(k.clone()).or_default();
-            times.retain(|t| now - *t < Self::WINDOW);
-            times.push(now);
-        }
-    }
-
-    pub(crate) fn forget(&self, keys: &[(String, usize)]) {
-        let mut map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (k, _) in keys {
-            map.remove(k);
-        }
-    }
 }
 
 /// Ends the session with this cookie value.

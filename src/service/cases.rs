@@ -497,6 +497,7 @@ pub async fn assign(
     users: &[Uuid],
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
+    db::cases::lock(&txn, id).await?;
     let case = visible(actor, db::cases::find(&txn, id).await?)?;
     if !actor.can_assign(case.group_id) {
         return Err(AppError::Forbidden(

@@ -356,6 +356,7 @@ async fn write(
         ],
     };
     let (bytes, pages) = pdf::render_counted(&letter, now).map_err(|e| anyhow::anyhow!(e))?;
+    db::cases::lock(txn, case_id).await?;
     let version = db::letters::next_version(txn, case_id, kind.as_str()).await?;
     let row = LetterRow {
         id: Uuid::now_v7(),

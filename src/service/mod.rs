@@ -9,5 +9,6 @@ pub mod letters;
 pub mod portal;
 pub mod referral;
 pub mod templates;
+pub mod throttle;
 
 pub use auth::Principal;

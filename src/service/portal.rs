@@ -10,8 +10,9 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::Principal;
-use super::auth::{LoginThrottle, random_hex, sha256_hex};
+use super::auth::{random_hex, sha256_hex};
 use super::cases::visible;
+use super::throttle::{self, Limit};
 use crate::clock::Clock;
 use crate::db;
 use crate::db::portal::{DocumentRow, MessageRow};
@@ -125,8 +126,6 @@ pub enum TenantSignIn {
 pub struct Attempt<'a> {
     /// The access-code key.
     pub key: &'a [u8; 32],
-    /// Counts wrong tries.
-    pub throttle: &'a LoginThrottle,
     /// Where the try came from.
     pub address: Option<&'a str>,
     /// The case reference typed.
@@ -145,7 +144,6 @@ async fn check_pair(
 ) -> Result<Result<CaseRecord, TenantSignIn>, AppError> {
     let Attempt {
         key,
-        throttle,
         address,
         reference,
         code,
@@ -161,21 +159,24 @@ async fn check_pair(
         return Ok(Err(TenantSignIn::Refused(errors)));
     }
     let now = clock.now();
-    let normal_ref = reference.trim().to_ascii_uppercase();
+    // "TC-2026-007" and "tc-2026-00007" are one reference, and count as one.
+    let parsed = CaseReference::parse(reference.trim());
+    let normal_ref =
+        parsed.map_or_else(|| reference.trim().to_ascii_uppercase(), |r| r.to_string());
     let keys = [
-        (format!("tenant-ref:{normal_ref}"), PER_REFERENCE),
-        (
+        Limit::new(format!("tenant-ref:{normal_ref}"), PER_REFERENCE),
+        Limit::new(
             format!("tenant-addr:{}", address.unwrap_or("unknown")),
             PER_ADDRESS,
         ),
     ];
-    if let Some(wait) = throttle.blocked(&keys, now) {
+    if let Some(wait) = throttle::attempt(db, now, &keys).await? {
         tracing::warn!("tenant sign-in throttled");
         return Ok(Err(TenantSignIn::Throttled {
             minutes: wait.whole_minutes().max(1),
         }));
     }
-    let case_id = match CaseReference::parse(&normal_ref) {
+    let case_id = match parsed {
         Some(r) => db::cases::id_of_reference(db, &r).await?,
         None => None,
     };
@@ -191,13 +192,12 @@ async fn check_pair(
         None => None,
     };
     let Some(case) = case else {
-        throttle.fail(&keys, now);
         return Ok(Err(TenantSignIn::Refused(FieldErrors::single(
             "reference",
             "The case reference and access code do not match. Check both and try again.",
         ))));
     };
-    throttle.forget(&keys[..1]);
+    throttle::succeeded(db, &keys).await?;
     Ok(Ok(case))
 }
 

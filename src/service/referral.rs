@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Date, Month};
 
-use super::auth::LoginThrottle;
 use super::portal::REFERRALS_PER_ADDRESS;
+use super::throttle::{self, Limit};
 use crate::clock::Clock;
 use crate::db;
 use crate::db::groups::Group;
@@ -254,7 +254,6 @@ pub async fn submit(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     key: &[u8; 32],
-    throttle: &LoginThrottle,
     address: Option<&str>,
     r: &Referral,
 ) -> Result<Referred, AppError> {
@@ -269,11 +268,11 @@ pub async fn submit(
         )));
     }
     let now = clock.now();
-    let keys = [(
+    let keys = [Limit::new(
         format!("referral:{}", address.unwrap_or("unknown")),
         REFERRALS_PER_ADDRESS,
     )];
-    if throttle.blocked(&keys, now).is_some() {
+    if throttle::attempt(db, now, &keys).await?.is_some() {
         return Err(AppError::TooMany(
             "We have had several requests from your connection in the last few minutes. Please wait 15 minutes and try again.".into(),
         ));
@@ -295,7 +294,6 @@ pub async fn submit(
     let case = super::cases::insert_new(&txn, clock, None, group.id, facts).await?;
     let code = super::portal::store_new_code(&txn, clock, key, None, case.id).await?;
     txn.commit().await?;
-    throttle.fail(&keys, now);
     tracing::info!(case = %case.id, "online request for help");
     Ok(Referred {
         reference: case.reference.to_string(),

@@ -287,6 +287,7 @@ pub async fn save(
         check(b, kind, &found.name, clock.today())?;
     }
     let txn = db::begin_write(db).await?;
+    db::groups::lock(&txn, group).await?;
     let version = db::letters::current_template(&txn, group, kind.as_str())
         .await?
         .map_or(1, |t| t.version + 1);

@@ -216,3 +216,169 @@ async fn a_wording_that_would_exhaust_the_server_is_refused_with_the_reason() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
 }
+
+/// Removes a pooled test database's files.
+fn remove_db(file: Option<std::path::PathBuf>) {
+    if let Some(path) = file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_wrong_passwords_at_once_get_five_checks_then_429() {
+    let (app, file) = TestApp::with_pool().await;
+    let app = std::sync::Arc::new(app);
+    app.user("vol@example.org", Role::Volunteer).await;
+    let (cookie, csrf) = app.anonymous("/login").await;
+    let mut tasks = Vec::new();
+    for _ in 0..60 {
+        let (app, cookie, csrf) = (app.clone(), cookie.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            app.post_form(
+                "/login",
+                Some(&cookie),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("email", "vol@example.org"),
+                    ("password", "not the password at all"),
+                ],
+            )
+            .await
+            .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, throttled), (5, 55), "{statuses:?}");
+
+    // The count is in the database: a server started afresh over it still refuses.
+    let restarted = TestApp {
+        router: tenantcase::app::router(tenantcase::app::AppState::new(
+            app.state.db.clone(),
+            app.state.clock.clone(),
+            tenantcase::config::Config::new("restarted"),
+        )),
+        state: app.state.clone(),
+    };
+    assert!(
+        restarted
+            .try_sign_in("vol@example.org", PASSWORD, None)
+            .await
+            .is_none(),
+        "still throttled after a restart"
+    );
+    remove_db(file);
+}
+
+#[tokio::test]
+async fn leading_zeros_in_a_reference_do_not_escape_the_access_code_limit() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, case_e1()).await;
+    assert_eq!(case["reference"], "TC-2026-00001");
+    let (cookie, csrf) = app.anonymous("/status").await;
+    let mut last = StatusCode::OK;
+    for reference in [
+        "TC-2026-00001",
+        "TC-2026-000001",
+        "tc-2026-0000001",
+        "TC-2026-00000001",
+        " TC-2026-000000001",
+        "TC-2026-0000000001",
+    ] {
+        last = app
+            .post_form(
+                "/status",
+                Some(&cookie),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("reference", reference),
+                    ("code", "2222-2222-2222-2222"),
+                ],
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_letters_wordings_and_assignments_never_clash() {
+    let (app, file) = TestApp::with_pool().await;
+    let app = std::sync::Arc::new(app);
+    let vol = app.user("vol@example.org", Role::Volunteer).await;
+    app.user("coord@example.org", Role::Coordinator).await;
+    let coord = app.token("coord@example.org").await;
+    let case = create_case(&app, &coord, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let leeds = app.group("Leeds").await;
+    let c = app.sign_in("coord@example.org").await;
+    let mut letters = Vec::new();
+    let mut others = Vec::new();
+    for n in 0..8 {
+        let (app2, coord2, id2) = (app.clone(), coord.clone(), id.clone());
+        letters.push(tokio::spawn(async move {
+            let (app, coord, id) = (app2, coord2, id2);
+            let res = app
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/cases/{id}/letters"),
+                    &coord,
+                    Some(json!({"type": "L5"})),
+                )
+                .await;
+            (res.status, res.json()["version"].as_i64())
+        }));
+        let (app, coord, id, c) = (app.clone(), coord.clone(), id.clone(), c.clone());
+        others.push(tokio::spawn(async move {
+            let assign = app
+                .api(
+                    Method::PUT,
+                    &format!("/api/v1/cases/{id}/assignees"),
+                    &coord,
+                    Some(json!({"user_ids": [vol]})),
+                )
+                .await
+                .status;
+            let body = format!("Subject: Version {n}\n\nAbout {{{{ reference | upper }}}}.");
+            let wording = app
+                .post_form(
+                    &format!("/letters/wording/{leeds}/L1"),
+                    Some(&c.cookie),
+                    &[("_csrf", c.csrf.as_str()), ("body", body.as_str())],
+                )
+                .await;
+            (assign, wording.status, wording.text)
+        }));
+    }
+    let mut versions = Vec::new();
+    for t in letters {
+        let (status, version) = t.await.expect("task");
+        assert_eq!(status, StatusCode::CREATED);
+        versions.push(version.unwrap_or_default());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=8).collect::<Vec<i64>>());
+    for t in others {
+        let (assign, wording, text) = t.await.expect("task");
+        assert_eq!(assign, StatusCode::OK);
+        assert_eq!(wording, StatusCode::SEE_OTHER, "{text}");
+    }
+    let page = app
+        .get(&format!("/letters/wording/{leeds}/L1"), Some(&c.cookie))
+        .await;
+    assert!(page.text.contains("Version 8, saved"), "{}", page.text);
+    remove_db(file);
+}

@@ -60,7 +60,6 @@ pub async fn login(
     let outcome = auth::login(
         &state.db,
         state.clock.as_ref(),
-        &state.throttle,
         state.config.session_hours,
         &form.email,
         &form.password,

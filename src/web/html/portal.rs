@@ -43,7 +43,6 @@ fn attempt<'a>(
 ) -> portal::Attempt<'a> {
     portal::Attempt {
         key: &state.config.secret,
-        throttle: &state.throttle,
         address: visitor.address.as_deref(),
         reference: field(pairs, "reference"),
         code: field(pairs, "code"),
@@ -585,7 +584,6 @@ async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageR
         &state.db,
         state.clock.as_ref(),
         &state.config.secret,
-        &state.throttle,
         visitor.address.as_deref(),
         r,
     )
