@@ -187,10 +187,6 @@ pub enum LoginOutcome {
 /// (the session id is new at every sign-in). Every attempt counts against the throttle
 /// (per account and per address) before the password is checked.
 #[tracing::instrument(skip_all)]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one sign-in attempt has this many parts"
-)]
 pub async fn login(
     db: &DatabaseConnection,
     clock: &dyn Clock,
