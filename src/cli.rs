@@ -99,6 +99,10 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front.
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// How many trusted proxies stand in front (with --trust-proxy): the client is the
+    /// address that many hops from the right of X-Forwarded-For.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub proxies: u8,
 }
 
 /// Migration actions.
@@ -439,6 +443,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         bind: args.bind,
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
+        proxies: usize::from(args.proxies),
         session_hours: 12,
         secret: crate::config::load_secret(&data)?,
         uploads: std::env::var_os("UPLOADS_DIR").map_or_else(|| data.join("uploads"), Into::into),

@@ -35,5 +35,43 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock that stands still until it is moved: for tests of what happens as time passes
+/// (session expiry, throttle windows reopening, letters written days before they are sent).
+#[derive(Debug)]
+pub struct MovableClock(std::sync::Mutex<OffsetDateTime>);
+
+impl MovableClock {
+    /// A clock standing at `at`.
+    pub fn new(at: OffsetDateTime) -> MovableClock {
+        MovableClock(std::sync::Mutex::new(at))
+    }
+
+    /// Moves the clock to `at`.
+    pub fn set(&self, at: OffsetDateTime) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
+
+    /// Moves the clock on by `by`.
+    pub fn advance(&self, by: time::Duration) {
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *now += by;
+    }
+}
+
+impl Clock for MovableClock {
+    fn now(&self) -> OffsetDateTime {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// A shared clock.
 pub type SharedClock = Arc<dyn Clock>;

@@ -20,6 +20,8 @@ pub struct Config {
     /// Believe `X-Forwarded-For` and `X-Forwarded-Proto` (set only behind a proxy that
     /// sets them).
     pub trust_proxy: bool,
+    /// With `trust_proxy`: how many proxies in front append to `X-Forwarded-For`.
+    pub proxies: usize,
     /// How long a sign-in lasts.
     pub session_hours: i64,
     /// The key for the keyed hash of tenants' access codes. A code checks only against
@@ -37,6 +39,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             secure_cookies: false,
             trust_proxy: false,
+            proxies: 1,
             session_hours: 12,
             secret: random_secret(),
             uploads: std::env::temp_dir().join("tenantcase-uploads"),

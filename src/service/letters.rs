@@ -633,6 +633,16 @@ pub async fn mark_sent(
                 errors.add("date", "Must be today or in the past");
                 None
             }
+            Ok(d) if d < head.created_at.date() => {
+                errors.add(
+                    "date",
+                    format!(
+                        "Must be on or after {}, the day the letter was written",
+                        crate::domain::case::long_date(head.created_at.date())
+                    ),
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(_) => {
                 errors.add("date", "Enter the date as YYYY-MM-DD");

@@ -53,6 +53,9 @@ async fn security_headers(
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
+        // Pages and API answers carry personal data: no browser or proxy keeps a copy.
+        // The stylesheet sets its own.
+        (header::CACHE_CONTROL, "no-store"),
     ] {
         headers
             .entry(name)

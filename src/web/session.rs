@@ -88,15 +88,36 @@ pub fn client(parts: &Parts, config: &Config) -> (Option<String>, bool) {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string());
     if config.trust_proxy {
-        let forwarded = header("x-forwarded-for")
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
+        let hops: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        let forwarded = forwarded_client(&hops, config.proxies);
         let https = header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
         (forwarded.or(socket), config.secure_cookies || https)
     } else {
         (socket, config.secure_cookies)
     }
+}
+
+/// The client's address in `X-Forwarded-For` behind `proxies` trusted proxies: each
+/// proxy appends the address it was reached from, so the client is `proxies` hops from the
+/// right. Anything further left was sent by the client and proves nothing. With fewer
+/// hops than proxies, the left-most is the best there is. Only a real IP address counts.
+pub(crate) fn forwarded_client(hops: &[&str], proxies: usize) -> Option<String> {
+    let hops: Vec<&str> = hops
+        .iter()
+        .map(|h| h.trim())
+        .filter(|h| !h.is_empty())
+        .collect();
+    let at = hops.len().checked_sub(proxies.max(1)).unwrap_or(0);
+    hops.get(at)?
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 /// The value of cookie `name`.
@@ -333,5 +354,30 @@ impl FromRequestParts<AppState> for ApiCaller {
             }
         }
         Ok(ApiCaller(session.principal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_is_the_right_most_untrusted_hop() {
+        // The client claims to be 6.6.6.6; our one proxy saw 203.0.113.9.
+        assert_eq!(
+            forwarded_client(&["6.6.6.6", " 203.0.113.9"], 1).as_deref(),
+            Some("203.0.113.9")
+        );
+        // Two proxies: the outer one saw the client, the inner one the outer proxy.
+        assert_eq!(
+            forwarded_client(&["6.6.6.6", "203.0.113.9", "10.0.0.2"], 2).as_deref(),
+            Some("203.0.113.9")
+        );
+        assert_eq!(
+            forwarded_client(&["203.0.113.9"], 3).as_deref(),
+            Some("203.0.113.9")
+        );
+        assert_eq!(forwarded_client(&["not-an-address"], 1), None);
+        assert_eq!(forwarded_client(&[], 1), None);
     }
 }

@@ -693,6 +693,19 @@ async fn failed_sign_ins_are_limited_per_address_behind_a_trusted_proxy() {
         .send(attempt("guess99@example.org".into(), "203.0.113.9"))
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    // A made-up address put in front by the client does not escape the limit: the
+    // proxy's own (right-most) entry is the one believed.
+    let res = app
+        .send(attempt(
+            "guess99@example.org".into(),
+            "192.0.2.44, 203.0.113.9",
+        ))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "spoofed left-most hop"
+    );
     let res = app
         .send(attempt("guess99@example.org".into(), "198.51.100.7"))
         .await;
@@ -727,6 +740,16 @@ async fn every_response_carries_the_security_headers() {
         );
         assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
         assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+        let cache = res.header("cache-control").unwrap_or_default();
+        assert!(
+            cache == "no-store" || cache == "public, max-age=3600",
+            "{cache}"
+        );
+    }
+    let b = app.sign_in("api@example.org").await;
+    for page in ["/", "/cases", "/cases/new", "/account"] {
+        let res = app.get(page, Some(&b.cookie)).await;
+        assert_eq!(res.header("cache-control"), Some("no-store"), "{page}");
     }
     let page = app.get("/login", None).await;
     assert!(!page.text.contains("<script"), "pages ship no script");

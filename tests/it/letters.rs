@@ -221,8 +221,11 @@ async fn marking_a_letter_sent_starts_its_reply_deadline() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
+    // Written on 1 November, sent later.
+    app.clock.set(time::macros::datetime!(2026-11-01 09:00 UTC));
     let l1 = generate(&app, &token, id, json!({"type": "L1"})).await;
     let l3 = generate(&app, &token, id, json!({"type": "L3"})).await;
+    app.clock.set(time::macros::datetime!(2026-11-26 10:00 UTC));
     let sent = |letter: &Value, body: Value| {
         let uri = format!(
             "/api/v1/letters/{}/sent",
@@ -240,6 +243,11 @@ async fn marking_a_letter_sent_starts_its_reply_deadline() {
     assert_eq!(
         bad.json()["error"]["fields"]["date"],
         "Must be today or in the past"
+    );
+    let early = sent(&l1, json!({"method": "post", "date": "2026-10-31"})).await;
+    assert_eq!(
+        early.json()["error"]["fields"]["date"],
+        "Must be on or after 1 November 2026, the day the letter was written"
     );
     let ok = sent(
         &l1,
@@ -330,6 +338,8 @@ async fn letters_from_the_case_page() {
         .get(&format!("/cases/{id}/letters/new?type=L3"), Some(&b.cookie))
         .await;
     assert!(form.text.contains("Date of our earlier request"));
+    // Written the day before it is sent.
+    app.clock.set(time::macros::datetime!(2026-11-25 09:00 UTC));
     let res = app
         .post_form(
             &format!("/cases/{id}/letters"),
@@ -342,6 +352,7 @@ async fn letters_from_the_case_page() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    app.clock.set(time::macros::datetime!(2026-11-26 10:00 UTC));
     let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
     assert!(
         page.text.contains(

@@ -184,6 +184,7 @@ async fn the_status_page_tells_the_tenant_where_things_stand_and_nothing_interna
         )
         .await
         .json();
+    app.clock.set(time::macros::datetime!(2026-11-25 09:00 UTC));
     let sent = app
         .api(
             Method::POST,
@@ -202,6 +203,7 @@ async fn the_status_page_tells_the_tenant_where_things_stand_and_nothing_interna
             Some(json!({"method": "post", "date": "2026-11-25"})),
         )
         .await;
+    app.clock.set(time::macros::datetime!(2026-11-26 10:00 UTC));
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let vol = app.sign_in("api@example.org").await;
     let internal = app

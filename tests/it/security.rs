@@ -271,6 +271,7 @@ async fn sixty_wrong_passwords_at_once_get_five_checks_then_429() {
             tenantcase::config::Config::new("restarted"),
         )),
         state: app.state.clone(),
+        clock: app.clock.clone(),
     };
     assert!(
         restarted

@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use tenantcase::app::{self, AppState};
-use tenantcase::clock::FixedClock;
+use tenantcase::clock::MovableClock;
 use tenantcase::config::Config;
 use tenantcase::domain::user::Role;
 use tenantcase::service::admin;
@@ -24,6 +24,8 @@ pub const PASSWORD: &str = "a long test passphrase";
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    /// The app's clock: 26 November 2026, 10:00 UTC, until a test moves it.
+    pub clock: Arc<MovableClock>,
 }
 
 /// A response, read whole.
@@ -138,11 +140,12 @@ impl TestApp {
         config.uploads =
             std::env::temp_dir().join(format!("tenantcase-uploads-{}", uuid::Uuid::new_v4()));
         tenantcase::db::migrate(&db).await.expect("migrations run");
-        let clock = Arc::new(FixedClock(datetime!(2026-11-26 10:00 UTC)));
-        let state = AppState::new(db, clock, config);
+        let clock = Arc::new(MovableClock::new(datetime!(2026-11-26 10:00 UTC)));
+        let state = AppState::new(db, clock.clone(), config);
         TestApp {
             router: app::router(state.clone()),
             state,
+            clock,
         }
     }
 
