@@ -113,7 +113,7 @@ pub(crate) fn forwarded_client(hops: &[&str], proxies: usize) -> Option<String> 
         .map(|h| h.trim())
         .filter(|h| !h.is_empty())
         .collect();
-    let at = hops.len().checked_sub(proxies.max(1)).unwrap_or(0);
+    let at = hops.len().saturating_sub(proxies.max(1));
     hops.get(at)?
         .parse::<std::net::IpAddr>()
         .ok()
