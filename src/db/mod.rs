@@ -26,11 +26,9 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
     if url.starts_with("sqlite:") {
         if url.contains(":memory:") || url.contains("mode=memory") {
             opts.max_connections(1).min_connections(1);
-        } else if let Some(dir) = sqlite_file(url).and_then(|p| p.parent().map(Path::to_path_buf))
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+        } else if let Some(file) = sqlite_file(url) {
+            create_private(file)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", file.display())))?;
         }
     } else {
         opts.max_connections(16);
@@ -39,6 +37,30 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
         opts.set_schema_search_path(schema);
     }
     Database::connect(opts).await
+}
+
+/// Creates an SQLite file's folder (0700) and the file itself (0600) if they are missing,
+/// so that the database, and the journal files SQLite makes with its permissions, are
+/// readable by the server's user only.
+fn create_private(file: &Path) -> std::io::Result<()> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 fn sqlite_file(url: &str) -> Option<&Path> {
@@ -73,6 +95,24 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_sqlite_file_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("tc-perm-{}", uuid::Uuid::new_v4()));
+        let file = dir.join("inner").join("t.db");
+        let db = connect(&format!("sqlite://{}?mode=rwc", file.display()), None).await;
+        assert!(db.is_ok(), "{db:?}");
+        let mode = |p: &Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .ok()
+        };
+        assert_eq!(mode(&file), Some(0o600));
+        assert_eq!(mode(&dir.join("inner")), Some(0o700));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn finds_the_sqlite_file() {

@@ -111,6 +111,21 @@ pub async fn insert_document(c: &impl ConnectionTrait, row: DocumentRow) -> Resu
     Ok(())
 }
 
+/// How many documents the tenant has sent on a case, and their bytes in all.
+pub async fn tenant_uploads(c: &impl ConnectionTrait, case_id: Uuid) -> Result<(i64, i64), DbErr> {
+    use sea_orm::QuerySelect;
+    let row: Option<(i64, Option<i64>)> = documents::Entity::find()
+        .select_only()
+        .column_as(documents::Column::Id.count(), "n")
+        .column_as(documents::Column::SizeBytes.sum(), "bytes")
+        .filter(documents::Column::CaseId.eq(case_id))
+        .filter(documents::Column::FromTenant.eq(true))
+        .into_tuple()
+        .one(c)
+        .await?;
+    Ok(row.map_or((0, 0), |(n, bytes)| (n, bytes.unwrap_or(0))))
+}
+
 /// A case's documents, oldest first.
 pub async fn documents_of(
     c: &impl ConnectionTrait,

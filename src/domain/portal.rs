@@ -124,6 +124,41 @@ pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// Characters that reorder text around them (bidirectional overrides, embeddings,
+/// isolates and marks): in a file name they can make "gpj.exe" read as "exe.jpg".
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name made safe to show and to offer back: no folders, no control or
+/// bidirectional characters, at most 100 characters, and ending in `extension`, the type
+/// found in the content (a PDF sent as "photo.jpg.exe" is offered back as
+/// "photo.jpg.pdf").
+pub fn clean_file_name(raw: &str, extension: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && !matches!(c, '"' | '<' | '>'))
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.');
+    let stem = match cleaned.rsplit_once('.') {
+        Some((stem, ext))
+            if ext.eq_ignore_ascii_case(extension)
+                || (extension == "jpg" && ext.eq_ignore_ascii_case("jpeg")) =>
+        {
+            stem
+        }
+        Some((stem, ext)) if ext.len() <= 5 && !stem.is_empty() => stem,
+        _ => cleaned,
+    };
+    let stem: String = stem.trim().chars().take(95).collect();
+    if stem.is_empty() {
+        format!("document.{extension}")
+    } else {
+        format!("{stem}.{extension}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +215,29 @@ mod tests {
             let (next, now) = next_steps(*stage);
             assert!(next.ends_with('.') && now.ends_with('.'), "{stage:?}");
         }
+    }
+
+    #[test]
+    fn file_names_are_cleaned_and_named_by_their_content() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\me\\tenancy.pdf", "pdf"),
+            "tenancy.pdf"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd", "pdf"), "passwd.pdf");
+        assert_eq!(clean_file_name("photo.jpg.exe", "pdf"), "photo.jpg.pdf");
+        assert_eq!(clean_file_name("IMG_0001.JPEG", "jpg"), "IMG_0001.jpg");
+        assert_eq!(
+            clean_file_name("bank statement", "pdf"),
+            "bank statement.pdf"
+        );
+        assert_eq!(
+            clean_file_name("invoice\u{202E}gpj.exe", "png"),
+            "invoicegpj.png",
+            "no right-to-left override"
+        );
+        assert_eq!(clean_file_name("\u{2066}\u{2069}", "png"), "document.png");
+        assert_eq!(clean_file_name("...", "pdf"), "document.pdf");
+        assert_eq!(clean_file_name("\"<x>\".pdf", "pdf"), "x.pdf");
+        assert_eq!(clean_file_name(&"a".repeat(300), "pdf").chars().count(), 99);
     }
 }

@@ -41,6 +41,29 @@ pub const MAX_MESSAGE_CHARS: usize = 5_000;
 pub const MAX_DOCUMENT_MB: usize = 10;
 /// Largest document.
 pub const MAX_DOCUMENT_BYTES: usize = MAX_DOCUMENT_MB * 1024 * 1024;
+/// Most documents a tenant may send on one case.
+pub const MAX_TENANT_DOCUMENTS: i64 = 50;
+/// Most megabytes a tenant may send on one case, in all.
+pub const MAX_TENANT_MB: i64 = 200;
+
+/// Told to a tenant who writes or sends a file once their case has ended.
+const CASE_ENDED: &str = "Your case has ended, so it cannot take new messages or documents. If you need help again, please ask for help as a new case.";
+
+/// Refuses a tenant's message or document once their case is closed or withdrawn: the
+/// status page hides the forms, and the server says no as well.
+async fn tenant_may_write(
+    c: &impl sea_orm::ConnectionTrait,
+    case_id: Uuid,
+) -> Result<(), AppError> {
+    let case = db::cases::find(c, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if case.stage.is_closed() {
+        Err(AppError::Conflict(CASE_ENDED.into()))
+    } else {
+        Ok(())
+    }
+}
 
 /// Gives a case a new tenant access code and returns it: the only time it is ever shown.
 /// Any earlier code stops working, and the tenant's sessions end.
@@ -580,6 +603,7 @@ pub async fn send_message(
     let text = message_text(text)?;
     let now = clock.now();
     let txn = db::begin_write(db).await?;
+    tenant_may_write(&txn, session.case_id).await?;
     let id = Uuid::now_v7();
     db::portal::insert_message(
         &txn,
@@ -731,21 +755,37 @@ pub async fn needs_attention(
     Ok(rows)
 }
 
-/// A file name made safe to show and to offer back: no folders, no control characters,
-/// at most 100 characters.
-fn clean_file_name(raw: &str, extension: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
-        .take(100)
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
-    if cleaned.is_empty() {
-        format!("document.{extension}")
-    } else {
-        cleaned
-    }
+/// Writes an upload readable by the server's user only (0600), in a folder only it can
+/// enter (0700).
+async fn store_private(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<(), AppError> {
+    use tokio::io::AsyncWriteExt;
+    let mut folder = tokio::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    folder.mode(0o700);
+    folder
+        .create(dir)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the uploads folder: {e}"))?;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options
+        .open(path)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
+    file.write_all(bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
+    file.flush()
+        .await
+        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
+    Ok(())
 }
 
 /// Who is adding a document, and so to which case.
@@ -809,13 +849,8 @@ pub async fn upload(
         .filter(|d| !d.is_empty())
         .map(|d| d.chars().take(200).collect::<String>());
     let stored_name = random_hex(16)?;
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| anyhow::anyhow!("creating the uploads folder: {e}"))?;
     let path = dir.join(&stored_name);
-    tokio::fs::write(&path, bytes)
-        .await
-        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
+    store_private(dir, &path, bytes).await?;
     let now = clock.now();
     let (by, actor, from_tenant) = match who {
         Uploader::Tenant(_) => (None, None, true),
@@ -824,7 +859,7 @@ pub async fn upload(
     let row = DocumentRow {
         id: Uuid::now_v7(),
         case_id,
-        file_name: clean_file_name(file_name, extension),
+        file_name: crate::domain::portal::clean_file_name(file_name, extension),
         content_type: content_type.into(),
         size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
         sha256: hex::encode(Sha256::digest(bytes)),
@@ -837,6 +872,23 @@ pub async fn upload(
     };
     let saved = async {
         let txn = db::begin_write(db).await?;
+        if from_tenant {
+            // Checked under the write lock (the case row on PostgreSQL), so that uploads
+            // sent at once cannot pass the quota together.
+            db::cases::lock(&txn, case_id).await?;
+            tenant_may_write(&txn, case_id).await?;
+            let (count, bytes) = db::portal::tenant_uploads(&txn, case_id).await?;
+            if count >= MAX_TENANT_DOCUMENTS {
+                return Err(bad(&format!(
+                    "You have sent {MAX_TENANT_DOCUMENTS} documents on this case, the most it can take. Please talk to your caseworker."
+                )));
+            }
+            if bytes + row.size_bytes > MAX_TENANT_MB * 1024 * 1024 {
+                return Err(bad(&format!(
+                    "Your documents on this case would come to more than {MAX_TENANT_MB} MB, the most it can take. Please talk to your caseworker."
+                )));
+            }
+        }
         db::portal::insert_document(&txn, row.clone()).await?;
         let event = TimelineEvent::DocumentAdded {
             document: row.id,

@@ -383,3 +383,105 @@ async fn concurrent_letters_wordings_and_assignments_never_clash() {
     assert!(page.text.contains("Version 8, saved"), "{}", page.text);
     remove_db(file);
 }
+
+#[tokio::test]
+async fn tenants_uploads_have_a_quota_and_an_ended_case_takes_nothing_new() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let code = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/access-code"),
+            &token,
+            None,
+        )
+        .await
+        .json()["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let reference = case["reference"].as_str().unwrap_or_default();
+    let tenant = app
+        .tenant_sign_in(reference, &code)
+        .await
+        .expect("the right pair");
+    let upload = |name: String| {
+        let (app, tenant) = (&app, tenant.clone());
+        async move {
+            app.post_multipart(
+                "/status/documents",
+                &tenant.cookie,
+                &[("_csrf", &tenant.csrf)],
+                Some((name.as_str(), PNG)),
+            )
+            .await
+        }
+    };
+    for n in 0..50 {
+        let res = upload(format!("photo{n}.png")).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "upload {n}: {}",
+            res.text
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = &app.state.config.uploads;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .ok()
+        };
+        assert_eq!(mode(dir), Some(0o700), "the uploads folder is private");
+        let files: Vec<_> = std::fs::read_dir(dir)
+            .expect("uploads")
+            .filter_map(Result::ok)
+            .collect();
+        assert_eq!(files.len(), 50);
+        assert!(files.iter().all(|f| mode(&f.path()) == Some(0o600)));
+    }
+    let res = upload("one-too-many.png".into()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text.contains("You have sent 50 documents on this case"),
+        "{}",
+        res.text
+    );
+
+    let closed = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/transitions"),
+            &token,
+            Some(json!({"to": "withdrawn", "reason": "The tenant asked us to stop", "outcome_code": "withdrawn"})),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+    let message = app
+        .post_form(
+            "/status/messages",
+            Some(&tenant.cookie),
+            &[("_csrf", &tenant.csrf), ("message", "Are you still there?")],
+        )
+        .await;
+    assert_eq!(message.status, StatusCode::CONFLICT, "{}", message.text);
+    assert!(
+        message.text.contains("Your case has ended"),
+        "{}",
+        message.text
+    );
+    let timeline = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/timeline"),
+            &token,
+            None,
+        )
+        .await;
+    assert!(!timeline.text.contains("Are you still there?"));
+}
