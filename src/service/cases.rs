@@ -206,7 +206,9 @@ pub async fn list(
     };
     let page = db::cases::list(db, &filter).await?;
     let shown: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
-    let detail = json!({"q": filter.q, "jurisdiction": filter.jurisdiction, "status": filter.status,
+    // What was shown is kept; what was searched for (often a person's name) is not.
+    let searched = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let detail = json!({"searched": searched, "jurisdiction": filter.jurisdiction, "status": filter.status,
                         "assigned_to": filter.assigned_to, "page": filter.page, "shown": shown});
     db::audit::record(db, clock.now(), Some(actor), "cases.listed", None, detail).await?;
     Ok(page)

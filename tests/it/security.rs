@@ -485,3 +485,45 @@ async fn tenants_uploads_have_a_quota_and_an_ended_case_takes_nothing_new() {
         .await;
     assert!(!timeline.text.contains("Are you still there?"));
 }
+
+#[tokio::test]
+async fn search_terms_never_reach_the_audit_log() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    create_case(&app, &token, case_e1()).await;
+    let b = app.sign_in("api@example.org").await;
+    let list = app.get("/cases?q=Nowak", Some(&b.cookie)).await;
+    assert!(list.text.contains("Łukasz Nowak"));
+    let res = app
+        .api(Method::GET, "/api/v1/cases?q=lukasz", &token, None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let filter = tenantcase::db::audit::AuditFilter {
+        action: Some("cases.listed".into()),
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let (entries, _) = tenantcase::db::audit::list(&app.state.db, &filter)
+        .await
+        .expect("audit");
+    let details: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            serde_json::to_string(&e.detail)
+                .unwrap_or_default()
+                .to_lowercase()
+        })
+        .collect();
+    assert_eq!(
+        details
+            .iter()
+            .filter(|d| d.contains("\"searched\":true"))
+            .count(),
+        2,
+        "{details:?}"
+    );
+    for d in &details {
+        assert!(!d.contains("nowak") && !d.contains("lukasz"), "{d}");
+    }
+}
