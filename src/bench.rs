@@ -95,12 +95,33 @@ fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
     }
 }
 
+/// The admin a seeded database has, for load tests through the API.
+pub const BENCH_EMAIL: &str = "bench@example.org";
+
+/// A minimal axum app on `bind`: one small JSON answer, no database. Load tools measure it
+/// beside tenantcase to show how much of a figure is the machine.
+pub async fn baseline(bind: std::net::SocketAddr) -> anyhow::Result<()> {
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+    );
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    println!("baseline app at http://{}", listener.local_addr()?);
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
 /// Fills `db` with `count` synthetic cases, in batches of one transaction each.
 pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
     let creator = Uuid::now_v7();
+    // The first seeding of a database makes bench@example.org, for `token create`.
+    let email = match db::users::find_by_email(db, BENCH_EMAIL).await? {
+        None => BENCH_EMAIL.to_string(),
+        Some(_) => format!("bench-{creator}@example.org"),
+    };
     let user = db::users::User {
         id: creator,
-        email: format!("bench-{creator}@example.org"),
+        email,
         name: "Bench".into(),
         role: crate::domain::user::Role::Admin,
         active: true,

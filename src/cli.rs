@@ -82,6 +82,13 @@ pub enum BenchCommand {
         #[arg(long)]
         target: Option<String>,
     },
+    /// Serve a minimal axum app (one small JSON answer, no database), to measure the
+    /// machine's ceiling with the same load tool in the same minute as tenantcase.
+    Baseline {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8099")]
+        bind: SocketAddr,
+    },
 }
 
 /// Options of `serve`.
@@ -313,6 +320,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("bench database: {url}");
             crate::bench::cases(&db, count).await
         }
+        Command::Bench {
+            command: BenchCommand::Baseline { bind },
+        } => crate::bench::baseline(bind).await,
         Command::Letters {
             command:
                 LettersCommand::Batch {
