@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::service::reads::ReadAudit;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Settings.
     pub config: Arc<Config>,
+    /// Where reads are audited, off the request path.
+    pub reads: ReadAudit,
 }
 
 impl AppState {
@@ -27,9 +30,11 @@ impl AppState {
         Ok(AppState::new(db, Arc::new(SystemClock), config))
     }
 
-    /// State over an open, migrated database.
+    /// State over an open, migrated database. Starts the audit writer for reads, so it
+    /// must be called inside a Tokio runtime.
     pub fn new(db: DatabaseConnection, clock: SharedClock, config: Config) -> AppState {
         AppState {
+            reads: ReadAudit::start(db.clone(), clock.clone()),
             db,
             clock,
             config: Arc::new(config),

@@ -343,7 +343,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 group,
                 out,
             };
-            letters_batch(&state, batch).await
+            let done = letters_batch(&state, batch).await;
+            state.reads.close().await;
+            done
         }
         Command::Token {
             command: TokenCommand::Create { email, label },
@@ -416,7 +418,7 @@ async fn letters_batch(state: &AppState, args: BatchArgs) -> anyhow::Result<()> 
             per_page: letters::MAX_BATCH as u64,
             ..Default::default()
         };
-        let found = cases::list(db, &SystemClock, &actor, &filter)
+        let found = cases::list(db, &state.reads, &actor, &filter)
             .await
             .map_err(describe)?;
         ids.extend(found.items.iter().map(|c| c.id));
@@ -483,11 +485,35 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     println!("tenantcase is running at http://{addr}");
+    let reads = state.reads.clone();
     let app = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    // Every read audited before the stop is written before the process ends.
+    reads.close().await;
+    served?;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            if let Ok(mut s) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            {
+                s.recv().await;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

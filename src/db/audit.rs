@@ -1,8 +1,8 @@
 //! The audit log: appended to, filtered, never changed.
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -52,16 +52,18 @@ pub struct AuditFilter {
     pub per_page: u64,
 }
 
-/// Appends an entry.
-pub async fn record(
-    c: &impl ConnectionTrait,
+/// An audit row not yet written.
+pub type NewEntry = audit_log::ActiveModel;
+
+/// A new audit row: who (or "system"), from where, did what, to which case.
+pub fn entry(
     at: OffsetDateTime,
     actor: Option<&Principal>,
     action: &str,
     case: Option<Uuid>,
     detail: serde_json::Value,
-) -> Result<(), DbErr> {
-    let row = audit_log::ActiveModel {
+) -> NewEntry {
+    audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(at),
         actor_id: Set(actor.map(|a| a.user_id)),
@@ -70,11 +72,36 @@ pub async fn record(
         case_id: Set(case),
         detail: Set(detail),
         address: Set(actor.and_then(|a| a.address.clone())),
-    };
-    audit_log::Entity::insert(row)
+    }
+}
+
+/// Appends an entry, in the caller's transaction when it is one.
+pub async fn record(
+    c: &impl ConnectionTrait,
+    at: OffsetDateTime,
+    actor: Option<&Principal>,
+    action: &str,
+    case: Option<Uuid>,
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    audit_log::Entity::insert(entry(at, actor, action, case, detail))
         .exec_without_returning(c)
         .await?;
     Ok(())
+}
+
+/// Appends entries in one transaction.
+pub async fn insert(db: &DatabaseConnection, rows: Vec<NewEntry>) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let txn = super::begin_write(db).await?;
+    for chunk in rows.chunks(100) {
+        audit_log::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await
 }
 
 /// A page of the log, newest first, and how many match.

@@ -13,6 +13,7 @@ pub mod users;
 use std::path::Path;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -26,12 +27,27 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
     if url.starts_with("sqlite:") {
         if url.contains(":memory:") || url.contains("mode=memory") {
             opts.max_connections(1).min_connections(1);
-        } else if let Some(file) = sqlite_file(url) {
-            create_private(file)
-                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", file.display())))?;
+        } else {
+            if let Some(file) = sqlite_file(url) {
+                create_private(file)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", file.display())))?;
+            }
+            // WAL lets readers run beside the one writer; NORMAL sync is durable across
+            // crashes of the process in WAL mode, and loses at most the last transactions
+            // on a power cut. Writers queue on the lock for up to the busy timeout.
+            opts.max_connections(SQLITE_CONNECTIONS)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(std::time::Duration::from_secs(10))
+                        .pragma("cache_size", "-16000")
+                        .pragma("temp_store", "memory")
+                });
         }
     } else {
-        opts.max_connections(16);
+        opts.max_connections(postgres_pool_size())
+            .min_connections(2);
     }
     if let Some(schema) = schema {
         opts.set_schema_search_path(schema);
@@ -61,6 +77,23 @@ fn create_private(file: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Connections to an SQLite file: readers run side by side in WAL mode, one writes at a
+/// time.
+const SQLITE_CONNECTIONS: u32 = 8;
+
+/// Connections to PostgreSQL: `DATABASE_POOL_SIZE`, else four per core (at least 8, at
+/// most 64), so that several servers stay within the server's `max_connections`.
+fn postgres_pool_size() -> u32 {
+    std::env::var("DATABASE_POOL_SIZE")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|n| (1..=1000).contains(n))
+        .unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            u32::try_from(cores * 4).unwrap_or(64).clamp(8, 64)
+        })
 }
 
 fn sqlite_file(url: &str) -> Option<&Path> {

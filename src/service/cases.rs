@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::Principal;
+use super::reads::ReadAudit;
 use crate::clock::Clock;
 use crate::db;
 pub use crate::db::cases::{CaseFilter, CasePage, TimelineEntry};
@@ -176,27 +177,21 @@ pub(crate) async fn insert_new(
 /// The case with this id, if the actor may see it. The read is audited.
 pub async fn get(
     db: &DatabaseConnection,
-    clock: &dyn Clock,
+    reads: &ReadAudit,
     actor: &Principal,
     id: Uuid,
 ) -> Result<CaseDetail, AppError> {
     let case = visible(actor, db::cases::find(db, id).await?)?;
-    db::audit::record(
-        db,
-        clock.now(),
-        Some(actor),
-        "case.viewed",
-        Some(id),
-        json!({}),
-    )
-    .await?;
+    reads
+        .record(Some(actor), "case.viewed", Some(id), json!({}))
+        .await?;
     detail(db, case).await
 }
 
 /// A filtered page of the cases the actor may see, newest first. The read is audited.
 pub async fn list(
     db: &DatabaseConnection,
-    clock: &dyn Clock,
+    reads: &ReadAudit,
     actor: &Principal,
     filter: &CaseFilter,
 ) -> Result<CasePage, AppError> {
@@ -210,7 +205,9 @@ pub async fn list(
     let searched = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
     let detail = json!({"searched": searched, "jurisdiction": filter.jurisdiction, "status": filter.status,
                         "assigned_to": filter.assigned_to, "page": filter.page, "shown": shown});
-    db::audit::record(db, clock.now(), Some(actor), "cases.listed", None, detail).await?;
+    reads
+        .record(Some(actor), "cases.listed", None, detail)
+        .await?;
     Ok(page)
 }
 
@@ -327,19 +324,14 @@ async fn apply_edit(
 pub async fn assessment(
     db: &DatabaseConnection,
     clock: &dyn Clock,
+    reads: &ReadAudit,
     actor: &Principal,
     id: Uuid,
 ) -> Result<Assessment, AppError> {
     let case = visible(actor, db::cases::find(db, id).await?)?;
-    db::audit::record(
-        db,
-        clock.now(),
-        Some(actor),
-        "case.assessed",
-        Some(id),
-        json!({}),
-    )
-    .await?;
+    reads
+        .record(Some(actor), "case.assessed", Some(id), json!({}))
+        .await?;
     Ok(rules::assess(&case.facts, clock.today()))
 }
 
@@ -471,20 +463,14 @@ pub async fn add_note(
 /// A case's timeline, oldest first, if the actor may see the case.
 pub async fn timeline(
     db: &DatabaseConnection,
-    clock: &dyn Clock,
+    reads: &ReadAudit,
     actor: &Principal,
     id: Uuid,
 ) -> Result<Vec<TimelineEntry>, AppError> {
     visible(actor, db::cases::find(db, id).await?)?;
-    db::audit::record(
-        db,
-        clock.now(),
-        Some(actor),
-        "case.timeline_viewed",
-        Some(id),
-        json!({}),
-    )
-    .await?;
+    reads
+        .record(Some(actor), "case.timeline_viewed", Some(id), json!({}))
+        .await?;
     Ok(db::cases::timeline(db, id).await?)
 }
 

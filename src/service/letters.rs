@@ -579,7 +579,7 @@ pub async fn of_case(
 /// The frozen bytes of a letter and a file name for them. The download is audited.
 pub async fn pdf(
     db: &DatabaseConnection,
-    clock: &dyn Clock,
+    reads: &super::reads::ReadAudit,
     actor: &Principal,
     id: Uuid,
 ) -> Result<(Vec<u8>, String), AppError> {
@@ -588,15 +588,14 @@ pub async fn pdf(
     let case = db::cases::find(db, head.case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    db::audit::record(
-        db,
-        clock.now(),
-        Some(actor),
-        "letter.downloaded",
-        Some(head.case_id),
-        json!({"letter": id}),
-    )
-    .await?;
+    reads
+        .record(
+            Some(actor),
+            "letter.downloaded",
+            Some(head.case_id),
+            json!({"letter": id}),
+        )
+        .await?;
     Ok((
         row.pdf,
         format!("{}-{}-v{}.pdf", case.reference, head.kind, head.version),

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod demo;
 pub mod letters;
 pub mod portal;
+pub mod reads;
 pub mod referral;
 pub mod templates;
 pub mod throttle;

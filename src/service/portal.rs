@@ -1037,7 +1037,7 @@ async fn read_document(dir: &std::path::Path, doc: DocumentRow) -> Result<Docume
 /// A document for a caseworker of its case. The download is audited.
 pub async fn staff_document(
     db: &DatabaseConnection,
-    clock: &dyn Clock,
+    reads: &super::reads::ReadAudit,
     dir: &std::path::Path,
     actor: &Principal,
     document: Uuid,
@@ -1046,15 +1046,14 @@ pub async fn staff_document(
         .await?
         .ok_or(AppError::NotFound)?;
     visible(actor, db::cases::find(db, doc.case_id).await?)?;
-    db::audit::record(
-        db,
-        clock.now(),
-        Some(actor),
-        "document.downloaded",
-        Some(doc.case_id),
-        json!({"document": document}),
-    )
-    .await?;
+    reads
+        .record(
+            Some(actor),
+            "document.downloaded",
+            Some(doc.case_id),
+            json!({"document": document}),
+        )
+        .await?;
     read_document(dir, doc).await
 }
 

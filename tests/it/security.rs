@@ -504,6 +504,7 @@ async fn search_terms_never_reach_the_audit_log() {
         per_page: 100,
         ..Default::default()
     };
+    app.state.reads.flush().await;
     let (entries, _) = tenantcase::db::audit::list(&app.state.db, &filter)
         .await
         .expect("audit");
@@ -526,4 +527,41 @@ async fn search_terms_never_reach_the_audit_log() {
     for d in &details {
         assert!(!d.contains("nowak") && !d.contains("lukasz"), "{d}");
     }
+}
+
+#[tokio::test]
+async fn reads_are_audited_off_the_request_path_and_none_is_lost_at_shutdown() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    for _ in 0..150 {
+        let res = app
+            .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    // A clean shutdown writes everything queued.
+    app.state.reads.close().await;
+    // After the writer stopped, a read is still audited (written at once).
+    let res = app
+        .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let filter = tenantcase::db::audit::AuditFilter {
+        action: Some("case.viewed".into()),
+        page: 1,
+        per_page: 500,
+        ..Default::default()
+    };
+    let (entries, total) = tenantcase::db::audit::list(&app.state.db, &filter)
+        .await
+        .expect("audit");
+    assert_eq!(total, 151);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.actor_name == "volunteer api@example.org"
+                && e.case_id.map(|c| c.to_string()) == Some(id.clone()))
+    );
 }

@@ -73,7 +73,7 @@ pub async fn list(
     if pairs.iter().any(|(k, v)| k == "assigned" && v == "me") {
         filter.assigned_to = Some(caller.user_id);
     }
-    let page = cases::list(&state.db, state.clock.as_ref(), &caller, &filter).await?;
+    let page = cases::list(&state.db, &state.reads, &caller, &filter).await?;
     Ok(Json(page).into_response())
 }
 
@@ -82,7 +82,7 @@ pub async fn show(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let case = cases::get(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    let case = cases::get(&state.db, &state.reads, &caller, case_id(&id)?).await?;
     Ok(with_etag(StatusCode::OK, case))
 }
 
@@ -146,7 +146,7 @@ pub async fn timeline(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let items = cases::timeline(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    let items = cases::timeline(&state.db, &state.reads, &caller, case_id(&id)?).await?;
     Ok(Json(json!({"items": items})).into_response())
 }
 
@@ -179,7 +179,14 @@ pub async fn assessment(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let a = cases::assessment(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    let a = cases::assessment(
+        &state.db,
+        state.clock.as_ref(),
+        &state.reads,
+        &caller,
+        case_id(&id)?,
+    )
+    .await?;
     Ok(Json(a).into_response())
 }
 

@@ -68,8 +68,7 @@ pub async fn pdf(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let (bytes, name) =
-        letters::pdf(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    let (bytes, name) = letters::pdf(&state.db, &state.reads, &caller, case_id(&id)?).await?;
     Ok(crate::web::pdf_response(bytes, &name))
 }
 

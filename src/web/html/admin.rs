@@ -471,7 +471,7 @@ pub async fn audit(
     if let Ok(p) = text("page").parse::<u64>() {
         filter.page = p.clamp(1, 100_000);
     }
-    let (entries, total) = admin::audit(&state.db, &user.principal, &filter).await?;
+    let (entries, total) = admin::audit(&state.db, &state.reads, &user.principal, &filter).await?;
     let entries: Vec<Value> = entries
         .into_iter()
         .map(|e| {

@@ -49,7 +49,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
         per_page: 100,
         ..Default::default()
     };
-    let mine = cases::list(&state.db, state.clock.as_ref(), me, &filter).await?;
+    let mine = cases::list(&state.db, &state.reads, me, &filter).await?;
     let (my_deadlines, group_deadlines) =
         cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
     let attention = crate::service::portal::needs_attention(&state.db, me).await?;
@@ -94,7 +94,7 @@ pub(super) async fn list_page(
             e,
         ),
     };
-    let result = cases::list(&state.db, state.clock.as_ref(), &user.principal, &filter).await?;
+    let result = cases::list(&state.db, &state.reads, &user.principal, &filter).await?;
     let pages = result.total.div_ceil(result.per_page).max(1);
     let query = |page: u64| {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -346,8 +346,8 @@ pub(super) async fn case_page(
     (note, reply): (&str, &str),
 ) -> PageResult {
     let me = &user.principal;
-    let detail = cases::get(&state.db, state.clock.as_ref(), me, id).await?;
-    let timeline = cases::timeline(&state.db, state.clock.as_ref(), me, id).await?;
+    let detail = cases::get(&state.db, &state.reads, me, id).await?;
+    let timeline = cases::timeline(&state.db, &state.reads, me, id).await?;
     let can_assign = me.can_assign(detail.case.group_id);
     let assignable: Vec<Value> = if can_assign {
         admin::assignable(&state.db, detail.case.group_id)
@@ -470,13 +470,7 @@ pub async fn edit_form(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> PageResult {
-    let detail = cases::get(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        case_id(&id)?,
-    )
-    .await?;
+    let detail = cases::get(&state.db, &state.reads, &user.principal, case_id(&id)?).await?;
     let values = case_form::from_facts(&detail.case.facts);
     let errors = FieldErrors::default();
     form_page(
@@ -509,7 +503,7 @@ pub async fn update(
     };
     let values = case_form::values(pairs);
     let clock = state.clock.as_ref();
-    let current = cases::get(&state.db, clock, &user.principal, id)
+    let current = cases::get(&state.db, &state.reads, &user.principal, id)
         .await?
         .case;
     let (input, errors) = case_form::to_input(&values);
@@ -630,7 +624,7 @@ async fn move_page(
     errors: &FieldErrors,
     values: Value,
 ) -> PageResult {
-    let detail = cases::get(&state.db, state.clock.as_ref(), &user.principal, id).await?;
+    let detail = cases::get(&state.db, &state.reads, &user.principal, id).await?;
     let case = &detail.case;
     let (next, guard) = cases::next_stages(case, state.clock.today());
     if !next.contains(&to) {

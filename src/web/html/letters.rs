@@ -32,7 +32,7 @@ async fn write_page(
     errors: &FieldErrors,
     values: &BTreeMap<String, String>,
 ) -> PageResult {
-    let case = cases::get(&state.db, state.clock.as_ref(), &user.principal, case_id)
+    let case = cases::get(&state.db, &state.reads, &user.principal, case_id)
         .await?
         .case;
     let preview = letters::preview(
@@ -148,13 +148,7 @@ pub async fn download(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (bytes, name) = letters::pdf(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        id_of(&id)?,
-    )
-    .await?;
+    let (bytes, name) = letters::pdf(&state.db, &state.reads, &user.principal, id_of(&id)?).await?;
     Ok(crate::web::pdf_response(bytes, &name))
 }
 

@@ -634,7 +634,7 @@ pub async fn issue_code(
         id,
     )
     .await?;
-    let case = crate::service::cases::get(&state.db, state.clock.as_ref(), &user.principal, id)
+    let case = crate::service::cases::get(&state.db, &state.reads, &user.principal, id)
         .await?
         .case;
     Ok(page(
@@ -719,7 +719,7 @@ pub async fn staff_document(
 ) -> Result<Response, super::PageError> {
     let file = portal::staff_document(
         &state.db,
-        state.clock.as_ref(),
+        &state.reads,
         &state.config.uploads,
         &user.principal,
         id_of(&id)?,
