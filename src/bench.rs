@@ -111,8 +111,12 @@ pub async fn baseline(bind: std::net::SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Fills `db` with `count` synthetic cases, in batches of one transaction each.
-pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
+/// Local groups a seeded caseload is spread over, as in a federation.
+pub const SEED_GROUPS: usize = 10;
+
+/// Fills `db` with `count` synthetic cases spread over [`SEED_GROUPS`] new groups, in
+/// batches of one transaction each. Returns the groups' ids.
+pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<Vec<Uuid>> {
     let creator = Uuid::now_v7();
     // The first seeding of a database makes bench@example.org, for `token create`.
     let email = match db::users::find_by_email(db, BENCH_EMAIL).await? {
@@ -126,23 +130,29 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
         role: crate::domain::user::Role::Admin,
         active: true,
     };
-    db::users::insert_user(db, &user, String::new(), datetime!(2026-11-26 10:00 UTC)).await?;
-    let group = db::groups::Group {
-        id: Uuid::now_v7(),
-        name: format!("Bench {creator}"),
-        address: None,
-        postcode_areas: vec![],
-        takes_unmatched: false,
-    };
-    db::groups::insert(db, &group, datetime!(2026-11-26 10:00 UTC)).await?;
+    let at = datetime!(2026-11-26 10:00 UTC);
+    db::users::insert_user(db, &user, String::new(), at).await?;
+    let mut groups = Vec::with_capacity(SEED_GROUPS);
+    for n in 0..SEED_GROUPS {
+        let group = db::groups::Group {
+            id: Uuid::now_v7(),
+            name: format!("Bench {n} {creator}"),
+            address: None,
+            postcode_areas: vec![],
+            takes_unmatched: false,
+        };
+        db::groups::insert(db, &group, at).await?;
+        groups.push(group.id);
+    }
     for start in (0..count).step_by(2_000) {
         let txn = db::begin_write(db).await?;
         for i in start..(start + 2_000).min(count) {
-            db::cases::insert(&txn, &synthetic(i, group.id), Some(creator)).await?;
+            let case = synthetic(i, groups[i % SEED_GROUPS]);
+            db::cases::insert(&txn, &case, Some(creator)).await?;
         }
         txn.commit().await?;
     }
-    Ok(())
+    Ok(groups)
 }
 
 async fn time_query(db: &DatabaseConnection, name: &str, filter: CaseFilter) -> anyhow::Result<()> {
@@ -165,7 +175,7 @@ async fn time_query(db: &DatabaseConnection, name: &str, filter: CaseFilter) -> 
 /// Seeds `count` cases into an empty database and times the case list's queries.
 pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
     let t = Instant::now();
-    seed_cases(db, count).await?;
+    let groups = seed_cases(db, count).await?;
     println!("seeded {count} cases in {:.1}s", t.elapsed().as_secs_f64());
     // A live database keeps its planner statistics up to date; a fresh bulk load has none.
     sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
@@ -230,6 +240,54 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
             q: postcode,
             ..Default::default()
         }),
+    )
+    .await?;
+    // As a volunteer (one group) and a coordinator (two groups) see it, 50 rows a page.
+    let volunteer = |f: CaseFilter| CaseFilter {
+        groups: Some(vec![groups[0]]),
+        page: 1,
+        per_page: 50,
+        ..f
+    };
+    time_query(db, "volunteer_all", volunteer(CaseFilter::default())).await?;
+    time_query(
+        db,
+        "volunteer_open_england",
+        volunteer(CaseFilter {
+            status: Some(CaseStatus::Open),
+            jurisdiction: Some(Jurisdiction::England),
+            ..Default::default()
+        }),
+    )
+    .await?;
+    time_query(
+        db,
+        "volunteer_stage",
+        volunteer(CaseFilter {
+            stage: Some(Stage::AdviceGiven),
+            ..Default::default()
+        }),
+    )
+    .await?;
+    time_query(
+        db,
+        "volunteer_q_name",
+        volunteer(CaseFilter {
+            q: Some("Jamal Evans".into()),
+            ..Default::default()
+        }),
+    )
+    .await?;
+    time_query(
+        db,
+        "coordinator_open",
+        CaseFilter {
+            groups: Some(groups[..2].to_vec()),
+            status: Some(CaseStatus::Open),
+            page: 1,
+            per_page: 50,
+            ..Default::default()
+        },
     )
     .await?;
     time_query(

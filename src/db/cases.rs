@@ -16,6 +16,10 @@ use crate::domain::{
     CaseFacts, CaseRecord, CaseReference, CaseStatus, CaseSummary, Jurisdiction, Postcode,
 };
 
+/// Matches are counted exactly up to this many; past it a list says "more than 1,000", so
+/// that a page never counts a whole large caseload.
+pub const COUNT_LIMIT: u64 = 1_000;
+
 /// Filters and page of the case list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFilter {
@@ -42,8 +46,10 @@ pub struct CaseFilter {
 pub struct CasePage {
     /// The rows.
     pub items: Vec<CaseSummary>,
-    /// Rows that match in all.
+    /// Rows that match in all, counted up to [`COUNT_LIMIT`].
     pub total: u64,
+    /// Whether `total` is exact; when it is not, more than [`COUNT_LIMIT`] rows match.
+    pub total_exact: bool,
     /// This page, from 1.
     pub page: u64,
     /// Rows a page.
@@ -305,7 +311,13 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
             }
         }
     }
-    let total = q.clone().count(c).await?;
+    let counted = q
+        .clone()
+        .select_only()
+        .column(cases::Column::Id)
+        .limit(COUNT_LIMIT + 1)
+        .count(c)
+        .await?;
     let per_page = f.per_page.clamp(1, 200);
     let page = Ord::max(f.page, 1);
     let rows = q
@@ -332,7 +344,8 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         .collect::<Result<_, DbErr>>()?;
     Ok(CasePage {
         items,
-        total,
+        total: Ord::min(counted, COUNT_LIMIT),
+        total_exact: counted <= COUNT_LIMIT,
         page,
         per_page,
     })

@@ -11,13 +11,16 @@ pub mod throttles;
 pub mod users;
 
 use std::path::Path;
+use std::sync::{Arc, LazyLock};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, SqlErr, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Connects to `url`. For an SQLite file, creates its folder first; an in-memory SQLite
 /// database uses one connection, since each connection would otherwise see its own.
@@ -109,15 +112,88 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), so that a transaction that reads before it writes waits its turn
-/// instead of failing when another writer got there first.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// Writers to an SQLite file take turns here before they ask SQLite for its write lock, so
+/// that they queue in order instead of sleeping in SQLite's busy handler. One process
+/// serves one database, so one gate is enough; an in-memory database has one connection and
+/// needs none, and PostgreSQL locks rows, not the database.
+static SQLITE_WRITERS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
+
+/// A transaction that writes. It derefs to the [`DatabaseTransaction`] and can be passed
+/// wherever a connection is taken; on SQLite it also holds the writers' turn until it ends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl WriteTxn {
+    /// Commits, and gives the turn to the next writer.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
+
+/// Whether `db` is a pool of several connections to one SQLite file.
+fn is_sqlite_pool(db: &DatabaseConnection) -> bool {
+    db.get_database_backend() == DbBackend::Sqlite
+        && db
+            .get_sqlite_connection_pool()
+            .options()
+            .get_max_connections()
+            > 1
+}
+
+/// Starts a transaction that will write. On SQLite it waits its turn among this process's
+/// writers, then takes the write lock at once (`BEGIN IMMEDIATE`), so that a transaction
+/// that reads before it writes never fails because another writer got there first.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = if is_sqlite_pool(db) {
+        Some(
+            Arc::clone(&SQLITE_WRITERS)
+                .acquire_owned()
+                .await
+                .map_err(|e| DbErr::Custom(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn, _turn: turn })
 }
 
 /// Whether `err` is a unique-constraint violation.

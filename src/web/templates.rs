@@ -107,6 +107,22 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// A whole number with thousands separated by commas: 12,345.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The one stylesheet.
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
@@ -118,6 +134,7 @@ static TERA: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
     });
     tera.register_filter("long_date", |s: &str, _: Kwargs, _: &State| long_date(s));
     tera.register_filter("date_time", |s: &str, _: Kwargs, _: &State| date_time(s));
+    tera.register_filter("thousands", |n: i64, _: Kwargs, _: &State| thousands(n));
     tera.add_raw_templates(TEMPLATES.iter().copied())
         .map_err(|e| format!("{e:?}"))?;
     Ok(tera)
@@ -161,6 +178,15 @@ pub fn context(value: &impl Serialize) -> Result<Context, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-45_000), "-45,000");
+    }
 
     #[test]
     fn all_templates_compile() {

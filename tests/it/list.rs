@@ -3,6 +3,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use tenantcase::domain::user::Role;
+
 use crate::support::*;
 
 fn case(name: &str, postcode: &str, landlord: &str, jurisdiction: &str) -> Value {
@@ -191,4 +193,33 @@ async fn the_list_page_filters_and_links_to_cases() {
     let bad = app.get("/cases?status=whatever", Some(&b.cookie)).await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.text.contains("Must be open or closed"));
+}
+
+#[tokio::test]
+async fn counts_stop_at_a_thousand_and_say_so() {
+    let app = TestApp::new().await;
+    tenantcase::bench::seed_cases(&app.state.db, 1_003)
+        .await
+        .expect("seeded");
+    app.user_in("admin@example.org", Role::Admin, &[]).await;
+    let token = app.token("admin@example.org").await;
+    let page = app
+        .api(Method::GET, "/api/v1/cases", &token, None)
+        .await
+        .json();
+    assert_eq!(page["total"], 1000);
+    assert_eq!(page["total_exact"], false);
+    let narrow = app
+        .api(Method::GET, "/api/v1/cases?q=Ana", &token, None)
+        .await
+        .json();
+    assert_eq!(
+        narrow["total_exact"], true,
+        "a small match is counted exactly"
+    );
+    let b = app.sign_in("admin@example.org").await;
+    let list = app.get("/cases", Some(&b.cookie)).await;
+    assert!(list.text.contains("More than 1,000 cases"), "{}", list.text);
+    assert!(list.text.contains("rel=\"next\""));
+    assert!(list.text.contains("<span>Page 1</span>"));
 }

@@ -53,7 +53,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let (my_deadlines, group_deadlines) =
         cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
     let attention = crate::service::portal::needs_attention(&state.db, me).await?;
-    let data = json!({"items": summary_rows(&mine.items), "total": mine.total, "attention": attention,
+    let data = json!({"items": summary_rows(&mine.items), "total": mine.total, "total_exact": mine.total_exact, "attention": attention,
                       "mine": my_deadlines, "groups": group_deadlines, "days": cases::DUE_SOON_DAYS});
     Ok(page(
         StatusCode::OK,
@@ -95,7 +95,14 @@ pub(super) async fn list_page(
         ),
     };
     let result = cases::list(&state.db, &state.reads, &user.principal, &filter).await?;
-    let pages = result.total.div_ceil(result.per_page).max(1);
+    // Past the count limit the number of pages is not known: "Next" while pages are full.
+    let pages = result
+        .total_exact
+        .then(|| result.total.div_ceil(result.per_page).max(1));
+    let has_next = match pages {
+        Some(p) => result.page < p,
+        None => result.items.len() as u64 == result.per_page,
+    };
     let query = |page: u64| {
         let mut q = form_urlencoded::Serializer::new(String::new());
         if let Some(j) = filter.jurisdiction {
@@ -113,10 +120,11 @@ pub(super) async fn list_page(
     let data = json!({
         "items": summary_rows(&result.items),
         "total": result.total,
+        "total_exact": result.total_exact,
         "page": result.page,
         "pages": pages,
         "prev_url": (result.page > 1).then(|| query(result.page - 1)),
-        "next_url": (result.page < pages).then(|| query(result.page + 1)),
+        "next_url": has_next.then(|| query(result.page + 1)),
         "filter": {
             "q": filter.q.clone().unwrap_or_default(),
             "jurisdiction": filter.jurisdiction.map(Jurisdiction::as_str).unwrap_or(""),
