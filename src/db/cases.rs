@@ -262,6 +262,31 @@ fn assigned_cases(user: Uuid) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
+/// Matches of one search word are counted up to this many to find the rarest word.
+const WORD_COUNT_LIMIT: u64 = 5_000;
+
+fn term_col() -> Expr {
+    Expr::col((case_search_terms::Entity, case_search_terms::Column::Term))
+}
+
+/// The index range of terms that start with `word`.
+fn term_range(word: &str) -> (String, String) {
+    (word.to_string(), format!("{word}\u{10FFFF}"))
+}
+
+/// How many terms start with `word`, up to [`WORD_COUNT_LIMIT`].
+async fn word_matches(c: &impl ConnectionTrait, word: &str) -> Result<u64, DbErr> {
+    let (lo, hi) = term_range(word);
+    case_search_terms::Entity::find()
+        .select_only()
+        .column(case_search_terms::Column::CaseId)
+        .filter(term_col().gte(lo))
+        .filter(term_col().lt(hi))
+        .limit(WORD_COUNT_LIMIT)
+        .count(c)
+        .await
+}
+
 /// One page of the case list, newest first.
 pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, DbErr> {
     let mut q = cases::Entity::find();
@@ -296,18 +321,55 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
             if words.is_empty() {
                 q = q.filter(Expr::val(1).eq(0));
             }
-            // Every word must start one of the case's terms: an index range each.
+            // Every word must start one of the case's terms. The rarest word drives: its
+            // index range gives the candidate cases, and each other word is checked on
+            // those cases alone (by case id), so a common first name costs nothing extra
+            // once a rare word (a surname, a number) narrows the search.
+            let mut ranked = Vec::with_capacity(words.len());
             for word in words {
-                let upper = format!("{word}\u{10FFFF}");
-                let term =
-                    || Expr::col((case_search_terms::Entity, case_search_terms::Column::Term));
+                let n = word_matches(c, &word).await?;
+                ranked.push((n, word));
+            }
+            ranked.sort();
+            // When even the rarest word is common, intersecting the words' ranges is
+            // cheaper than checking each candidate case.
+            let all_common = ranked.first().is_some_and(|(n, _)| *n >= WORD_COUNT_LIMIT);
+            let mut ranked = ranked.into_iter();
+            if all_common {
+                for (_, word) in ranked.by_ref() {
+                    let (lo, hi) = term_range(&word);
+                    let matching = Query::select()
+                        .column(case_search_terms::Column::CaseId)
+                        .from(case_search_terms::Entity)
+                        .and_where(term_col().gte(lo))
+                        .and_where(term_col().lt(hi))
+                        .to_owned();
+                    q = q.filter(cases::Column::Id.in_subquery(matching));
+                }
+            }
+            if let Some((_, rarest)) = ranked.next() {
+                let (lo, hi) = term_range(&rarest);
                 let matching = Query::select()
                     .column(case_search_terms::Column::CaseId)
                     .from(case_search_terms::Entity)
-                    .and_where(term().gte(word))
-                    .and_where(term().lt(upper))
+                    .and_where(term_col().gte(lo))
+                    .and_where(term_col().lt(hi))
                     .to_owned();
                 q = q.filter(cases::Column::Id.in_subquery(matching));
+            }
+            for (_, word) in ranked {
+                let (lo, hi) = term_range(&word);
+                let on_this_case = Query::select()
+                    .expr(Expr::val(1))
+                    .from(case_search_terms::Entity)
+                    .and_where(
+                        Expr::col((case_search_terms::Entity, case_search_terms::Column::CaseId))
+                            .equals((cases::Entity, cases::Column::Id)),
+                    )
+                    .and_where(term_col().gte(lo))
+                    .and_where(term_col().lt(hi))
+                    .to_owned();
+                q = q.filter(Expr::exists(on_this_case));
             }
         }
     }
