@@ -84,6 +84,7 @@ fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
                 end_date: None,
                 rent: None,
                 rent_period: None,
+                kind: None,
             },
             deposit: Deposit {
                 amount: Money::from_pence(100_000 + (i as i64 % 50_000)),

@@ -29,6 +29,33 @@ pub enum CaseStatus {
     Closed,
 }
 
+/// Which product of a scheme holds the deposit: it decides the dispute (ADR) window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemeProduct {
+    /// The landlord keeps the money and insures it with the scheme.
+    Insured,
+    /// The scheme holds the money.
+    Custodial,
+}
+
+/// The kind of tenancy, which decides whether the protection duty applies at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenancyType {
+    /// An assured shorthold tenancy (England, and Wales before 1 December 2022).
+    AssuredShorthold,
+    /// An assured tenancy (England from 1 May 2026, and older ones).
+    Assured,
+    /// An occupation contract (Wales from 1 December 2022).
+    OccupationContract,
+    /// A private residential tenancy (Scotland).
+    PrivateResidential,
+    /// Outside the deposit rules: a company let, a resident landlord, or a let above the
+    /// rent limits of its time.
+    Excluded,
+}
+
 /// Whether a rent figure is weekly or monthly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +147,17 @@ labelled_enum!(Jurisdiction {
 labelled_enum!(CaseStatus {
     Open => "open", "Open";
     Closed => "closed", "Closed";
+});
+labelled_enum!(SchemeProduct {
+    Insured => "insured", "Insured (the landlord or agent holds the money)";
+    Custodial => "custodial", "Custodial (the scheme holds the money)";
+});
+labelled_enum!(TenancyType {
+    AssuredShorthold => "assured_shorthold", "Assured shorthold tenancy";
+    Assured => "assured", "Assured tenancy";
+    OccupationContract => "occupation_contract", "Occupation contract (Wales)";
+    PrivateResidential => "private_residential", "Private residential tenancy (Scotland)";
+    Excluded => "excluded", "Excluded: a company let, a resident landlord, or rent above the limits";
 });
 labelled_enum!(RentPeriod {
     Week => "week", "a week";
@@ -227,6 +265,9 @@ pub struct Tenancy {
     pub rent: Option<Money>,
     /// Whether `rent` is weekly or monthly.
     pub rent_period: Option<RentPeriod>,
+    /// The kind of tenancy, if known.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TenancyType>,
 }
 
 /// One payment towards the deposit.
@@ -252,12 +293,19 @@ pub struct Deposit {
     pub instalments: Vec<Instalment>,
     /// The protection scheme, if known.
     pub scheme: Option<Scheme>,
+    /// The scheme's product (insured or custodial), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme_product: Option<SchemeProduct>,
     /// The day it was protected in the scheme.
     #[serde(with = "iso_date::option")]
     pub protected_date: Option<Date>,
     /// The day the prescribed information was given.
     #[serde(with = "iso_date::option")]
     pub information_date: Option<Date>,
+    /// Whether the prescribed information was given: `Some(false)` when the tenant
+    /// confirms it never was, `None` while nobody has checked. A date means yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information_given: Option<bool>,
     /// How much has been returned so far.
     #[serde(rename = "returned_pence")]
     pub returned: Option<Money>,

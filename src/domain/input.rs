@@ -45,6 +45,8 @@ pub struct TenancyInput {
     pub end_date: Option<String>,
     pub rent_pence: Option<i64>,
     pub rent_period: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
 }
 
 /// One deposit instalment as submitted.
@@ -65,8 +67,11 @@ pub struct DepositInput {
     pub received_date: Option<String>,
     pub instalments: Option<Vec<InstalmentInput>>,
     pub scheme: Option<String>,
+    pub scheme_product: Option<String>,
     pub protected_date: Option<String>,
     pub information_date: Option<String>,
+    /// `true`, `false`, or the words "yes", "no" and "unknown" (as the form sends them).
+    pub information_given: Option<serde_json::Value>,
     pub returned_pence: Option<i64>,
 }
 
@@ -311,12 +316,19 @@ impl Checker {
                 "Say whether the rent is weekly or monthly",
             );
         }
+        let kind = self.choice(
+            "tenancy.type",
+            t.kind,
+            TenancyType::parse,
+            "a kind of tenancy",
+        );
         Some(Tenancy {
             jurisdiction: jurisdiction?,
             start_date,
             end_date,
             rent,
             rent_period,
+            kind,
         })
     }
 
@@ -379,8 +391,39 @@ impl Checker {
             Scheme::parse,
             "a deposit scheme",
         );
+        let scheme_product = self.choice(
+            "deposit.scheme_product",
+            d.scheme_product,
+            SchemeProduct::parse,
+            "insured or custodial",
+        );
         let protected_date = self.date("deposit.protected_date", d.protected_date, true);
         let information_date = self.date("deposit.information_date", d.information_date, true);
+        let information_given = match d.information_given {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Bool(b)) => Some(b),
+            Some(serde_json::Value::String(s)) => match s.trim() {
+                "yes" | "true" => Some(true),
+                "no" | "false" => Some(false),
+                "" | "unknown" => None,
+                _ => {
+                    self.errors
+                        .add("deposit.information_given", "Choose yes, no or not known");
+                    None
+                }
+            },
+            Some(_) => {
+                self.errors
+                    .add("deposit.information_given", "Choose yes, no or not known");
+                None
+            }
+        };
+        if information_given == Some(false) && information_date.is_some() {
+            self.errors.add(
+                "deposit.information_given",
+                "You gave the date the information was given: choose yes, or remove the date",
+            );
+        }
         let returned = self.money("deposit.returned_pence", d.returned_pence);
         if let (Some(r), Some(a)) = (returned, amount)
             && r > a
@@ -392,8 +435,10 @@ impl Checker {
             amount,
             instalments,
             scheme,
+            scheme_product,
             protected_date,
             information_date,
+            information_given: information_given.or(information_date.map(|_| true)),
             returned,
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod case;
 mod errors;
+pub mod holidays;
 pub mod input;
 pub mod letters;
 pub mod money;

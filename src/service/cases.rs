@@ -342,7 +342,8 @@ pub fn next_stages(case: &CaseRecord, today: time::Date) -> (Vec<Stage>, GuardFa
         .deposit
         .scheme
         .is_some_and(|s| !matches!(s, Scheme::None | Scheme::Unknown));
-    let claim_by = rules::assess(&case.facts, today).claim_by;
+    // An override is needed only once every claim of the case is out of time.
+    let claim_by = rules::assess(&case.facts, today).last_claim_by;
     (
         case.stage.next(case.held_from),
         GuardFacts {

@@ -140,7 +140,40 @@ pub(super) fn context(
         .find(|d| d.rule == RuleId::R1)
         .map(|d| d.citation);
     let reply = reply_due(kind, j, today);
-    let r3 = rules::rule(RuleId::R3, j, today);
+    // The penalty's law is the one of the deposit's regime (its receipt; in Scotland the
+    // tenancy start), never today's.
+    let regime_date = match j {
+        crate::domain::Jurisdiction::Scotland => f.tenancy.start_date,
+        _ => f.deposit.instalments.first().map(|i| i.received_date),
+    }
+    .unwrap_or(today);
+    let r3 = rules::rule(RuleId::R3, j, regime_date);
+    let ended = f.tenancy.end_date.is_some_and(|e| e <= today);
+    // R3: what the court or tribunal must, and what it may, order.
+    let (order_words, penalty_range) = match (j, r3.map(|r| r.param)) {
+        (crate::domain::Jurisdiction::Scotland, _) => ("must order you", "up to"),
+        (_, Some(rules::Param::Penalty { min, .. })) if min > 0 && ended => (
+            "may order you to repay all or part of the deposit, and must order you",
+            "between",
+        ),
+        (_, Some(rules::Param::Penalty { min, .. })) if min > 0 => (
+            "must order you to repay the deposit or protect it, and must order you",
+            "between",
+        ),
+        _ => ("may order you", "up to"),
+    };
+    let penalty_words = match (penalty_range, a.penalty) {
+        ("between", Some(p)) => Some(format!(
+            "between {} and {}",
+            Money::from_pence(p.min_pence).unwrap_or_default(),
+            Money::from_pence(p.max_pence).unwrap_or_default()
+        )),
+        (_, Some(p)) => Some(format!(
+            "up to {}",
+            Money::from_pence(p.max_pence).unwrap_or_default()
+        )),
+        (_, None) => None,
+    };
     let penalty_multiples = match r3.map(|r| r.param) {
         Some(rules::Param::Penalty { min, max }) if min > 0 => {
             format!(
@@ -181,7 +214,9 @@ pub(super) fn context(
         "cap": a.deposit_cap_pence.map(|p| money(Money::from_pence(p))),
         "excess": (a.prohibited_excess_pence > 0).then(|| money(Money::from_pence(a.prohibited_excess_pence))),
         "r1_citation": r1.unwrap_or_else(|| citation(RuleId::R1)),
-        "r3_citation": citation(RuleId::R3),
+        "r3_citation": r3.map(|r| r.citation).unwrap_or_else(|| citation(RuleId::R3)),
+        "order_words": order_words,
+        "penalty_words": penalty_words,
         "interest_citation": rules::rule(RuleId::R12, crate::domain::Jurisdiction::England, today).map(|r| r.citation),
         "reply_by": reply.as_ref().map(|r| long_date(r.due)),
         "reply_within": reply.as_ref().map(|r| r.within.clone()),

@@ -434,15 +434,27 @@ fn deadline_sentences(
             ));
         }
     }
-    if case.stage.is_open()
-        && let Some(claim_by) = rules::assess(&case.facts, today)
-            .claim_by
-            .filter(|d| *d >= today)
-    {
-        out.push(format!(
-                "The last day to start a claim about your deposit is {}. We will make sure you know what to do before then.",
-                long_date(claim_by)
-            ));
+    if case.stage.is_open() {
+        let a = rules::assess(&case.facts, today);
+        // Each date says which claim it belongs to.
+        let limits = [
+            (
+                a.claim_by,
+                "The last day to claim the penalty (the extra money the landlord can be ordered to pay) is",
+            ),
+            (
+                a.deposit_claim_by,
+                "The last day to claim your deposit back is",
+            ),
+        ];
+        for (date, words) in limits {
+            if let Some(d) = date.filter(|d| *d >= today) {
+                out.push(format!(
+                    "{words} {}. We will make sure you know what to do before then.",
+                    long_date(d)
+                ));
+            }
+        }
     }
     out
 }

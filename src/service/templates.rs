@@ -141,6 +141,8 @@ const NAMES: &[&str] = &[
     "penalty_min",
     "penalty_max",
     "penalty_multiples",
+    "penalty_words",
+    "order_words",
     "forum",
     "cap",
     "excess",

@@ -16,6 +16,8 @@ fn letter_case() -> Value {
     c["deposit"]["received_date"] = json!("2024-06-01");
     c["deposit"]["protected_date"] = json!("2024-08-01");
     c["deposit"]["information_date"] = Value::Null;
+    // The tenants confirm they were never given the information.
+    c["deposit"]["information_given"] = json!(false);
     c
 }
 
@@ -88,7 +90,9 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "by 30 June 2024",
                 "the deposit was protected late",
                 "the prescribed information was never given",
-                "under Housing Act 2004 s.214(3),(4) the court must order you to repay the deposit or protect it",
+                // The tenancy ended on 9 January 2025: the court may (not must) order the
+                // deposit repaid, and must order the penalty.
+                "under Housing Act 2004 s.214(2A),(3),(3A),(4) the court may order you to repay all or part of the deposit, and must order you to pay our clients",
                 "between £1,200.00 and £3,600.00",
                 "between one and three times",
                 "within 14 days, by 10 December 2026",
@@ -490,4 +494,53 @@ async fn a_scottish_letter_before_claim_cites_scottish_law_and_the_tribunal() {
     assert!(text.contains("the First-tier Tribunal (Housing and Property Chamber) must order you to pay our clients"), "{text}");
     assert!(!text.contains("Housing Act 2004"), "{text}");
     assert!(!text.contains("repay the deposit or protect it"), "{text}");
+}
+
+#[tokio::test]
+async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let read = |body: Value| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let case = create_case(app, &token, body).await;
+            let id = case["id"].as_str().unwrap_or_default().to_string();
+            let l4 = generate(app, &token, &id, json!({"type": "L4"})).await;
+            text_of(&download(app, &token, l4["id"].as_str().unwrap_or_default()).await).1
+        }
+    };
+    let tenant = json!({"name": "Siân Evans", "consent_date": "2026-11-01"});
+    // England, the tenancy goes on: the court must order the deposit repaid or protected.
+    let text = read(
+        json!({"tenant": tenant, "landlord": {"name": "A Landlord", "address": "1 Road"},
+        "tenancy": {"jurisdiction": "england", "start_date": "2025-01-10"},
+        "deposit": {"amount_pence": 100000, "received_date": "2025-01-10", "scheme": "none"}}),
+    )
+    .await;
+    assert!(
+        text.contains("the court must order you to repay the deposit or protect it, and must order you to pay our clients between £1,000.00 and £3,000.00"),
+        "{text}"
+    );
+    // Wales, a deposit taken after 1 December 2022: the 2016 Act, "may" and "up to".
+    let text = read(
+        json!({"tenant": tenant, "landlord": {"name": "A Landlord", "address": "1 Road"},
+        "tenancy": {"jurisdiction": "wales", "start_date": "2023-03-15"},
+        "deposit": {"amount_pence": 90000, "received_date": "2023-03-15", "scheme": "none"}}),
+    )
+    .await;
+    assert!(
+        text.contains("under Renting Homes (Wales) Act 2016 s.46 and Sch 5 the court may order you to pay our clients up to £2,700.00: up to three times the deposit"),
+        "{text}"
+    );
+    // Wales, a deposit taken before then: the Housing Act 2004, whatever today's law.
+    let text = read(
+        json!({"tenant": tenant, "landlord": {"name": "A Landlord", "address": "1 Road"},
+        "tenancy": {"jurisdiction": "wales", "start_date": "2021-03-15"},
+        "deposit": {"amount_pence": 90000, "received_date": "2021-03-15", "scheme": "none"}}),
+    )
+    .await;
+    assert!(
+        text.contains("under Housing Act 2004 s.214(2A),(3),(3A),(4)"),
+        "{text}"
+    );
 }

@@ -121,7 +121,8 @@ async fn s1_scotland_working_days() {
         ),
     )
     .await;
-    assert_eq!(a["protection_due"], "2025-03-17");
+    // 17 March 2025 is St Patrick's Day: a bank holiday in Northern Ireland.
+    assert_eq!(a["protection_due"], "2025-03-18");
     assert!(
         a["deadlines"][0]["citation"]
             .as_str()
@@ -146,6 +147,87 @@ async fn c1_deposit_cap() {
     assert_eq!(a["prohibited_excess_pence"], 4616);
 }
 
+#[tokio::test]
+async fn u1_unknown_is_not_no() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"amount_pence": 90000, "received_date": "2025-05-01", "scheme": "unknown"}),
+        ),
+    )
+    .await;
+    assert_eq!(a["protection_due"], "2025-05-30");
+    assert_eq!(a["breaches"], json!([]));
+    assert_eq!(a["penalty"], Value::Null);
+    assert_eq!(a["claim_by"], Value::Null);
+    assert_eq!(a["to_check"], json!(["scheme_lookup", "information"]));
+}
+
+#[tokio::test]
+async fn k1_scottish_deposit_cap() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "scotland", "start_date": "2025-01-06", "rent_pence": 90000, "rent_period": "month"}),
+            json!({"amount_pence": 200000}),
+        ),
+    )
+    .await;
+    assert_eq!(a["deposit_cap_pence"], 180000);
+    assert_eq!(a["prohibited_excess_pence"], 20000);
+}
+
+#[tokio::test]
+async fn the_penalty_and_the_deposit_have_separate_time_limits() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let body = case(
+        json!({"jurisdiction": "england", "start_date": "2019-01-10", "end_date": "2021-01-09", "type": "assured_shorthold"}),
+        json!({"amount_pence": 100000, "received_date": "2019-01-10", "scheme": "dps", "scheme_product": "insured",
+               "protected_date": "2019-03-01", "information_given": true, "returned_pence": 0}),
+    );
+    let a = assessment(&app, &token, body.clone()).await;
+    assert_eq!(a["claim_by"], "2025-02-08");
+    assert_eq!(a["deposit_claim_by"], "2027-01-09");
+    assert_eq!(a["adr_deadline"], "2021-04-09");
+    assert_eq!(a["to_check"], json!(["information_date"]));
+    // The new facts are stored and shown back as sent.
+    let c = create_case(&app, &token, body).await;
+    assert_eq!(c["tenancy"]["type"], "assured_shorthold");
+    assert_eq!(c["deposit"]["scheme_product"], "insured");
+    assert_eq!(c["deposit"]["information_given"], true);
+    // And the tenant reads which claim each date belongs to.
+    let id = c["id"].as_str().unwrap_or_default();
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/access-code"),
+            &token,
+            None,
+        )
+        .await;
+    let code = res.json()["code"].as_str().unwrap_or_default().to_string();
+    let tenant = app
+        .tenant_sign_in(c["reference"].as_str().unwrap_or_default(), &code)
+        .await
+        .expect("signed in");
+    let page = app.get("/status/case", Some(&tenant.cookie)).await;
+    assert!(
+        page.text
+            .contains("The last day to claim your deposit back is 9 January 2027"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("unconfirmed") && !page.text.contains('['));
+}
+
 async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
     let res = app
         .api(
@@ -163,9 +245,11 @@ async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCo
 async fn transitions_are_guarded_and_recorded_on_the_timeline() {
     let app = TestApp::new().await;
     let token = app.api_user().await;
+    // Never protected, and the tenancy ended in 2016: the penalty claim closed on
+    // 8 February 2021 and the claim for the deposit itself on 9 January 2022.
     let body = case(
-        json!({"jurisdiction": "england"}),
-        json!({"amount_pence": 110000, "received_date": "2015-01-10", "scheme": "unknown"}),
+        json!({"jurisdiction": "england", "start_date": "2015-01-10", "end_date": "2016-01-09"}),
+        json!({"amount_pence": 110000, "received_date": "2015-01-10", "scheme": "none"}),
     );
     let c = create_case(&app, &token, body).await;
     let id = c["id"].as_str().unwrap_or_default().to_string();
@@ -210,13 +294,14 @@ async fn transitions_are_guarded_and_recorded_on_the_timeline() {
             .is_some_and(|m| m.contains("which deposit scheme"))
     );
 
-    // The claim window (protection due 2015-02-08 + 6 years) closed in 2021.
+    // Every claim is out of time: the last closed on 2022-01-09.
     let (status, err) = move_to(&app, &token, &id, json!({"to": "court"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         err["error"]["fields"]["override"]
             .as_str()
-            .is_some_and(|m| m.contains("2021-02-08"))
+            .is_some_and(|m| m.contains("2022-01-09")),
+        "{err}"
     );
     let (status, err) = move_to(&app, &token, &id, json!({"to": "court", "override": true})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -374,7 +459,7 @@ async fn the_case_page_offers_only_legal_moves_and_the_move_form_explains_what_i
         "£1,100.00 to £3,300.00",
         "8 February 2024",
         "R1: Housing Act 2004 s.213(3),(6)",
-        "Last day to make a claim: 8 February 2030",
+        "Last day to claim the penalty: 8 February 2030",
         "Move to: Triage",
         "Move to: On hold",
         "the tenant sees: Received",
