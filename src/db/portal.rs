@@ -117,7 +117,16 @@ pub async fn tenant_uploads(c: &impl ConnectionTrait, case_id: Uuid) -> Result<(
     let row: Option<(i64, Option<i64>)> = documents::Entity::find()
         .select_only()
         .column_as(documents::Column::Id.count(), "n")
-        .column_as(documents::Column::SizeBytes.sum(), "bytes")
+        // PostgreSQL sums a bigint as numeric: bring it back to a bigint on both.
+        .column_as(
+            sea_orm::sea_query::Expr::from(sea_orm::sea_query::Func::cast_as(
+                sea_orm::sea_query::Func::sum(sea_orm::sea_query::Expr::col(
+                    documents::Column::SizeBytes,
+                )),
+                sea_orm::sea_query::Alias::new("BIGINT"),
+            )),
+            "bytes",
+        )
         .filter(documents::Column::CaseId.eq(case_id))
         .filter(documents::Column::FromTenant.eq(true))
         .into_tuple()
