@@ -638,3 +638,74 @@ async fn deadline_lists_derive_from_the_rules() {
             .contains("Protect the deposit in an approved scheme: 30 November 2026")
     );
 }
+
+#[tokio::test]
+async fn the_forms_take_the_new_facts_and_the_case_page_lists_what_to_check() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("tenant.name", "Form Tenant"),
+                ("tenant.consent_date", "2026-11-01"),
+                ("tenancy.jurisdiction", "england"),
+                ("tenancy.type", "assured_shorthold"),
+                ("deposit.amount_pence", "900.00"),
+                ("deposit.instalments[0].received_date", "2025-05-01"),
+                ("deposit.scheme", "tds"),
+                ("deposit.scheme_product", "insured"),
+                ("deposit.information_given", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let location = res.header("location").unwrap_or_default().to_string();
+    let page = app.get(&location, Some(&b.cookie)).await;
+    assert!(
+        page.text
+            .contains("The prescribed information was never given"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains("To check before any breach can be claimed")
+    );
+    assert!(
+        page.text
+            .contains("Find the date the deposit was protected")
+    );
+    assert!(!page.text.contains("The deposit was never protected"));
+    // The edit form shows the facts back, selected.
+    let edit = app.get(&format!("{location}/edit"), Some(&b.cookie)).await;
+    assert!(
+        edit.text.contains("<option value=\"insured\" selected>"),
+        "{}",
+        edit.text
+    );
+    assert!(edit.text.contains("<option value=\"false\" selected>"));
+    assert!(
+        edit.text
+            .contains("<option value=\"assured_shorthold\" selected>")
+    );
+    // A bad value is refused beside its field.
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("tenant.name", "Form Tenant"),
+                ("tenant.consent_date", "2026-11-01"),
+                ("tenancy.jurisdiction", "england"),
+                ("deposit.information_given", "perhaps"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Choose yes, no or not known"));
+}

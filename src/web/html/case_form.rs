@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::domain::case::{ContactMethod, Jurisdiction, PartyKind, RentPeriod, Scheme};
+use crate::domain::case::{
+    ContactMethod, Jurisdiction, PartyKind, RentPeriod, Scheme, SchemeProduct, TenancyType,
+};
 use crate::domain::input::CaseInput;
 use crate::domain::timeline::flatten;
 use crate::domain::{CaseFacts, CaseStatus, FieldErrors, Money};
@@ -147,6 +149,12 @@ pub fn choices() -> Value {
         "jurisdictions": options(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
         "schemes": options(Scheme::ALL, Scheme::as_str, Scheme::label),
         "rent_periods": options(RentPeriod::ALL, RentPeriod::as_str, RentPeriod::label),
+        "tenancy_types": options(TenancyType::ALL, TenancyType::as_str, TenancyType::label),
+        "scheme_products": options(SchemeProduct::ALL, SchemeProduct::as_str, SchemeProduct::label),
+        "information_given": [
+            {"value": "true", "label": "Yes"},
+            {"value": "false", "label": "No: the tenant confirms they never had it"},
+        ],
         "party_kinds": options(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
         "contact_methods": options(ContactMethod::ALL, ContactMethod::as_str, ContactMethod::label),
         "statuses": options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),

@@ -396,6 +396,10 @@ pub(super) async fn case_page(
         "penalty": a.penalty,
         "claim_by": a.claim_by.map(|d| d.to_string()),
         "deposit_cap_pence": a.deposit_cap_pence,
+        "cap_citation": f.tenancy.start_date
+            .and_then(|start| crate::domain::rules::rule(crate::domain::rules::RuleId::R6, f.tenancy.jurisdiction, start))
+            .map(|r| r.citation),
+        "to_check": a.to_check.iter().map(|t| t.label()).collect::<Vec<_>>(),
         "prohibited_excess_pence": a.prohibited_excess_pence,
         "deadlines": a.deadlines.iter().map(|d| json!({
             "rule": d.rule, "label": d.label, "due": d.due.to_string(), "status": d.status.label(),
