@@ -85,6 +85,7 @@ fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
                 rent: None,
                 rent_period: None,
                 kind: None,
+                renewals: Vec::new(),
             },
             deposit: Deposit {
                 amount: Money::from_pence(100_000 + (i as i64 % 50_000)),

@@ -56,6 +56,19 @@ pub enum TenancyType {
     Excluded,
 }
 
+/// How a tenancy that follows another came about. Each is a new tenancy, with a fresh
+/// receipt of the deposit on its first day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalKind {
+    /// A new fixed term.
+    FixedTerm,
+    /// The statutory periodic tenancy that follows a fixed term.
+    StatutoryPeriodic,
+    /// A periodic tenancy agreed in the contract.
+    ContractualPeriodic,
+}
+
 /// Whether a rent figure is weekly or monthly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,6 +171,11 @@ labelled_enum!(TenancyType {
     OccupationContract => "occupation_contract", "Occupation contract (Wales)";
     PrivateResidential => "private_residential", "Private residential tenancy (Scotland)";
     Excluded => "excluded", "Excluded: a company let, a resident landlord, or rent above the limits";
+});
+labelled_enum!(RenewalKind {
+    FixedTerm => "fixed_term", "A new fixed term";
+    StatutoryPeriodic => "statutory_periodic", "A statutory periodic tenancy";
+    ContractualPeriodic => "contractual_periodic", "A contractual periodic tenancy";
 });
 labelled_enum!(RentPeriod {
     Week => "week", "a week";
@@ -268,6 +286,58 @@ pub struct Tenancy {
     /// The kind of tenancy, if known.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TenancyType>,
+    /// The tenancies that followed this one with the same deposit, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renewals: Vec<Renewal>,
+}
+
+/// A tenancy that followed the original one (a renewal, or a periodic tenancy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Renewal {
+    /// Its first day: a fresh receipt of the deposit.
+    #[serde(with = "iso_date")]
+    pub start_date: Date,
+    /// Its last day, if it has ended or an end is agreed.
+    #[serde(default, with = "iso_date::option")]
+    pub end_date: Option<Date>,
+    /// Its rent, in pence, per `rent_period`.
+    #[serde(rename = "rent_pence", default)]
+    pub rent: Option<Money>,
+    /// Whether `rent` is weekly or monthly.
+    #[serde(default)]
+    pub rent_period: Option<RentPeriod>,
+    /// How it came about.
+    pub kind: RenewalKind,
+}
+
+/// Someone who paid towards the deposit on a tenant's behalf (a "relevant person"): the
+/// information is owed to them too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelevantPerson {
+    /// Their name.
+    pub name: String,
+    /// The day they were given the information.
+    #[serde(default, with = "iso_date::option")]
+    pub information_date: Option<Date>,
+    /// Whether they were given it (`None`: not known).
+    #[serde(default)]
+    pub information_given: Option<bool>,
+}
+
+/// A volunteer's look-up of the nation's schemes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemeCheck {
+    /// When the schemes were checked.
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    /// Whether the deposit was found.
+    pub found: bool,
+    /// The scheme it was found in.
+    #[serde(default)]
+    pub scheme: Option<Scheme>,
+    /// Its certificate or deposit id.
+    #[serde(default)]
+    pub certificate: Option<String>,
 }
 
 /// One payment towards the deposit.
@@ -309,6 +379,12 @@ pub struct Deposit {
     /// How much has been returned so far.
     #[serde(rename = "returned_pence")]
     pub returned: Option<Money>,
+    /// People who paid on a tenant's behalf.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relevant_persons: Vec<RelevantPerson>,
+    /// Look-ups of the schemes, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scheme_checks: Vec<SchemeCheck>,
 }
 
 /// A deduction the landlord or agent claims from the deposit.

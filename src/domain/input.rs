@@ -47,6 +47,39 @@ pub struct TenancyInput {
     pub rent_period: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    pub renewals: Option<Vec<RenewalInput>>,
+}
+
+/// A later tenancy with the same deposit, as submitted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalInput {
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub rent_pence: Option<i64>,
+    pub rent_period: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Someone who paid on a tenant's behalf, as submitted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelevantPersonInput {
+    pub name: Option<String>,
+    pub information_date: Option<String>,
+    /// `true`, `false`, or "yes", "no" and "unknown".
+    pub information_given: Option<serde_json::Value>,
+}
+
+/// A look-up of the schemes, as submitted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeCheckInput {
+    pub date: Option<String>,
+    /// `true`, `false`, or "yes" and "no".
+    pub found: Option<serde_json::Value>,
+    pub scheme: Option<String>,
+    pub certificate: Option<String>,
 }
 
 /// One deposit instalment as submitted.
@@ -73,6 +106,8 @@ pub struct DepositInput {
     /// `true`, `false`, or the words "yes", "no" and "unknown" (as the form sends them).
     pub information_given: Option<serde_json::Value>,
     pub returned_pence: Option<i64>,
+    pub relevant_persons: Option<Vec<RelevantPersonInput>>,
+    pub scheme_checks: Option<Vec<SchemeCheckInput>>,
 }
 
 /// A deduction as submitted.
@@ -219,6 +254,158 @@ impl Checker {
         parsed
     }
 
+    /// Yes, no or not known: a JSON boolean, or the words a form sends.
+    fn yes_no(&mut self, field: &str, value: Option<serde_json::Value>) -> Option<bool> {
+        use serde_json::Value;
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(b),
+            Some(Value::String(s)) => match s.trim() {
+                "yes" | "true" => Some(true),
+                "no" | "false" => Some(false),
+                "" | "unknown" => None,
+                _ => {
+                    self.errors.add(field, "Choose yes, no or not known");
+                    None
+                }
+            },
+            Some(_) => {
+                self.errors.add(field, "Choose yes, no or not known");
+                None
+            }
+        }
+    }
+
+    fn renewals(&mut self, start: Option<Date>, given: Option<Vec<RenewalInput>>) -> Vec<Renewal> {
+        let mut out: Vec<Renewal> = Vec::new();
+        for (i, r) in self
+            .limit("tenancy.renewals", given)
+            .into_iter()
+            .enumerate()
+        {
+            let prefix = format!("tenancy.renewals[{i}]");
+            let start_field = format!("{prefix}.start_date");
+            let start_date = self.date(&start_field, r.start_date, false);
+            if start_date.is_none() && !self.errors.contains(&start_field) {
+                self.errors
+                    .add(&start_field, "Enter the first day of this tenancy");
+            }
+            let end_date = self.date(&format!("{prefix}.end_date"), r.end_date, false);
+            let rent = self.money(&format!("{prefix}.rent_pence"), r.rent_pence);
+            let rent_period = self.choice(
+                &format!("{prefix}.rent_period"),
+                r.rent_period,
+                RentPeriod::parse,
+                "week or month",
+            );
+            let kind_field = format!("{prefix}.kind");
+            let kind = self.choice(
+                &kind_field,
+                r.kind,
+                RenewalKind::parse,
+                "how this tenancy came about",
+            );
+            if kind.is_none() && !self.errors.contains(&kind_field) {
+                self.errors
+                    .add(&kind_field, "Choose how this tenancy came about");
+            }
+            let (Some(start_date), Some(kind)) = (start_date, kind) else {
+                continue;
+            };
+            let earlier = out.last().map(|p| p.start_date).or(start);
+            if earlier.is_some_and(|e| start_date <= e) {
+                self.errors.add(
+                    &start_field,
+                    "Must be after the start of the tenancy before it (list them oldest first)",
+                );
+            }
+            if end_date.is_some_and(|e| e < start_date) {
+                self.errors.add(
+                    format!("{prefix}.end_date"),
+                    "Must be on or after its start date",
+                );
+            }
+            out.push(Renewal {
+                start_date,
+                end_date,
+                rent,
+                rent_period,
+                kind,
+            });
+        }
+        out
+    }
+
+    fn relevant_persons(&mut self, given: Option<Vec<RelevantPersonInput>>) -> Vec<RelevantPerson> {
+        let mut out = Vec::new();
+        for (i, p) in self
+            .limit("deposit.relevant_persons", given)
+            .into_iter()
+            .enumerate()
+        {
+            let prefix = format!("deposit.relevant_persons[{i}]");
+            let name = self.required(&format!("{prefix}.name"), p.name, SHORT, "Enter their name");
+            let information_date = self.date(
+                &format!("{prefix}.information_date"),
+                p.information_date,
+                true,
+            );
+            let given_field = format!("{prefix}.information_given");
+            let information_given = self.yes_no(&given_field, p.information_given);
+            if information_given == Some(false) && information_date.is_some() {
+                self.errors.add(
+                    &given_field,
+                    "You gave the date they were given it: choose yes, or remove the date",
+                );
+            }
+            out.push(RelevantPerson {
+                name,
+                information_date,
+                information_given: information_given.or(information_date.map(|_| true)),
+            });
+        }
+        out
+    }
+
+    fn scheme_checks(&mut self, given: Option<Vec<SchemeCheckInput>>) -> Vec<SchemeCheck> {
+        let mut out = Vec::new();
+        for (i, c) in self
+            .limit("deposit.scheme_checks", given)
+            .into_iter()
+            .enumerate()
+        {
+            let prefix = format!("deposit.scheme_checks[{i}]");
+            let date_field = format!("{prefix}.date");
+            let date = self.date(&date_field, c.date, true);
+            if date.is_none() && !self.errors.contains(&date_field) {
+                self.errors
+                    .add(&date_field, "Enter the date the schemes were checked");
+            }
+            let found_field = format!("{prefix}.found");
+            let found = self.yes_no(&found_field, c.found);
+            if found.is_none() && !self.errors.contains(&found_field) {
+                self.errors
+                    .add(&found_field, "Say whether the deposit was found");
+            }
+            let scheme = self.choice(
+                &format!("{prefix}.scheme"),
+                c.scheme,
+                Scheme::parse,
+                "a deposit scheme",
+            );
+            let certificate = self.text(&format!("{prefix}.certificate"), c.certificate, SHORT);
+            if let (Some(date), Some(found)) = (date, found) {
+                out.push(SchemeCheck {
+                    date,
+                    found,
+                    scheme,
+                    certificate,
+                });
+            }
+        }
+        out
+    }
+
     fn limit<T>(&mut self, field: &str, items: Option<Vec<T>>) -> Vec<T> {
         let items = items.unwrap_or_default();
         if items.len() > MAX_ITEMS {
@@ -322,6 +509,7 @@ impl Checker {
             TenancyType::parse,
             "a kind of tenancy",
         );
+        let renewals = self.renewals(start_date, t.renewals);
         Some(Tenancy {
             jurisdiction: jurisdiction?,
             start_date,
@@ -329,6 +517,7 @@ impl Checker {
             rent,
             rent_period,
             kind,
+            renewals,
         })
     }
 
@@ -399,25 +588,7 @@ impl Checker {
         );
         let protected_date = self.date("deposit.protected_date", d.protected_date, true);
         let information_date = self.date("deposit.information_date", d.information_date, true);
-        let information_given = match d.information_given {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::Bool(b)) => Some(b),
-            Some(serde_json::Value::String(s)) => match s.trim() {
-                "yes" | "true" => Some(true),
-                "no" | "false" => Some(false),
-                "" | "unknown" => None,
-                _ => {
-                    self.errors
-                        .add("deposit.information_given", "Choose yes, no or not known");
-                    None
-                }
-            },
-            Some(_) => {
-                self.errors
-                    .add("deposit.information_given", "Choose yes, no or not known");
-                None
-            }
-        };
+        let information_given = self.yes_no("deposit.information_given", d.information_given);
         if information_given == Some(false) && information_date.is_some() {
             self.errors.add(
                 "deposit.information_given",
@@ -440,6 +611,8 @@ impl Checker {
             information_date,
             information_given: information_given.or(information_date.map(|_| true)),
             returned,
+            relevant_persons: self.relevant_persons(d.relevant_persons),
+            scheme_checks: self.scheme_checks(d.scheme_checks),
         }
     }
 }

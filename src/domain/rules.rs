@@ -797,6 +797,8 @@ pub enum ToCheck {
     InformationDate,
     /// Insured or custodial: it decides the scheme's dispute window.
     SchemeProduct,
+    /// Find out whether someone who paid on a tenant's behalf was given the information.
+    RelevantPersonInformation,
     /// The first day of the tenancy.
     TenancyStart,
     /// The day the deposit was received.
@@ -817,6 +819,9 @@ impl ToCheck {
             ToCheck::InformationDate => "Find the date the prescribed information was given",
             ToCheck::SchemeProduct => {
                 "Find out whether the scheme holds the deposit (custodial) or insures it (insured)"
+            }
+            ToCheck::RelevantPersonInformation => {
+                "Find out whether each person who paid on a tenant's behalf was given the prescribed information"
             }
             ToCheck::TenancyStart => "Add the first day of the tenancy",
             ToCheck::DepositReceived => "Add the date the deposit was received",
@@ -851,9 +856,13 @@ pub struct PenaltyRange {
     pub max_pence: i64,
 }
 
-/// What the law gives the tenant, and by when.
+/// What the law gives the tenant, and by when. The top-level fields describe the original
+/// tenancy; `tenancies` has each tenancy, the later ones included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assessment {
+    /// Each tenancy of the case, oldest first: the original, then each renewal or periodic
+    /// tenancy, with its own deadline, breaches, penalty and time limit.
+    pub tenancies: Vec<TenancyAssessment>,
     /// The protection deadline (of the latest instalment); `None` where no duty applies
     /// or the dates are not known.
     #[serde(with = "super::case::iso_date::option")]
@@ -1056,12 +1065,260 @@ fn adr_deadline(scheme: Option<Scheme>, product: Option<SchemeProduct>, end: Dat
     }
 }
 
+/// A date in words, for labels: "1 September 2025".
+fn long_date_words(d: Date) -> String {
+    super::case::long_date(d)
+}
+
 fn limit_status(limit: Date, today: Date) -> DeadlineStatus {
     if today > limit {
         DeadlineStatus::Missed
     } else {
         DeadlineStatus::Open
     }
+}
+
+/// What was found about the protection duties of one tenancy.
+#[derive(Debug, Clone, Default)]
+struct Duties {
+    breaches: Vec<Breach>,
+    protection: Option<DeadlineStatus>,
+    information: Option<DeadlineStatus>,
+    earliest_missed: Option<Date>,
+}
+
+/// The worse of two statuses, for a duty owed to several people.
+fn worse(a: DeadlineStatus, b: DeadlineStatus) -> DeadlineStatus {
+    let rank = |s: DeadlineStatus| match s {
+        DeadlineStatus::Met => 0,
+        DeadlineStatus::Open => 1,
+        DeadlineStatus::ToCheck => 2,
+        DeadlineStatus::Missed => 3,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Whether it is established that the deposit was never protected: the scheme is recorded
+/// as "none", or the latest look-up of the schemes found nothing (and no scheme is named).
+fn never_protected(dep: &super::case::Deposit) -> bool {
+    let latest_check = dep.scheme_checks.iter().max_by_key(|c| c.date);
+    dep.scheme == Some(Scheme::None)
+        || (matches!(dep.scheme, None | Some(Scheme::Unknown))
+            && dep.protected_date.is_none()
+            && latest_check.is_some_and(|c| !c.found))
+}
+
+/// Judges the protection and information duties of one tenancy against its deadlines.
+/// `renewal_start` is the first day of a later tenancy: a deposit already protected, with
+/// the information already given, before it began stays compliant (s.215B).
+fn judge_duties(
+    facts: &CaseFacts,
+    dues: &[Due],
+    renewal_start: Option<Date>,
+    today: Date,
+    to_check: &mut Vec<ToCheck>,
+) -> Duties {
+    let dep = &facts.deposit;
+    if let Some(start) = renewal_start
+        && dep.protected_date.is_some_and(|d| d <= start)
+        && dep.information_date.is_some_and(|d| d <= start)
+    {
+        return Duties {
+            protection: Some(DeadlineStatus::Met),
+            information: Some(DeadlineStatus::Met),
+            ..Duties::default()
+        };
+    }
+    let never = never_protected(dep);
+    let protection = judge(
+        dues,
+        dep.protected_date,
+        never,
+        today,
+        (Breach::ProtectedLate, Breach::NotProtected),
+    );
+    if dep.protected_date.is_none() && !never {
+        let found_in_scheme = dep.scheme_checks.iter().any(|c| c.found);
+        to_check.push(match dep.scheme {
+            Some(Scheme::Unknown) | None if !found_in_scheme => ToCheck::SchemeLookup,
+            _ => ToCheck::ProtectionDate,
+        });
+    }
+    // A deposit never protected never had its information given: the information names
+    // the scheme.
+    let tenant_never = dep.information_given == Some(false) || never;
+    let mut info = vec![judge(
+        dues,
+        dep.information_date,
+        tenant_never,
+        today,
+        (Breach::InformationLate, Breach::InformationNotGiven),
+    )];
+    if dep.information_date.is_none() && !tenant_never {
+        to_check.push(if dep.information_given == Some(true) {
+            ToCheck::InformationDate
+        } else {
+            ToCheck::Information
+        });
+    }
+    // Every relevant person (someone who paid on a tenant's behalf) is owed it too.
+    for person in &dep.relevant_persons {
+        let person_never = person.information_given == Some(false) || never;
+        info.push(judge(
+            dues,
+            person.information_date,
+            person_never,
+            today,
+            (Breach::InformationLate, Breach::InformationNotGiven),
+        ));
+        if person.information_date.is_none() && !person_never {
+            to_check.push(ToCheck::RelevantPersonInformation);
+        }
+    }
+    let mut out = Duties {
+        protection: Some(protection.status),
+        information: info.iter().map(|d| d.status).reduce(worse),
+        ..Duties::default()
+    };
+    for duty in std::iter::once(&protection).chain(info.iter()) {
+        if let Some(b) = duty.breach
+            && !out.breaches.contains(&b)
+        {
+            out.breaches.push(b);
+        }
+        if let Some(m) = duty.earliest_missed {
+            out.earliest_missed = Some(out.earliest_missed.map_or(m, |e| e.min(m)));
+        }
+    }
+    out
+}
+
+/// The two R1 deadlines (protect; give the information) of one tenancy.
+fn push_duty_deadlines(
+    j: Jurisdiction,
+    r1: &'static Rule,
+    due: Date,
+    duties: &Duties,
+    out: &mut Vec<Deadline>,
+) {
+    let (protect_label, info_label) = match j {
+        Jurisdiction::Scotland => (
+            "Lodge the deposit with an approved scheme",
+            "Give the tenant the required information",
+        ),
+        Jurisdiction::Wales if r1.citation.starts_with("Renting Homes") => (
+            "Protect the deposit in an approved scheme",
+            "Give the contract-holder the required information",
+        ),
+        _ => (
+            "Protect the deposit in an approved scheme",
+            "Give the tenant the prescribed information",
+        ),
+    };
+    for (label, status) in [
+        (protect_label, duties.protection),
+        (info_label, duties.information),
+    ] {
+        if let Some(status) = status {
+            out.push(Deadline {
+                rule: RuleId::R1,
+                label: label.into(),
+                due,
+                status,
+                citation: r1.citation,
+                ours: false,
+            });
+        }
+    }
+}
+
+/// A later tenancy's own deadline: its first day is a fresh receipt of the deposit.
+fn renewal_due(j: Jurisdiction, start: Date) -> Option<Due> {
+    let r = rule(RuleId::R1, j, start)?;
+    let (due, certain) = match r.param {
+        Param::ProtectWithinDays { days } => (start + Duration::days(days - 1), true),
+        Param::ProtectWithinWorkingDays { days, .. } => {
+            super::holidays::nth_working_day_after(start, days)
+        }
+        Param::ProtectBy { by } => (by, true),
+        _ => return None,
+    };
+    Some(Due {
+        due,
+        certain,
+        rule: r,
+    })
+}
+
+/// One tenancy of the case, as the assessment shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TenancyAssessment {
+    /// Its first day.
+    #[serde(with = "super::case::iso_date")]
+    pub start_date: Date,
+    /// `original`, `fixed_term`, `statutory_periodic` or `contractual_periodic`.
+    pub kind: &'static str,
+    /// Its protection deadline.
+    #[serde(with = "super::case::iso_date::option")]
+    pub protection_due: Option<Date>,
+    /// Breaches established for it.
+    pub breaches: Vec<Breach>,
+    /// Its penalty range: one award per tenancy.
+    pub penalty: Option<PenaltyRange>,
+    /// The last day to claim its penalty.
+    #[serde(with = "super::case::iso_date::option")]
+    pub claim_by: Option<Date>,
+}
+
+/// The penalty range of a tenancy with breaches, under R3 as it stood on `key`.
+fn penalty_range(
+    j: Jurisdiction,
+    key: Option<Date>,
+    amount: Option<Money>,
+    breaches: &[Breach],
+    notes: &mut Vec<String>,
+) -> Option<PenaltyRange> {
+    if breaches.is_empty() {
+        return None;
+    }
+    let Some(amount) = amount else {
+        notes.push("Add the deposit amount to work out the penalty.".into());
+        return None;
+    };
+    let r3 = key.and_then(|k| rule(RuleId::R3, j, k))?;
+    let Param::Penalty { min, max } = r3.param else {
+        return None;
+    };
+    note_unconfirmed(r3, notes);
+    Some(PenaltyRange {
+        min_pence: amount.pence() * min,
+        max_pence: amount.pence() * max,
+    })
+}
+
+/// The last day to claim a tenancy's penalty, under R4.
+fn penalty_limit(
+    j: Jurisdiction,
+    on: Date,
+    earliest_missed: Option<Date>,
+    end: Option<Date>,
+    notes: &mut Vec<String>,
+) -> Option<(Date, &'static Rule)> {
+    let r4 = rule_where(RuleId::R4, j, on, |p| {
+        matches!(
+            p,
+            Param::ClaimWithinYears { .. } | Param::ClaimWithinMonthsOfEnd { .. }
+        )
+    })?;
+    let limit = match r4.param {
+        Param::ClaimWithinYears { years } => {
+            earliest_missed.map(|d| add_months(d, u32::try_from(years * 12).unwrap_or(72)))
+        }
+        Param::ClaimWithinMonthsOfEnd { months } => end.map(|e| add_months(e, months)),
+        _ => None,
+    }?;
+    note_unconfirmed(r4, notes);
+    Some((limit, r4))
 }
 
 /// Assesses a case from its facts, as of `today`.
@@ -1086,119 +1343,30 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
     };
     let protection_due = dues.iter().map(|d| d.due).max();
 
-    let mut breaches = Vec::new();
-    let mut earliest_missed: Option<Date> = None;
+    let duties = if dues.is_empty() {
+        Duties::default()
+    } else {
+        judge_duties(facts, &dues, None, today, &mut to_check)
+    };
+    let breaches = duties.breaches.clone();
+    let earliest_missed = duties.earliest_missed;
     if let (Some(due), Some(first)) = (protection_due, dues.first()) {
         note_unconfirmed(first.rule, &mut notes);
-        let never_protected = dep.scheme == Some(Scheme::None);
-        let protection = judge(
-            &dues,
-            dep.protected_date,
-            never_protected,
-            today,
-            (Breach::ProtectedLate, Breach::NotProtected),
-        );
-        if dep.protected_date.is_none() && !never_protected {
-            to_check.push(match dep.scheme {
-                None | Some(Scheme::Unknown) => ToCheck::SchemeLookup,
-                Some(_) => ToCheck::ProtectionDate,
-            });
-        }
-        // A deposit never protected never had its information given: the information
-        // names the scheme.
-        let never_informed = dep.information_given == Some(false) || never_protected;
-        let information = judge(
-            &dues,
-            dep.information_date,
-            never_informed,
-            today,
-            (Breach::InformationLate, Breach::InformationNotGiven),
-        );
-        if dep.information_date.is_none() && !never_informed {
-            to_check.push(if dep.information_given == Some(true) {
-                ToCheck::InformationDate
-            } else {
-                ToCheck::Information
-            });
-        }
-        for duty in [&protection, &information] {
-            breaches.extend(duty.breach);
-            if let Some(m) = duty.earliest_missed {
-                earliest_missed = Some(earliest_missed.map_or(m, |e| e.min(m)));
-            }
-        }
-        let (protect_label, info_label) = match j {
-            Jurisdiction::Scotland => (
-                "Lodge the deposit with an approved scheme",
-                "Give the tenant the required information",
-            ),
-            Jurisdiction::Wales if first.rule.citation.starts_with("Renting Homes") => (
-                "Protect the deposit in an approved scheme",
-                "Give the contract-holder the required information",
-            ),
-            _ => (
-                "Protect the deposit in an approved scheme",
-                "Give the tenant the prescribed information",
-            ),
-        };
-        for (label, duty) in [(protect_label, &protection), (info_label, &information)] {
-            deadlines.push(Deadline {
-                rule: RuleId::R1,
-                label: label.into(),
-                due,
-                status: duty.status,
-                citation: first.rule.citation,
-                ours: false,
-            });
-        }
+        push_duty_deadlines(j, first.rule, due, &duties, &mut deadlines);
     }
-
     // R3: the penalty range, where a breach gives a claim.
     let key = match j {
         Jurisdiction::Scotland => facts.tenancy.start_date,
         _ => dep.instalments.last().map(|i| i.received_date),
     };
-    let penalty = match (
-        breaches.is_empty(),
-        dep.amount,
-        key.and_then(|k| rule(RuleId::R3, j, k)),
-    ) {
-        (false, Some(amount), Some(r3)) => match r3.param {
-            Param::Penalty { min, max } => {
-                note_unconfirmed(r3, &mut notes);
-                Some(PenaltyRange {
-                    min_pence: amount.pence() * min,
-                    max_pence: amount.pence() * max,
-                })
-            }
-            _ => None,
-        },
-        (false, None, _) => {
-            notes.push("Add the deposit amount to work out the penalty.".into());
-            None
-        }
-        _ => None,
-    };
+    let penalty = penalty_range(j, key, dep.amount, &breaches, &mut notes);
 
     // R4: the time limits, one for each kind of claim.
     let on = key.unwrap_or(today);
-    let penalty_rule = rule_where(RuleId::R4, j, on, |p| {
-        matches!(
-            p,
-            Param::ClaimWithinYears { .. } | Param::ClaimWithinMonthsOfEnd { .. }
-        )
-    });
-    let claim_by = penalty_rule
-        .filter(|_| !breaches.is_empty())
-        .and_then(|r4| {
-            let limit = match r4.param {
-                Param::ClaimWithinYears { years } => {
-                    earliest_missed.map(|d| add_months(d, u32::try_from(years * 12).unwrap_or(72)))
-                }
-                Param::ClaimWithinMonthsOfEnd { months } => end.map(|e| add_months(e, months)),
-                _ => None,
-            }?;
-            note_unconfirmed(r4, &mut notes);
+    let claim_by = if breaches.is_empty() {
+        None
+    } else {
+        penalty_limit(j, on, earliest_missed, end, &mut notes).map(|(limit, r4)| {
             deadlines.push(Deadline {
                 rule: RuleId::R4,
                 label: "Last day to claim the penalty".into(),
@@ -1207,8 +1375,97 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
                 citation: r4.citation,
                 ours: true,
             });
-            Some(limit)
+            limit
+        })
+    };
+    let mut tenancies = Vec::with_capacity(1 + facts.tenancy.renewals.len());
+    if let Some(start) = facts.tenancy.start_date.or(key) {
+        tenancies.push(TenancyAssessment {
+            start_date: start,
+            kind: "original",
+            protection_due,
+            breaches: breaches.clone(),
+            penalty,
+            claim_by,
         });
+    }
+
+    // Each later tenancy is a fresh receipt of the deposit, with its own deadline, its
+    // own penalty and its own time limit.
+    // Every penalty claim of the case, with its limit (`None`: no limit runs yet).
+    let mut penalty_claims: Vec<Option<Date>> = Vec::new();
+    if !breaches.is_empty() {
+        penalty_claims.push(claim_by);
+    }
+    let renewals = if excluded {
+        &[][..]
+    } else {
+        &facts.tenancy.renewals[..]
+    };
+    for r in renewals {
+        let Some(due) = renewal_due(j, r.start_date) else {
+            continue;
+        };
+        if !due.certain {
+            notes.push(format!(
+                "The working days were counted over bank holidays computed from statute (the published lists end in {}): a proclamation could still move one.",
+                super::holidays::DATA_YEARS.end()
+            ));
+        }
+        let duties = judge_duties(facts, &[due], Some(r.start_date), today, &mut to_check);
+        let label_from = long_date_words(r.start_date);
+        let mut these = Vec::new();
+        push_duty_deadlines(j, due.rule, due.due, &duties, &mut these);
+        for mut d in these {
+            d.label = format!("{} (tenancy from {label_from})", d.label);
+            deadlines.push(d);
+        }
+        let penalty = penalty_range(
+            j,
+            Some(r.start_date),
+            dep.amount,
+            &duties.breaches,
+            &mut notes,
+        );
+        let claim = if duties.breaches.is_empty() {
+            None
+        } else {
+            penalty_limit(
+                j,
+                r.start_date,
+                duties.earliest_missed,
+                r.end_date,
+                &mut notes,
+            )
+            .map(|(limit, r4)| {
+                deadlines.push(Deadline {
+                    rule: RuleId::R4,
+                    label: format!("Last day to claim the penalty (tenancy from {label_from})"),
+                    due: limit,
+                    status: limit_status(limit, today),
+                    citation: r4.citation,
+                    ours: true,
+                });
+                limit
+            })
+        };
+        if !duties.breaches.is_empty() {
+            penalty_claims.push(claim);
+        }
+        tenancies.push(TenancyAssessment {
+            start_date: r.start_date,
+            kind: r.kind.as_str(),
+            protection_due: Some(due.due),
+            breaches: duties.breaches,
+            penalty,
+            claim_by: claim,
+        });
+    }
+    // The deposit claim runs from the end of the last tenancy.
+    let end = match facts.tenancy.renewals.last() {
+        Some(last) => last.end_date,
+        None => end,
+    };
     let outstanding = match (dep.amount, dep.returned) {
         (Some(a), Some(r)) => r < a,
         (None, _) => false,
@@ -1274,10 +1531,7 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
     };
 
     // Every claim the case has, with its limit (`None`: no limit runs yet).
-    let mut claims = Vec::new();
-    if !breaches.is_empty() {
-        claims.push(claim_by);
-    }
+    let mut claims = penalty_claims;
     if outstanding {
         claims.push(deposit_claim_by);
     }
@@ -1293,7 +1547,10 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
 
     notes.dedup();
     to_check.dedup();
+    to_check.sort_by_key(|t| *t as u8);
+    to_check.dedup();
     Assessment {
+        tenancies,
         last_claim_by,
         protection_due,
         breaches,
@@ -1471,6 +1728,111 @@ mod tests {
         assert_eq!(told.breaches, [Breach::InformationNotGiven]);
         assert_eq!(told.to_check, [ToCheck::SchemeLookup]);
         assert_eq!(told.claim_by, Some(date!(2031 - 05 - 30)));
+    }
+
+    #[test]
+    fn t1_a_statutory_periodic_tenancy_is_a_fresh_receipt_with_its_own_penalty() {
+        let a = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "start_date": "2024-09-01", "end_date": "2025-08-31",
+                "renewals": [{"start_date": "2025-09-01", "kind": "statutory_periodic"}]},
+                "deposit": {"amount_pence": 90000, "received_date": "2024-09-01", "scheme": "none"}}),
+            ),
+            TODAY,
+        );
+        let range = Some(PenaltyRange {
+            min_pence: 90_000,
+            max_pence: 270_000,
+        });
+        let dues: Vec<_> = a.tenancies.iter().map(|t| t.protection_due).collect();
+        assert_eq!(
+            dues,
+            [Some(date!(2024 - 09 - 30)), Some(date!(2025 - 09 - 30))]
+        );
+        assert!(a.tenancies.iter().all(|t| t.penalty == range));
+        let claims: Vec<_> = a.tenancies.iter().map(|t| t.claim_by).collect();
+        assert_eq!(
+            claims,
+            [Some(date!(2030 - 09 - 30)), Some(date!(2031 - 09 - 30))]
+        );
+        assert_eq!(a.tenancies[1].kind, "statutory_periodic");
+        // The top-level fields describe the original tenancy.
+        assert_eq!(a.protection_due, Some(date!(2024 - 09 - 30)));
+        assert_eq!(a.claim_by, Some(date!(2030 - 09 - 30)));
+        // No end to the periodic tenancy yet: the deposit claim has no limit running.
+        assert_eq!(a.deposit_claim_by, None);
+        assert_eq!(a.last_claim_by, None);
+    }
+
+    #[test]
+    fn a_renewal_of_a_compliant_deposit_stays_compliant() {
+        let a = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "start_date": "2024-09-01",
+                "renewals": [{"start_date": "2025-09-01", "kind": "fixed_term"}]},
+                "deposit": {"amount_pence": 90000, "received_date": "2024-09-01", "scheme": "tds",
+                            "protected_date": "2024-09-10", "information_date": "2024-09-10"}}),
+            ),
+            TODAY,
+        );
+        assert!(a.tenancies.iter().all(|t| t.breaches.is_empty()));
+        // Protected late, before the renewal: the renewal's own duty was met, the
+        // original's was not.
+        let late = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "start_date": "2024-09-01",
+                "renewals": [{"start_date": "2025-09-01", "kind": "fixed_term"}]},
+                "deposit": {"amount_pence": 90000, "received_date": "2024-09-01", "scheme": "tds",
+                            "protected_date": "2024-12-01", "information_date": "2024-12-01"}}),
+            ),
+            TODAY,
+        );
+        assert_eq!(
+            late.tenancies[0].breaches,
+            [Breach::ProtectedLate, Breach::InformationLate]
+        );
+        assert!(late.tenancies[1].breaches.is_empty());
+    }
+
+    #[test]
+    fn relevant_persons_are_owed_the_information_too() {
+        let base = json!({"tenancy": {"jurisdiction": "england"},
+            "deposit": {"amount_pence": 90000, "received_date": "2025-05-01", "scheme": "dps",
+                        "protected_date": "2025-05-10", "information_date": "2025-05-10",
+                        "relevant_persons": [{"name": "Parent Who Paid"}]}});
+        let a = assess(&facts(base.clone()), TODAY);
+        assert!(a.breaches.is_empty());
+        assert_eq!(a.to_check, [ToCheck::RelevantPersonInformation]);
+        let mut never = base;
+        never["deposit"]["relevant_persons"][0]["information_given"] = json!(false);
+        let a = assess(&facts(never), TODAY);
+        assert_eq!(a.breaches, [Breach::InformationNotGiven]);
+        assert_eq!(a.claim_by, Some(date!(2031 - 05 - 30)));
+    }
+
+    #[test]
+    fn a_scheme_look_up_that_found_nothing_establishes_no_protection() {
+        let a = assess(
+            &facts(json!({"tenancy": {"jurisdiction": "england"},
+                "deposit": {"amount_pence": 90000, "received_date": "2025-05-01",
+                            "scheme_checks": [{"date": "2025-07-01", "found": false}]}})),
+            TODAY,
+        );
+        assert_eq!(
+            a.breaches,
+            [Breach::NotProtected, Breach::InformationNotGiven]
+        );
+        let found = assess(
+            &facts(json!({"tenancy": {"jurisdiction": "england"},
+                "deposit": {"amount_pence": 90000, "received_date": "2025-05-01",
+                            "scheme_checks": [{"date": "2025-07-01", "found": true, "scheme": "tds", "certificate": "TDS-123"}]}})),
+            TODAY,
+        );
+        assert!(found.breaches.is_empty());
+        assert_eq!(
+            found.to_check,
+            [ToCheck::ProtectionDate, ToCheck::Information]
+        );
     }
 
     #[test]
@@ -1767,6 +2129,31 @@ mod tests {
             prop_assert!(a.breaches.is_empty(), "{:?}", a.breaches);
             prop_assert_eq!(a.penalty, None);
             prop_assert_eq!(a.claim_by, None);
+        }
+
+        #[test]
+        fn adding_a_renewal_never_removes_an_earlier_tenancys_breach(
+            j in proptest::sample::select(vec!["england", "wales", "scotland"]),
+            received in any_date(), gap in 1i64..2000, protected_after in proptest::option::of(0i64..3000)) {
+            let received = received.min(TODAY);
+            let mut deposit = json!({"amount_pence": 100_000, "received_date": received.to_string(), "scheme": "none"});
+            if let Some(days) = protected_after {
+                deposit["scheme"] = json!("dps");
+                deposit["protected_date"] = json!((received + Duration::days(days)).min(TODAY).to_string());
+                deposit["information_date"] = deposit["protected_date"].clone();
+            }
+            let tenancy = json!({"jurisdiction": j, "start_date": received.to_string()});
+            let before = assess(&facts(json!({"tenancy": tenancy.clone(), "deposit": deposit.clone()})), TODAY);
+            let mut renewed = tenancy;
+            renewed["renewals"] = json!([{"start_date": (received + Duration::days(gap)).to_string(), "kind": "fixed_term"}]);
+            let after = assess(&facts(json!({"tenancy": renewed, "deposit": deposit})), TODAY);
+            prop_assert_eq!(&before.breaches, &after.breaches);
+            prop_assert_eq!(before.tenancies.first().map(|t| &t.breaches), after.tenancies.first().map(|t| &t.breaches));
+            for t in &after.tenancies {
+                if let Some(due) = t.protection_due {
+                    prop_assert!(due >= t.start_date, "a deadline never precedes its trigger");
+                }
+            }
         }
 
         #[test]

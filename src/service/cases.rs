@@ -475,6 +475,57 @@ pub async fn timeline(
     Ok(db::cases::timeline(db, id).await?)
 }
 
+/// Records a volunteer's look-up of the nation's schemes on a case: a new entry of
+/// `deposit.scheme_checks`, on the timeline like any edit. A look-up that found nothing
+/// is what establishes that a deposit was never protected.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]
+pub async fn add_scheme_check(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    check: crate::domain::input::SchemeCheckInput,
+) -> Result<CaseDetail, AppError> {
+    let txn = db::begin_write(db).await?;
+    db::cases::lock(&txn, id).await?;
+    let current = visible(actor, db::cases::find(&txn, id).await?)?;
+    let mut doc = serde_json::to_value(&current.facts).map_err(|e| anyhow::anyhow!(e))?;
+    let index = current.facts.deposit.scheme_checks.len();
+    let entry = serde_json::to_value(&check).map_err(|e| anyhow::anyhow!(e))?;
+    match doc.pointer_mut("/deposit") {
+        Some(Value::Object(deposit)) => {
+            let list = deposit
+                .entry("scheme_checks")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.push(entry);
+            }
+        }
+        _ => return Err(anyhow::anyhow!("a case's facts have no deposit").into()),
+    }
+    let input: CaseInput = serde_json::from_value(doc).map_err(|e| anyhow::anyhow!(e))?;
+    // Errors name the check's own fields as the small form on the case page has them
+    // (`check_date`, `check_found`, …).
+    let prefix = format!("deposit.scheme_checks[{index}].");
+    let version = current.version;
+    let updated = match apply_edit(&txn, clock, actor, current, version, input).await {
+        Err(AppError::Invalid(errors)) => {
+            let mut mine = FieldErrors::default();
+            for (field, message) in errors.iter() {
+                match field.strip_prefix(&prefix) {
+                    Some(own) => mine.add(format!("check_{own}"), message),
+                    None => mine.add(field, message),
+                }
+            }
+            return Err(AppError::Invalid(mine));
+        }
+        other => other?,
+    };
+    let detail = detail(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
 /// Makes `users` exactly the people working a case. Coordinators of the case's group (and
 /// admins) assign; only active members of that group can be assigned.
 #[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]

@@ -391,6 +391,13 @@ fn routes() -> Vec<Route> {
         r(
             Page,
             Method::POST,
+            "/cases/{id}/scheme-checks",
+            CaseWork(303),
+            |_| Some(json!({"check_date": "2026-11-20", "check_found": "no"})),
+        ),
+        r(
+            Page,
+            Method::POST,
             "/cases/{id}/assignees",
             CaseAssign(303),
             |w| Some(json!({"assignee": w.volunteer})),

@@ -709,3 +709,163 @@ async fn the_forms_take_the_new_facts_and_the_case_page_lists_what_to_check() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("Choose yes, no or not known"));
 }
+
+#[tokio::test]
+async fn a_scheme_look_up_is_recorded_from_the_case_page() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let c = create_case(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"amount_pence": 90000, "received_date": "2025-05-01", "scheme": "unknown"}),
+        ),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap_or_default();
+    let b = app.sign_in("api@example.org").await;
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text
+            .contains("No look-up of the schemes is recorded yet")
+    );
+    // Missing answer: the form comes back with the message by the field, input kept.
+    let res = app
+        .post_form(
+            &format!("/cases/{id}/scheme-checks"),
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("check_date", "2026-11-20"),
+                ("check_certificate", "NONE-FOUND-1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text.contains("Say whether the deposit was found"),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("value=\"NONE-FOUND-1\""), "input kept");
+    let res = app
+        .post_form(
+            &format!("/cases/{id}/scheme-checks"),
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("check_date", "2026-11-20"),
+                ("check_found", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let a = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/assessment"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        a["breaches"],
+        json!(["not_protected", "information_not_given"])
+    );
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text
+            .contains("20 November 2026: not found in any scheme")
+    );
+    let timeline = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/timeline"),
+            &token,
+            None,
+        )
+        .await;
+    assert!(timeline.text.contains("scheme_checks"), "on the timeline");
+}
+
+#[tokio::test]
+async fn t1_renewals_through_the_api() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let a = assessment(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england", "start_date": "2024-09-01", "end_date": "2025-08-31",
+                   "renewals": [{"start_date": "2025-09-01", "kind": "statutory_periodic"}]}),
+            json!({"amount_pence": 90000, "received_date": "2024-09-01", "scheme": "none"}),
+        ),
+    )
+    .await;
+    let t = a["tenancies"].as_array().cloned().unwrap_or_default();
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0]["protection_due"], "2024-09-30");
+    assert_eq!(t[1]["protection_due"], "2025-09-30");
+    assert_eq!(t[0]["claim_by"], "2030-09-30");
+    assert_eq!(t[1]["claim_by"], "2031-09-30");
+    assert_eq!(t[1]["kind"], "statutory_periodic");
+    for x in &t {
+        assert_eq!(
+            x["penalty"],
+            json!({"min_pence": 90000, "max_pence": 270000})
+        );
+    }
+    // A renewal out of order is refused by its field.
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/cases",
+            &token,
+            Some(case(
+                json!({"jurisdiction": "england", "start_date": "2024-09-01",
+                       "renewals": [{"start_date": "2024-08-01", "kind": "fixed_term"}]}),
+                json!({}),
+            )),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.json()["error"]["fields"]["tenancy.renewals[0].start_date"]
+            .as_str()
+            .is_some_and(|m| m.contains("oldest first"))
+    );
+}
+
+#[tokio::test]
+async fn the_edit_form_carries_renewals_payers_and_look_ups() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let c = create_case(
+        &app,
+        &token,
+        case(
+            json!({"jurisdiction": "england", "start_date": "2024-09-01",
+                   "renewals": [{"start_date": "2025-09-01", "kind": "statutory_periodic"},
+                                {"start_date": "2026-09-01", "kind": "fixed_term"},
+                                {"start_date": "2026-10-01", "kind": "contractual_periodic"}]}),
+            json!({"amount_pence": 90000, "received_date": "2024-09-01",
+                   "relevant_persons": [{"name": "Parent Who Paid", "information_given": false}],
+                   "scheme_checks": [{"date": "2026-11-01", "found": false}]}),
+        ),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap_or_default();
+    let b = app.sign_in("api@example.org").await;
+    let edit = app.get(&format!("/cases/{id}/edit"), Some(&b.cookie)).await;
+    for text in [
+        "name=\"tenancy.renewals[2].start_date\"",
+        "value=\"2026-10-01\"",
+        "name=\"tenancy.renewals[3].start_date\"",
+        "value=\"Parent Who Paid\"",
+        "<input type=\"hidden\" name=\"deposit.scheme_checks[0].found\" value=\"false\">",
+    ] {
+        assert!(edit.text.contains(text), "{text}");
+    }
+}

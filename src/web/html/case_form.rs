@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::domain::case::{
-    ContactMethod, Jurisdiction, PartyKind, RentPeriod, Scheme, SchemeProduct, TenancyType,
+    ContactMethod, Jurisdiction, PartyKind, RenewalKind, RentPeriod, Scheme, SchemeProduct,
+    TenancyType,
 };
 use crate::domain::input::CaseInput;
 use crate::domain::timeline::flatten;
@@ -19,6 +20,10 @@ const JOINT_SLOTS: usize = 2;
 const INSTALMENT_SLOTS: usize = 3;
 /// Deduction rows on the form.
 const DEDUCTION_SLOTS: usize = 5;
+/// Later-tenancy rows on the form.
+const RENEWAL_SLOTS: usize = 2;
+/// Rows for people who paid on a tenant's behalf.
+const RELEVANT_PERSON_SLOTS: usize = 1;
 /// Highest list index a form may use.
 const MAX_INDEX: usize = 49;
 
@@ -145,6 +150,30 @@ fn options<T: Copy>(
 
 /// What the form template needs besides values and errors: choices and row counts.
 pub fn choices() -> Value {
+    choices_for(&FormValues::new())
+}
+
+/// The rows a list on the form shows: the default number, or enough for every row the
+/// case already has and one more, so that editing never drops a row the form lacks.
+fn slots(values: &FormValues, prefix: &str, default: usize) -> Vec<usize> {
+    let used = values
+        .keys()
+        .filter_map(|k| {
+            k.strip_prefix(prefix)?
+                .split(']')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .max();
+    let n = used
+        .map_or(default, |u| (u + 2).max(default))
+        .min(MAX_INDEX + 1);
+    (0..n).collect()
+}
+
+/// The choices and list rows of the form for these values.
+pub fn choices_for(values: &FormValues) -> Value {
     json!({
         "jurisdictions": options(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
         "schemes": options(Scheme::ALL, Scheme::as_str, Scheme::label),
@@ -158,9 +187,14 @@ pub fn choices() -> Value {
         "party_kinds": options(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
         "contact_methods": options(ContactMethod::ALL, ContactMethod::as_str, ContactMethod::label),
         "statuses": options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
-        "joint_slots": (0..JOINT_SLOTS).collect::<Vec<_>>(),
-        "instalment_slots": (0..INSTALMENT_SLOTS).collect::<Vec<_>>(),
-        "deduction_slots": (0..DEDUCTION_SLOTS).collect::<Vec<_>>(),
+        "renewal_kinds": options(RenewalKind::ALL, RenewalKind::as_str, RenewalKind::label),
+        "joint_slots": slots(values, "joint_tenants[", JOINT_SLOTS),
+        "instalment_slots": slots(values, "deposit.instalments[", INSTALMENT_SLOTS),
+        "deduction_slots": slots(values, "deductions[", DEDUCTION_SLOTS),
+        "renewal_slots": slots(values, "tenancy.renewals[", RENEWAL_SLOTS),
+        "relevant_person_slots": slots(values, "deposit.relevant_persons[", RELEVANT_PERSON_SLOTS),
+        // Kept as they are: the case page records them, the form carries them through.
+        "kept": values.iter().filter(|(k, _)| k.starts_with("deposit.scheme_checks[")).map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),
     })
 }
 

@@ -164,7 +164,7 @@ async fn form_page(
     let data = json!({
         "values": values,
         "groups": groups,
-        "choices": case_form::choices(),
+        "choices": case_form::choices_for(values),
         "case": case.map(|c| json!({"id": c.id, "reference": c.reference.to_string(), "version": c.version,
                                      "stage": c.stage.label()})),
         "notice": notice,
@@ -344,6 +344,18 @@ fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
         .collect()
 }
 
+/// What was typed into the case page's small forms, shown again when one comes back with
+/// errors.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Drafts<'a> {
+    /// A note.
+    pub note: &'a str,
+    /// A reply to the tenant.
+    pub reply: &'a str,
+    /// A look-up of the schemes.
+    pub check: &'a [(String, String)],
+}
+
 pub(super) async fn case_page(
     state: &AppState,
     user: &SignedIn,
@@ -351,8 +363,14 @@ pub(super) async fn case_page(
     id: Uuid,
     status: StatusCode,
     errors: &FieldErrors,
-    (note, reply): (&str, &str),
+    drafts: Drafts<'_>,
 ) -> PageResult {
+    let Drafts { note, reply, check } = drafts;
+    let check: serde_json::Map<String, Value> = check
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
     let me = &user.principal;
     let detail = cases::get(&state.db, &state.reads, me, id).await?;
     let timeline = cases::timeline(&state.db, &state.reads, me, id).await?;
@@ -447,6 +465,11 @@ pub(super) async fn case_page(
         "documents": documents,
         "has_code": has_code,
         "reply": reply,
+        "check": check,
+        "scheme_choices": case_form::choices()["schemes"].clone(),
+        "scheme_checks": f.deposit.scheme_checks.iter().rev().map(|c| json!({
+            "date": c.date.to_string(), "found": c.found,
+            "scheme": c.scheme.map(Scheme::label), "certificate": c.certificate})).collect::<Vec<_>>(),
     });
     Ok(page(
         status,
@@ -471,7 +494,7 @@ pub async fn show(
         id,
         StatusCode::OK,
         &FieldErrors::default(),
-        ("", ""),
+        Drafts::default(),
     )
     .await
 }
@@ -569,7 +592,50 @@ pub async fn add_note(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                (&text, ""),
+                Drafts {
+                    note: &text,
+                    ..Drafts::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Records a look-up of the schemes from the small form on the case page.
+pub async fn add_scheme_check(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let id = case_id(&id)?;
+    let field = |name: &str| {
+        Some(super::form_field(&pairs, name).to_string()).filter(|v| !v.trim().is_empty())
+    };
+    let check = crate::domain::input::SchemeCheckInput {
+        date: field("check_date"),
+        found: field("check_found").map(Value::String),
+        scheme: field("check_scheme"),
+        certificate: field("check_certificate"),
+    };
+    match cases::add_scheme_check(&state.db, state.clock.as_ref(), &user.principal, id, check).await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#scheme-checks")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            case_page(
+                &state,
+                &user,
+                &visitor,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                Drafts {
+                    check: &pairs,
+                    ..Drafts::default()
+                },
             )
             .await
         }
@@ -613,7 +679,7 @@ pub async fn assign(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                ("", ""),
+                Drafts::default(),
             )
             .await
         }

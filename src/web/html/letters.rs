@@ -192,7 +192,7 @@ pub async fn sent(
                 case_id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &errors,
-                ("", ""),
+                super::cases::Drafts::default(),
             )
             .await
         }

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
             get(cases::edit_form).post(cases::update),
         )
         .route("/cases/{id}/notes", post(cases::add_note))
+        .route("/cases/{id}/scheme-checks", post(cases::add_scheme_check))
         .route("/cases/{id}/assignees", post(cases::assign))
         .route(
             "/cases/{id}/move",

@@ -666,7 +666,10 @@ pub async fn reply(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                ("", text),
+                super::cases::Drafts {
+                    reply: text,
+                    ..super::cases::Drafts::default()
+                },
             )
             .await
         }
@@ -704,7 +707,7 @@ pub async fn staff_upload(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                ("", ""),
+                super::cases::Drafts::default(),
             )
             .await
         }
