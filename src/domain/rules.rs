@@ -856,6 +856,46 @@ pub struct PenaltyRange {
     pub max_pence: i64,
 }
 
+/// Simple interest on money owed: what a claim states (CPR 16.4(2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Interest {
+    /// The rate a year, in basis points (800 is 8%).
+    pub rate_bp: i64,
+    /// The first day interest runs: the day after the tenancy ended, when the deposit
+    /// was owed back.
+    #[serde(with = "super::case::iso_date")]
+    pub from: Date,
+    /// The amount interest runs on.
+    pub principal_pence: i64,
+    /// Interest a day: floor(principal × rate ÷ 365).
+    pub daily_pence: i64,
+    /// Interest from `from` to the day of the assessment, both counted.
+    pub to_date_pence: i64,
+}
+
+/// Simple interest on `principal_pence` at `rate_bp` from `from` to `today` (both days
+/// counted), in whole pence: the daily rate is floor(principal × rate ÷ 365).
+pub fn simple_interest(principal_pence: i64, rate_bp: i64, from: Date, today: Date) -> Interest {
+    let daily_pence = principal_pence.saturating_mul(rate_bp) / (10_000 * 365);
+    let days = ((today - from).whole_days() + 1).max(0);
+    Interest {
+        rate_bp,
+        from,
+        principal_pence,
+        daily_pence,
+        to_date_pence: daily_pence.saturating_mul(days),
+    }
+}
+
+/// The day a court order under s.214 must be paid by: within 14 days beginning with the
+/// order (R11), so the order's date + 13.
+pub fn order_payment_due(j: Jurisdiction, order: Date) -> Option<Date> {
+    match rule(RuleId::R11, j, order)?.param {
+        Param::WithinDays { days } => Some(order + Duration::days(days - 1)),
+        _ => None,
+    }
+}
+
 /// What the law gives the tenant, and by when. The top-level fields describe the original
 /// tenancy; `tenancies` has each tenancy, the later ones included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -888,6 +928,8 @@ pub struct Assessment {
     /// limit: moving to court after it needs an override.
     #[serde(with = "super::case::iso_date::option")]
     pub last_claim_by: Option<Date>,
+    /// Interest on the deposit still owed after the tenancy ended (R12).
+    pub interest: Option<Interest>,
     /// Facts nobody has checked, which block a breach.
     pub to_check: Vec<ToCheck>,
     /// The deposit cap; `None` where no cap applies.
@@ -1547,9 +1589,21 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
 
     notes.dedup();
     to_check.dedup();
+    // R12: interest on the deposit still owed once the tenancy has ended.
+    let owed = match (dep.amount, dep.returned) {
+        (Some(a), r) => a.pence() - r.map_or(0, Money::pence),
+        (None, _) => 0,
+    };
+    let interest = match (end, rule(RuleId::R12, j, today).map(|r| r.param)) {
+        (Some(e), Some(Param::Interest { rate_bp })) if owed > 0 && e < today => e
+            .next_day()
+            .map(|from| simple_interest(owed, rate_bp, from, today)),
+        _ => None,
+    };
     to_check.sort_by_key(|t| *t as u8);
     to_check.dedup();
     Assessment {
+        interest,
         tenancies,
         last_claim_by,
         protection_due,
@@ -1832,6 +1886,41 @@ mod tests {
         assert_eq!(
             found.to_check,
             [ToCheck::ProtectionDate, ToCheck::Information]
+        );
+    }
+
+    #[test]
+    fn interest_runs_on_the_deposit_owed_from_the_day_after_the_tenancy_ended() {
+        let a = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "start_date": "2025-01-10", "end_date": "2026-09-30"},
+                "deposit": {"amount_pence": 110000, "received_date": "2025-01-10", "returned_pence": 10000}}),
+            ),
+            TODAY,
+        );
+        // £1,000.00 at 8%: 8,000 pence a year, 21 pence a day (21.9, floored); 1 October
+        // to 26 November 2026 is 57 days, both counted.
+        assert_eq!(
+            a.interest,
+            Some(Interest {
+                rate_bp: 800,
+                from: date!(2026 - 10 - 01),
+                principal_pence: 100_000,
+                daily_pence: 21,
+                to_date_pence: 21 * 57,
+            })
+        );
+        let scotland = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "scotland", "start_date": "2025-01-10", "end_date": "2026-09-30"},
+                "deposit": {"amount_pence": 110000}}),
+            ),
+            TODAY,
+        );
+        assert_eq!(scotland.interest, None, "no R12 row for Scotland");
+        assert_eq!(
+            order_payment_due(Jurisdiction::England, date!(2026 - 03 - 02)),
+            Some(date!(2026 - 03 - 15))
         );
     }
 

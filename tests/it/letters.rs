@@ -140,6 +140,10 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
         for phrase in common.iter().chain(phrases.iter()) {
             assert!(text.contains(phrase), "{kind} lacks {phrase:?}:\n{text}");
         }
+        // No rule's marker reaches a landlord.
+        for marker in ["[", "]", "unconfirmed", "not confirmed"] {
+            assert!(!text.contains(marker), "{kind} prints {marker:?}:\n{text}");
+        }
     }
 }
 

@@ -198,6 +198,10 @@ async fn the_penalty_and_the_deposit_have_separate_time_limits() {
     assert_eq!(a["deposit_claim_by"], "2027-01-09");
     assert_eq!(a["adr_deadline"], "2021-04-09");
     assert_eq!(a["to_check"], json!(["information_date"]));
+    // £1,000.00 owed at 8% since the day after the tenancy ended: 21 pence a day.
+    assert_eq!(a["interest"]["rate_bp"], 800);
+    assert_eq!(a["interest"]["from"], "2021-01-10");
+    assert_eq!(a["interest"]["daily_pence"], 21);
     // The new facts are stored and shown back as sent.
     let c = create_case(&app, &token, body).await;
     assert_eq!(c["tenancy"]["type"], "assured_shorthold");

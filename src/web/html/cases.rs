@@ -418,6 +418,10 @@ pub(super) async fn case_page(
             .and_then(|start| crate::domain::rules::rule(crate::domain::rules::RuleId::R6, f.tenancy.jurisdiction, start))
             .map(|r| r.citation),
         "to_check": a.to_check.iter().map(|t| t.label()).collect::<Vec<_>>(),
+        "interest": a.interest.map(|i| json!({
+            "percent": format!("{}.{:02}", i.rate_bp / 100, i.rate_bp % 100),
+            "from": i.from.to_string(), "daily_pence": i.daily_pence, "to_date_pence": i.to_date_pence,
+            "citation": crate::domain::rules::rule(crate::domain::rules::RuleId::R12, f.tenancy.jurisdiction, today).map(|r| r.citation)})),
         "prohibited_excess_pence": a.prohibited_excess_pence,
         "deadlines": a.deadlines.iter().map(|d| json!({
             "rule": d.rule, "label": d.label, "due": d.due.to_string(), "status": d.status.label(),
