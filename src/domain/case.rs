@@ -177,6 +177,11 @@ labelled_enum!(RenewalKind {
     StatutoryPeriodic => "statutory_periodic", "A statutory periodic tenancy";
     ContractualPeriodic => "contractual_periodic", "A contractual periodic tenancy";
 });
+labelled_enum!(HoldingOutcome {
+    Agreed => "agreed", "The agreement was made";
+    DeadlinePassed => "deadline_passed", "The deadline for agreement passed";
+    LandlordWithdrew => "landlord_withdrew", "The landlord decided not to go ahead";
+});
 labelled_enum!(RentPeriod {
     Week => "week", "a week";
     Month => "month", "a month";
@@ -324,6 +329,35 @@ pub struct RelevantPerson {
     pub information_given: Option<bool>,
 }
 
+/// What ended a holding deposit's wait: it decides when the refund is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldingOutcome {
+    /// The tenancy agreement was made (or, in Wales, the contract).
+    Agreed,
+    /// The deadline for agreement passed.
+    DeadlinePassed,
+    /// The landlord decided not to go ahead.
+    LandlordWithdrew,
+}
+
+/// A holding deposit paid to reserve the home before the tenancy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoldingDeposit {
+    /// How much.
+    #[serde(rename = "amount_pence")]
+    pub amount: Money,
+    /// The day it was paid.
+    #[serde(with = "iso_date")]
+    pub paid_date: Date,
+    /// What ended the wait, if it has ended.
+    #[serde(default)]
+    pub outcome: Option<HoldingOutcome>,
+    /// The day of that outcome.
+    #[serde(default, with = "iso_date::option")]
+    pub outcome_date: Option<Date>,
+}
+
 /// A volunteer's look-up of the nation's schemes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchemeCheck {
@@ -385,6 +419,9 @@ pub struct Deposit {
     /// Look-ups of the schemes, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scheme_checks: Vec<SchemeCheck>,
+    /// A holding deposit paid before the tenancy, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holding: Option<HoldingDeposit>,
 }
 
 /// A deduction the landlord or agent claims from the deposit.

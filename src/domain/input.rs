@@ -108,6 +108,17 @@ pub struct DepositInput {
     pub returned_pence: Option<i64>,
     pub relevant_persons: Option<Vec<RelevantPersonInput>>,
     pub scheme_checks: Option<Vec<SchemeCheckInput>>,
+    pub holding: Option<HoldingInput>,
+}
+
+/// A holding deposit, as submitted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldingInput {
+    pub amount_pence: Option<i64>,
+    pub paid_date: Option<String>,
+    pub outcome: Option<String>,
+    pub outcome_date: Option<String>,
 }
 
 /// A deduction as submitted.
@@ -406,6 +417,55 @@ impl Checker {
         out
     }
 
+    fn holding(&mut self, h: HoldingInput) -> Option<HoldingDeposit> {
+        let blank = h.amount_pence.is_none()
+            && [&h.paid_date, &h.outcome, &h.outcome_date]
+                .iter()
+                .all(|v| v.as_deref().is_none_or(|s| s.trim().is_empty()));
+        if blank {
+            return None;
+        }
+        let amount = self.money("deposit.holding.amount_pence", h.amount_pence);
+        if amount.is_none() && !self.errors.contains("deposit.holding.amount_pence") {
+            self.errors.add(
+                "deposit.holding.amount_pence",
+                "Enter the holding deposit paid",
+            );
+        }
+        let paid_date = self.date("deposit.holding.paid_date", h.paid_date, true);
+        if paid_date.is_none() && !self.errors.contains("deposit.holding.paid_date") {
+            self.errors
+                .add("deposit.holding.paid_date", "Enter the date it was paid");
+        }
+        let outcome = self.choice(
+            "deposit.holding.outcome",
+            h.outcome,
+            HoldingOutcome::parse,
+            "what ended the wait",
+        );
+        let outcome_date = self.date("deposit.holding.outcome_date", h.outcome_date, true);
+        if outcome.is_some() != outcome_date.is_some() {
+            self.errors.add(
+                "deposit.holding.outcome_date",
+                "Give both what ended the wait and its date, or neither",
+            );
+        }
+        if let (Some(p), Some(o)) = (paid_date, outcome_date)
+            && o < p
+        {
+            self.errors.add(
+                "deposit.holding.outcome_date",
+                "Must be on or after the day it was paid",
+            );
+        }
+        Some(HoldingDeposit {
+            amount: amount?,
+            paid_date: paid_date?,
+            outcome,
+            outcome_date,
+        })
+    }
+
     fn limit<T>(&mut self, field: &str, items: Option<Vec<T>>) -> Vec<T> {
         let items = items.unwrap_or_default();
         if items.len() > MAX_ITEMS {
@@ -613,6 +673,7 @@ impl Checker {
             returned,
             relevant_persons: self.relevant_persons(d.relevant_persons),
             scheme_checks: self.scheme_checks(d.scheme_checks),
+            holding: d.holding.and_then(|h| self.holding(h)),
         }
     }
 }

@@ -896,6 +896,55 @@ pub fn order_payment_due(j: Jurisdiction, order: Date) -> Option<Date> {
     }
 }
 
+/// A holding deposit's refund (R7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HoldingRefund {
+    /// The last day to refund it.
+    #[serde(with = "super::case::iso_date")]
+    pub refund_due: Date,
+    /// Whether that day is counted from the deadline for agreement because nothing else
+    /// ended the wait yet.
+    pub from_default_deadline: bool,
+    /// The most a holding deposit may be (England: one week's rent), if the rent is known.
+    pub cap_pence: Option<i64>,
+    /// The part above the cap: a prohibited payment.
+    pub excess_pence: i64,
+}
+
+/// The refund of a holding deposit under R7: England, within 7 days of the agreement, of
+/// the deadline for agreement (the 15th day after payment unless agreed otherwise) or of
+/// the landlord deciding not to go ahead; Wales, within 7 days beginning with the day the
+/// contract is made or the deadline passes.
+pub fn holding_refund(facts: &CaseFacts) -> Option<HoldingRefund> {
+    let h = facts.deposit.holding.as_ref()?;
+    let j = facts.tenancy.jurisdiction;
+    let r7 = rule(RuleId::R7, j, h.paid_date)?;
+    let Param::HoldingDeposit { weeks, refund_days } = r7.param else {
+        return None;
+    };
+    let (trigger, default) = match h.outcome_date {
+        Some(d) => (d, false),
+        None => (h.paid_date + Duration::days(15), true),
+    };
+    let refund_due = match j {
+        // "within 7 days beginning with": the trigger is day 1.
+        Jurisdiction::Wales => trigger + Duration::days(refund_days - 1),
+        _ => trigger + Duration::days(refund_days),
+    };
+    let cap = match (j, facts.tenancy.rent, facts.tenancy.rent_period) {
+        (Jurisdiction::England, Some(rent), Some(period)) => {
+            Some(annual_rent(rent, period).saturating_mul(weeks) / 52)
+        }
+        _ => None,
+    };
+    Some(HoldingRefund {
+        refund_due,
+        from_default_deadline: default,
+        cap_pence: cap,
+        excess_pence: cap.map_or(0, |c| (h.amount.pence() - c).max(0)),
+    })
+}
+
 /// What the law gives the tenant, and by when. The top-level fields describe the original
 /// tenancy; `tenancies` has each tenancy, the later ones included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -930,6 +979,8 @@ pub struct Assessment {
     pub last_claim_by: Option<Date>,
     /// Interest on the deposit still owed after the tenancy ended (R12).
     pub interest: Option<Interest>,
+    /// The refund of a holding deposit, where one was paid (R7).
+    pub holding: Option<HoldingRefund>,
     /// Facts nobody has checked, which block a breach.
     pub to_check: Vec<ToCheck>,
     /// The deposit cap; `None` where no cap applies.
@@ -1600,9 +1651,30 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
             .map(|from| simple_interest(owed, rate_bp, from, today)),
         _ => None,
     };
+    let holding = holding_refund(facts);
+    if let (Some(h), Some(r7)) = (
+        holding,
+        dep.holding
+            .as_ref()
+            .and_then(|h| rule(RuleId::R7, j, h.paid_date)),
+    ) {
+        deadlines.push(Deadline {
+            rule: RuleId::R7,
+            label: "Refund the holding deposit".into(),
+            due: h.refund_due,
+            status: if today > h.refund_due {
+                DeadlineStatus::Missed
+            } else {
+                DeadlineStatus::Open
+            },
+            citation: r7.citation,
+            ours: false,
+        });
+    }
     to_check.sort_by_key(|t| *t as u8);
     to_check.dedup();
     Assessment {
+        holding,
         interest,
         tenancies,
         last_claim_by,
@@ -1921,6 +1993,55 @@ mod tests {
         assert_eq!(
             order_payment_due(Jurisdiction::England, date!(2026 - 03 - 02)),
             Some(date!(2026 - 03 - 15))
+        );
+    }
+
+    #[test]
+    fn holding_deposits_are_refunded_in_time_and_capped_at_a_weeks_rent() {
+        let a = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "rent_pence": 100000, "rent_period": "month"},
+                "deposit": {"holding": {"amount_pence": 30000, "paid_date": "2026-10-01",
+                                        "outcome": "landlord_withdrew", "outcome_date": "2026-10-05"}}}),
+            ),
+            TODAY,
+        );
+        let h = a.holding.unwrap_or_else(|| panic!("a holding deposit"));
+        assert_eq!(
+            h.refund_due,
+            date!(2026 - 10 - 12),
+            "within 7 days of the decision"
+        );
+        assert_eq!(h.cap_pence, Some(23_076), "one week of £12,000.00 a year");
+        assert_eq!(h.excess_pence, 6_924);
+        assert!(
+            a.deadlines
+                .iter()
+                .any(|d| d.rule == RuleId::R7 && d.status == DeadlineStatus::Missed)
+        );
+        // Nothing ended the wait: the deadline for agreement is the 15th day after payment.
+        let waiting = assess(
+            &facts(json!({"tenancy": {"jurisdiction": "england"},
+                "deposit": {"holding": {"amount_pence": 20000, "paid_date": "2026-11-20"}}})),
+            TODAY,
+        );
+        let h = waiting
+            .holding
+            .unwrap_or_else(|| panic!("a holding deposit"));
+        assert_eq!(
+            (h.refund_due, h.from_default_deadline),
+            (date!(2026 - 12 - 12), true)
+        );
+        // Wales: within 7 days beginning with the day the contract is made.
+        let wales = assess(
+            &facts(json!({"tenancy": {"jurisdiction": "wales"},
+                "deposit": {"holding": {"amount_pence": 20000, "paid_date": "2026-10-01",
+                                        "outcome": "agreed", "outcome_date": "2026-10-10"}}})),
+            TODAY,
+        );
+        assert_eq!(
+            wales.holding.map(|h| h.refund_due),
+            Some(date!(2026 - 10 - 16))
         );
     }
 

@@ -873,3 +873,60 @@ async fn the_edit_form_carries_renewals_payers_and_look_ups() {
         assert!(edit.text.contains(text), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_holding_deposit_from_the_form_gets_its_refund_date() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("tenant.name", "Holding Tenant"),
+                ("tenant.consent_date", "2026-11-01"),
+                ("tenancy.jurisdiction", "england"),
+                ("tenancy.rent_pence", "1,000.00"),
+                ("tenancy.rent_period", "month"),
+                ("deposit.holding.amount_pence", "300.00"),
+                ("deposit.holding.paid_date", "2026-10-01"),
+                ("deposit.holding.outcome", "landlord_withdrew"),
+                ("deposit.holding.outcome_date", "2026-10-05"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = app
+        .get(res.header("location").unwrap_or_default(), Some(&b.cookie))
+        .await;
+    assert!(
+        page.text.contains("Refund the holding deposit"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("12 October 2026"));
+    assert!(page.text.contains("R7: Tenant Fees Act 2019 Sch 2"));
+    // Half a holding deposit is refused by its field.
+    let res = app
+        .post_form(
+            "/cases",
+            Some(&b.cookie),
+            &[
+                ("_csrf", b.csrf.as_str()),
+                ("tenant.name", "Holding Tenant"),
+                ("tenant.consent_date", "2026-11-01"),
+                ("tenancy.jurisdiction", "england"),
+                ("deposit.holding.amount_pence", "300.00"),
+                ("deposit.holding.outcome", "agreed"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Enter the date it was paid"));
+    assert!(
+        res.text
+            .contains("Give both what ended the wait and its date, or neither")
+    );
+}

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::domain::case::{
-    ContactMethod, Jurisdiction, PartyKind, RenewalKind, RentPeriod, Scheme, SchemeProduct,
-    TenancyType,
+    ContactMethod, HoldingOutcome, Jurisdiction, PartyKind, RenewalKind, RentPeriod, Scheme,
+    SchemeProduct, TenancyType,
 };
 use crate::domain::input::CaseInput;
 use crate::domain::timeline::flatten;
@@ -188,6 +188,7 @@ pub fn choices_for(values: &FormValues) -> Value {
         "contact_methods": options(ContactMethod::ALL, ContactMethod::as_str, ContactMethod::label),
         "statuses": options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
         "renewal_kinds": options(RenewalKind::ALL, RenewalKind::as_str, RenewalKind::label),
+        "holding_outcomes": options(HoldingOutcome::ALL, HoldingOutcome::as_str, HoldingOutcome::label),
         "joint_slots": slots(values, "joint_tenants[", JOINT_SLOTS),
         "instalment_slots": slots(values, "deposit.instalments[", INSTALMENT_SLOTS),
         "deduction_slots": slots(values, "deductions[", DEDUCTION_SLOTS),
