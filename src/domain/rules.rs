@@ -1361,6 +1361,32 @@ pub struct TenancyAssessment {
     /// The last day to claim its penalty.
     #[serde(with = "super::case::iso_date::option")]
     pub claim_by: Option<Date>,
+    /// The deposit cap at this tenancy's rent, where a cap applies to its grant.
+    pub deposit_cap_pence: Option<i64>,
+    /// The part of the deposit above that cap: a prohibited payment.
+    pub prohibited_excess_pence: i64,
+}
+
+/// The deposit cap (R6) for a grant or renewal starting on `start` at `rent`.
+fn cap_for(
+    j: Jurisdiction,
+    start: Option<Date>,
+    rent: Option<Money>,
+    period: Option<RentPeriod>,
+) -> Option<Money> {
+    let (start, rent, period) = (start?, rent?, period?);
+    let r = rule(RuleId::R6, j, start).filter(|r| r.confirmed)?;
+    match r.param {
+        Param::DepositCapMonths { months } => monthly_cap(rent, period, months),
+        other => deposit_cap(annual_rent(rent, period), other),
+    }
+}
+
+fn excess(cap: Option<Money>, amount: Option<Money>) -> i64 {
+    match (cap, amount) {
+        (Some(cap), Some(amount)) => (amount.pence() - cap.pence()).max(0),
+        _ => 0,
+    }
 }
 
 /// The penalty range of a tenancy with breaches, under R3 as it stood on `key`.
@@ -1429,7 +1455,20 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
                 .into(),
         );
     }
-    let dues = if excluded {
+    // An assured tenancy that was never a shorthold came under the duty in England only on
+    // 1 May 2026 (Renters' Rights Act 2025 s.26): a deposit it took earlier gets no
+    // deadline from tenantcase.
+    let first_received = dep.instalments.first().map(|i| i.received_date);
+    let assured_before_rra = j == Jurisdiction::England
+        && facts.tenancy.kind == Some(TenancyType::Assured)
+        && first_received.is_some_and(|d| d < date(2026, May, 1));
+    if assured_before_rra {
+        notes.push(
+            "An assured tenancy that was never a shorthold came under the protection duty on 1 May 2026 (Renters' Rights Act 2025 s.26). tenantcase sets no deadline for a deposit it took before then: check how the duty applies to it."
+                .into(),
+        );
+    }
+    let dues = if excluded || assured_before_rra {
         Vec::new()
     } else {
         protection_dues(facts, &mut notes, &mut to_check)
@@ -1480,6 +1519,8 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
             breaches: breaches.clone(),
             penalty,
             claim_by,
+            deposit_cap_pence: None,
+            prohibited_excess_pence: 0,
         });
     }
 
@@ -1545,6 +1586,8 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
         if !duties.breaches.is_empty() {
             penalty_claims.push(claim);
         }
+        // A renewal is a new grant: its cap follows its own rent.
+        let renewal_cap = cap_for(j, Some(r.start_date), r.rent, r.rent_period);
         tenancies.push(TenancyAssessment {
             start_date: r.start_date,
             kind: r.kind.as_str(),
@@ -1552,6 +1595,8 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
             breaches: duties.breaches,
             penalty,
             claim_by: claim,
+            deposit_cap_pence: renewal_cap.map(Money::pence),
+            prohibited_excess_pence: excess(renewal_cap, dep.amount),
         });
     }
     // The deposit claim runs from the end of the last tenancy.
@@ -1605,23 +1650,17 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
     }
 
     // R6: the deposit cap, at the rent of the grant.
-    let cap = match (
+    let cap = cap_for(
+        j,
         facts.tenancy.start_date,
         facts.tenancy.rent,
         facts.tenancy.rent_period,
-    ) {
-        (Some(start), Some(rent), Some(period)) => rule(RuleId::R6, j, start)
-            .filter(|r| r.confirmed)
-            .and_then(|r| match r.param {
-                Param::DepositCapMonths { months } => monthly_cap(rent, period, months),
-                other => deposit_cap(annual_rent(rent, period), other),
-            }),
-        _ => None,
-    };
-    let prohibited_excess_pence = match (cap, dep.amount) {
-        (Some(cap), Some(amount)) => (amount.pence() - cap.pence()).max(0),
-        _ => 0,
-    };
+    );
+    let prohibited_excess_pence = excess(cap, dep.amount);
+    if let Some(original) = tenancies.first_mut() {
+        original.deposit_cap_pence = cap.map(Money::pence);
+        original.prohibited_excess_pence = prohibited_excess_pence;
+    }
 
     // Every claim the case has, with its limit (`None`: no limit runs yet).
     let mut claims = penalty_claims;
@@ -2043,6 +2082,34 @@ mod tests {
             wales.holding.map(|h| h.refund_due),
             Some(date!(2026 - 10 - 16))
         );
+    }
+
+    #[test]
+    fn each_grant_is_capped_at_its_own_rent() {
+        let a = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "start_date": "2024-06-01", "rent_pence": 100000, "rent_period": "month",
+                "renewals": [{"start_date": "2025-06-01", "kind": "fixed_term", "rent_pence": 130000, "rent_period": "month"}]},
+                "deposit": {"amount_pence": 120000}}),
+            ),
+            TODAY,
+        );
+        assert_eq!(a.tenancies[0].deposit_cap_pence, Some(115_384));
+        assert_eq!(a.tenancies[0].prohibited_excess_pence, 4_616);
+        assert_eq!(a.tenancies[1].deposit_cap_pence, Some(150_000));
+        assert_eq!(
+            a.tenancies[1].prohibited_excess_pence, 0,
+            "the higher rent allows it"
+        );
+        let assured = assess(
+            &facts(
+                json!({"tenancy": {"jurisdiction": "england", "type": "assured"},
+                "deposit": {"amount_pence": 90000, "received_date": "2025-05-01", "scheme": "none"}}),
+            ),
+            TODAY,
+        );
+        assert!(assured.breaches.is_empty() && assured.protection_due.is_none());
+        assert!(assured.notes.iter().any(|n| n.contains("1 May 2026")));
     }
 
     #[test]
