@@ -461,6 +461,10 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         uploads: std::env::var_os("UPLOADS_DIR").map_or_else(|| data.join("uploads"), Into::into),
     };
     let state = AppState::connect(config).await?;
+    // Every server of one database must hash tenants' codes with the same key.
+    crate::service::admin::check_secret(&state.db, &state.config.secret)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.public_message()))?;
     if args.demo {
         match demo::seed(&state.db, state.clock.as_ref())
             .await

@@ -7,6 +7,7 @@ mod m20261126_000001_init;
 mod m20261126_000002_letter_templates;
 mod m20261126_000003_tenant_portal;
 mod m20261201_000001_security;
+mod m20261201_000002_settings;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_letter_templates::Migration),
             Box::new(m20261126_000003_tenant_portal::Migration),
             Box::new(m20261201_000001_security::Migration),
+            Box::new(m20261201_000002_settings::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod entities;
 pub mod groups;
 pub mod letters;
 pub mod portal;
+pub mod settings;
 pub mod throttles;
 pub mod users;
 
@@ -107,9 +108,27 @@ fn sqlite_file(url: &str) -> Option<&Path> {
     (!path.is_empty()).then(|| Path::new(path))
 }
 
-/// Applies every pending migration.
+/// The key of the PostgreSQL advisory lock that servers take to migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x7465_6e61_6e74; // "tenant"
+
+/// Applies every pending migration, one server at a time: several servers of one database
+/// can start together. On PostgreSQL the migrations run in one transaction that holds an
+/// advisory lock; on SQLite they run under the database's write lock.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                .await?;
+            Migrator::up(&txn, None).await?;
+            txn.commit().await
+        }
+        _ => {
+            let txn = begin_write(db).await?;
+            Migrator::up(&*txn, None).await?;
+            txn.commit().await
+        }
+    }
 }
 
 /// Writers to an SQLite file take turns here before they ask SQLite for its write lock, so

@@ -124,6 +124,12 @@ pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// A fingerprint of the access-code key, safe to store: an HMAC of a fixed label, which
+/// tells two keys apart without revealing either.
+pub fn key_fingerprint(key: &[u8; 32]) -> String {
+    code_hash(key, "tenantcase key fingerprint")
+}
+
 /// Characters that reorder text around them (bidirectional overrides, embeddings,
 /// isolates and marks): in a file name they can make "gpj.exe" read as "exe.jpg".
 fn is_bidi_control(c: char) -> bool {

@@ -382,3 +382,22 @@ pub async fn audit(
     reads.flush().await;
     Ok(db::audit::list(db, filter).await?)
 }
+
+/// The setting that holds the fingerprint of the access-code key.
+const KEY_FINGERPRINT: &str = "access_code_key_fingerprint";
+
+/// Checks that this server's access-code key is the one the database was set up with (the
+/// first server to start records its fingerprint). A server with another key would refuse
+/// every tenant's code, so it must not start.
+pub async fn check_secret(db: &DatabaseConnection, secret: &[u8; 32]) -> Result<(), AppError> {
+    let ours = crate::domain::portal::key_fingerprint(secret);
+    let kept = db::settings::set_once(db, KEY_FINGERPRINT, &ours).await?;
+    if kept == ours {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This database was set up with another secret key (TENANTCASE_SECRET, or secret.key beside the database). Tenants' access codes would stop working: start every server of one database with the same key."
+                .into(),
+        ))
+    }
+}

@@ -334,7 +334,7 @@ async fn letters_in_a_batch_from_the_command_line() {
     assert!(err.contains("L9 is not a letter type"), "{err}");
 
     // The newest migrations undo and redo cleanly.
-    for _ in 0..3 {
+    for _ in 0..4 {
         let (ok, _, err) = run(&url, &["migrate", "down"], "");
         assert!(ok, "{err}");
     }
@@ -349,4 +349,55 @@ async fn letters_in_a_batch_from_the_command_line() {
     );
     let (ok, _, err) = run(&url, &["migrate"], "");
     assert!(ok, "{err}");
+}
+
+#[tokio::test]
+async fn a_server_with_another_secret_key_refuses_to_start() {
+    let (_dir, url) = temp_db();
+    let serve = |secret: &'static str| {
+        let url = url.clone();
+        async move {
+            let mut child = tokio::process::Command::new(BIN)
+                .args(["serve", "--bind", "127.0.0.1:0"])
+                .env("DATABASE_URL", &url)
+                .env("TENANTCASE_SECRET", secret)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("serve starts");
+            let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+            let started = loop {
+                match tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+                    .await
+                    .expect("serve answers in time")
+                    .expect("read")
+                {
+                    Some(line) if line.starts_with("tenantcase is running") => break true,
+                    Some(_) => continue,
+                    None => break false,
+                }
+            };
+            let mut err = String::new();
+            if !started {
+                child
+                    .stderr
+                    .take()
+                    .expect("stderr")
+                    .read_to_string(&mut err)
+                    .await
+                    .expect("stderr read");
+            }
+            let _ = child.kill().await;
+            (started, err)
+        }
+    };
+    assert!(serve("the first key, at least 32 characters long").await.0);
+    assert!(
+        serve("the first key, at least 32 characters long").await.0,
+        "same key: fine"
+    );
+    let (started, err) = serve("another key, also 32 characters long or more").await;
+    assert!(!started, "another key must not serve");
+    assert!(err.contains("another secret key"), "{err}");
 }

@@ -565,3 +565,62 @@ async fn reads_are_audited_off_the_request_path_and_none_is_lost_at_shutdown() {
                 && e.case_id.map(|c| c.to_string()) == Some(id.clone()))
     );
 }
+
+/// Two connections to one new, empty database (a fresh PostgreSQL schema, or an SQLite
+/// file), as two servers would have.
+async fn two_servers() -> (
+    sea_orm::DatabaseConnection,
+    sea_orm::DatabaseConnection,
+    Option<std::path::PathBuf>,
+) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let admin = tenantcase::db::connect(&url, None).await.expect("connect");
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &admin,
+                &format!("CREATE SCHEMA \"{schema}\""),
+            )
+            .await
+            .expect("schema");
+            let a = tenantcase::db::connect(&url, Some(&schema))
+                .await
+                .expect("a");
+            let b = tenantcase::db::connect(&url, Some(&schema))
+                .await
+                .expect("b");
+            (a, b, None)
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("tc-two-{}.db", uuid::Uuid::new_v4()));
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let a = tenantcase::db::connect(&url, None).await.expect("a");
+            let b = tenantcase::db::connect(&url, None).await.expect("b");
+            (a, b, Some(path))
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_migrate_together_and_one_with_another_key_refuses_to_start() {
+    let (a, b, file) = two_servers().await;
+    let (ra, rb) = tokio::join!(tenantcase::db::migrate(&a), tenantcase::db::migrate(&b));
+    assert!(ra.is_ok() && rb.is_ok(), "{ra:?} {rb:?}");
+    let key = [7u8; 32];
+    let other = [8u8; 32];
+    let first = tenantcase::service::admin::check_secret(&a, &key).await;
+    assert!(first.is_ok(), "{first:?}");
+    assert!(
+        tenantcase::service::admin::check_secret(&b, &key)
+            .await
+            .is_ok()
+    );
+    let refused = tenantcase::service::admin::check_secret(&b, &other).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("another secret key")),
+        "{refused:?}"
+    );
+    remove_db(file);
+}
