@@ -2,6 +2,9 @@
 //!
 //! Requests flow one way: [`web`] → [`service`] → [`domain`] + [`db`].
 
+// The letter context is one large `json!` literal.
+#![recursion_limit = "256"]
+
 /// Application state and the router.
 pub mod app;
 /// Benchmarks behind `tenantcase bench`.

@@ -102,6 +102,23 @@ fn mark_strings(v: &mut serde_json::Value) {
     }
 }
 
+/// A breach in the words of the nation's law: Scotland lodges deposits and gives the
+/// "required" information, as does Wales under the 2016 Act.
+fn breach_words(b: rules::Breach, j: crate::domain::Jurisdiction, information: &str) -> String {
+    use rules::Breach;
+    let scotland = j == crate::domain::Jurisdiction::Scotland;
+    match b {
+        Breach::NotProtected if scotland => {
+            "the deposit was never lodged with an approved scheme".into()
+        }
+        Breach::ProtectedLate if scotland => "the deposit was lodged late".into(),
+        Breach::NotProtected => "the deposit was never protected".into(),
+        Breach::ProtectedLate => "the deposit was protected late".into(),
+        Breach::InformationNotGiven => format!("the {information} was never given"),
+        Breach::InformationLate => format!("the {information} was given late"),
+    }
+}
+
 /// Everything a letter template can print, from the case's facts and assessment.
 pub(super) fn context(
     case: &CaseRecord,
@@ -187,6 +204,42 @@ pub(super) fn context(
         }
         _ => String::new(),
     };
+    // The words of the nation's law and forum.
+    use crate::domain::Jurisdiction::{England, Scotland, Wales};
+    let rhwa = j == Wales && regime_date >= time::macros::date!(2022 - 12 - 01);
+    let information_words = if j == Scotland || rhwa {
+        "required information"
+    } else {
+        "prescribed information"
+    };
+    let high_rent = match (f.tenancy.rent, f.tenancy.rent_period) {
+        (Some(r), Some(p)) => rules::annual_rent(r, p) >= 5_000_000,
+        _ => false,
+    };
+    let (fees_law, cap_words, excess_words, recover_route) = match j {
+        England => (
+            "the Tenant Fees Act 2019",
+            if high_rent {
+                "six weeks' rent"
+            } else {
+                "five weeks' rent"
+            },
+            "a prohibited payment",
+            "recover it through the First-tier Tribunal under section 15 of the Tenant Fees Act 2019, and report the matter to the local trading standards service",
+        ),
+        Wales => (
+            "the Renting Homes (Fees etc.) (Wales) Act 2019",
+            "",
+            "a prohibited payment",
+            "recover it through the county court under the Renting Homes (Fees etc.) (Wales) Act 2019",
+        ),
+        Scotland => (
+            "section 90 of the Rent (Scotland) Act 1984",
+            "two months' rent",
+            "an unlawful premium",
+            "take further steps to recover it",
+        ),
+    };
     let scheme_known = f.deposit.scheme.is_some_and(|s| {
         !matches!(
             s,
@@ -208,7 +261,12 @@ pub(super) fn context(
         "scheme_known": scheme_known,
         "scheme": f.deposit.scheme.map(|s| s.label()),
         "protection_due": date(a.protection_due).unwrap_or_else(|| "the date the law sets".into()),
-        "breaches": a.breaches.iter().map(|b| b.label().to_lowercase()).collect::<Vec<_>>().join("; "),
+        "breaches": a.breaches.iter().map(|b| breach_words(*b, j, information_words)).collect::<Vec<_>>().join("; "),
+        "protect_words": if j == Scotland {
+            "lodge the deposit with an approved scheme"
+        } else {
+            "protect the deposit in an authorised scheme"
+        },
         "penalty_min": a.penalty.map(|p| money(Money::from_pence(p.min_pence))),
         "penalty_max": a.penalty.map(|p| money(Money::from_pence(p.max_pence))),
         "cap": a.deposit_cap_pence.map(|p| money(Money::from_pence(p))),
@@ -217,7 +275,21 @@ pub(super) fn context(
         "r3_citation": r3.map(|r| r.citation).unwrap_or_else(|| citation(RuleId::R3)),
         "order_words": order_words,
         "penalty_words": penalty_words,
-        "interest_citation": rules::rule(RuleId::R12, crate::domain::Jurisdiction::England, today).map(|r| r.citation),
+        "interest_citation": rules::rule(RuleId::R12, j, today).map(|r| r.citation),
+        "have": if names.len() == 1 { "has" } else { "have" },
+        "pre_action": j != Scotland,
+        "proceedings": if j == Scotland {
+            "apply to the First-tier Tribunal (Housing and Property Chamber)"
+        } else {
+            "start court proceedings"
+        },
+        "going_to_forum": if j == Scotland { "an application to the tribunal" } else { "going to court" },
+        "costs_word": if j == Scotland { "expenses" } else { "costs" },
+        "information_words": information_words,
+        "fees_law": fees_law,
+        "cap_words": cap_words,
+        "excess_words": excess_words,
+        "recover_route": recover_route,
         "reply_by": reply.as_ref().map(|r| long_date(r.due)),
         "reply_within": reply.as_ref().map(|r| r.within.clone()),
         "penalty_multiples": penalty_multiples,

@@ -92,7 +92,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "the prescribed information was never given",
                 // The tenancy ended on 9 January 2025: the court may (not must) order the
                 // deposit repaid, and must order the penalty.
-                "under Housing Act 2004 s.214(2A),(3),(3A),(4) the court may order you to repay all or part of the deposit, and must order you to pay our clients",
+                "under Housing Act 2004 s.214(2A),(3),(3A),(4) the court may order you to repay all or part of the deposit, and must order you to pay them",
                 "between £1,200.00 and £3,600.00",
                 "between one and three times",
                 "within 14 days, by 10 December 2026",
@@ -495,7 +495,12 @@ async fn a_scottish_letter_before_claim_cites_scottish_law_and_the_tribunal() {
         text.contains("Tenancy Deposit Schemes (Scotland) Regulations 2011"),
         "{text}"
     );
-    assert!(text.contains("the First-tier Tribunal (Housing and Property Chamber) must order you to pay our clients"), "{text}");
+    assert!(
+        text.contains(
+            "the First-tier Tribunal (Housing and Property Chamber) must order you to pay them"
+        ),
+        "{text}"
+    );
     assert!(!text.contains("Housing Act 2004"), "{text}");
     assert!(!text.contains("repay the deposit or protect it"), "{text}");
 }
@@ -522,7 +527,7 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
     )
     .await;
     assert!(
-        text.contains("the court must order you to repay the deposit or protect it, and must order you to pay our clients between £1,000.00 and £3,000.00"),
+        text.contains("the court must order you to repay the deposit or protect it, and must order you to pay them between £1,000.00 and £3,000.00"),
         "{text}"
     );
     // Wales, a deposit taken after 1 December 2022: the 2016 Act, "may" and "up to".
@@ -533,7 +538,7 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
     )
     .await;
     assert!(
-        text.contains("under Renting Homes (Wales) Act 2016 s.46 and Sch 5 the court may order you to pay our clients up to £2,700.00: up to three times the deposit"),
+        text.contains("under Renting Homes (Wales) Act 2016 s.46 and Sch 5 the court may order you to pay them up to £2,700.00: up to three times the deposit"),
         "{text}"
     );
     // Wales, a deposit taken before then: the Housing Act 2004, whatever today's law.
@@ -547,4 +552,93 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
         text.contains("under Housing Act 2004 s.214(2A),(3),(3A),(4)"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn every_letter_in_every_nation_follows_its_own_law_and_prints_no_marker() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    for (nation, postcode, start) in [
+        ("england", "LS6 1AB", "2024-06-01"),
+        ("wales", "CF24 4AB", "2024-06-01"),
+        ("scotland", "G12 8QQ", "2024-06-03"),
+    ] {
+        let mut c = letter_case();
+        c["tenancy"]["jurisdiction"] = json!(nation);
+        c["tenancy"]["start_date"] = json!(start);
+        c["tenancy"]["rent_period"] = json!("month");
+        c["deposit"]["received_date"] = json!(start);
+        c["property"]["postcode"] = json!(postcode);
+        let case = create_case(&app, &token, c).await;
+        let id = case["id"].as_str().unwrap_or_default().to_string();
+        for kind in ["L1", "L2", "L3", "L4", "L5", "L6"] {
+            let mut body = json!({"type": kind});
+            if kind == "L6" {
+                body["fields"] = json!({"payment": "a £50.00 admin fee paid on 1 June 2024"});
+            }
+            let letter = generate(&app, &token, &id, body).await;
+            let (_, text) =
+                text_of(&download(&app, &token, letter["id"].as_str().unwrap_or_default()).await);
+            for marker in [
+                "[",
+                "]",
+                "unconfirmed",
+                "not confirmed",
+                "{{",
+                "{%",
+                "We act for",
+                "our client",
+            ] {
+                assert!(
+                    !text.contains(marker),
+                    "{nation} {kind} prints {marker:?}:\n{text}"
+                );
+            }
+            assert!(
+                text.contains("who have asked us to write to you on their behalf"),
+                "{nation} {kind}"
+            );
+            if nation == "scotland" {
+                for wrong in [
+                    "Practice Direction",
+                    "County Courts Act",
+                    "Housing Act 2004",
+                    "court proceedings",
+                    "costs",
+                ] {
+                    assert!(
+                        !text.contains(wrong),
+                        "{nation} {kind} prints {wrong:?}:\n{text}"
+                    );
+                }
+                if kind == "L3" || kind == "L4" {
+                    assert!(
+                        text.contains("First-tier Tribunal (Housing and Property Chamber)"),
+                        "{kind}: {text}"
+                    );
+                }
+            } else if kind == "L3" {
+                assert!(
+                    text.contains("Practice Direction on Pre-Action Conduct"),
+                    "{nation} {kind}"
+                );
+                assert!(
+                    text.contains("County Courts Act 1984 s.69"),
+                    "{nation} {kind}"
+                );
+            }
+            if kind == "L6" {
+                let route = match nation {
+                    "england" => {
+                        "the First-tier Tribunal under section 15 of the Tenant Fees Act 2019"
+                    }
+                    "wales" => {
+                        "the county court under the Renting Homes (Fees etc.) (Wales) Act 2019"
+                    }
+                    _ => "section 90 of the Rent (Scotland) Act 1984",
+                };
+                assert!(text.contains(route), "{nation} L6: {text}");
+            }
+        }
+    }
 }
