@@ -199,6 +199,101 @@ pub fn reply_due(kind: LetterKind, jurisdiction: Jurisdiction, sent: Date) -> Op
     }
 }
 
+/// The facts a letter of `kind` must state that the case does not have yet: the field of
+/// each (an API path, like `landlord.address`) and what to add. A letter is written only
+/// when this is empty, so no letter ever reaches a landlord with a gap or a placeholder.
+pub fn missing_facts(
+    kind: LetterKind,
+    facts: &super::case::CaseFacts,
+    assessment: &rules::Assessment,
+) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let recipient = facts.agent.as_ref().or(facts.landlord.as_ref());
+    match recipient {
+        None => out.push((
+            "landlord.name",
+            "Add the landlord's or letting agent's name",
+        )),
+        Some(p) if p.address.as_deref().is_none_or(|a| a.trim().is_empty()) => {
+            let field = if facts.agent.is_some() {
+                "agent.address"
+            } else {
+                "landlord.address"
+            };
+            out.push((
+                field,
+                "Add the postal address the letter goes to (the landlord's or the agent's)",
+            ));
+        }
+        Some(_) => {}
+    }
+    if facts.property.address.is_none() && facts.property.postcode.is_none() {
+        out.push(("property.address", "Add the address of the rented home"));
+    }
+    let amount = facts.deposit.amount.is_none();
+    let received = facts.deposit.instalments.is_empty();
+    let start = facts.tenancy.start_date.is_none();
+    let end = facts.tenancy.end_date.is_none();
+    let returned = facts.deposit.returned.is_none();
+    let scotland = facts.tenancy.jurisdiction == Jurisdiction::Scotland;
+    let mut need = |missing: bool, field: &'static str, what: &'static str| {
+        if missing {
+            out.push((field, what));
+        }
+    };
+    const AMOUNT: &str = "Add the deposit paid";
+    const RETURNED: &str = "Add how much has been returned so far (£0.00 if nothing)";
+    match kind {
+        LetterKind::L1 => {
+            need(amount, "deposit.amount_pence", AMOUNT);
+            need(end, "tenancy.end_date", "Add the date the tenancy ended");
+            need(returned, "deposit.returned_pence", RETURNED);
+        }
+        LetterKind::L2 => {
+            need(amount, "deposit.amount_pence", AMOUNT);
+            need(
+                assessment.protection_due.is_none(),
+                if scotland {
+                    "tenancy.start_date"
+                } else {
+                    "deposit.received_date"
+                },
+                "Add the date the deposit was paid (in Scotland, the start of the tenancy), so that the letter can say when it had to be protected",
+            );
+        }
+        LetterKind::L3 => {
+            need(amount, "deposit.amount_pence", AMOUNT);
+            need(
+                received,
+                "deposit.received_date",
+                "Add the date the deposit was paid",
+            );
+            need(
+                start,
+                "tenancy.start_date",
+                "Add the date the tenancy began",
+            );
+            need(end, "tenancy.end_date", "Add the date the tenancy ended");
+            need(returned, "deposit.returned_pence", RETURNED);
+        }
+        LetterKind::L4 => {
+            need(amount, "deposit.amount_pence", AMOUNT);
+            need(
+                received,
+                "deposit.received_date",
+                "Add the date the deposit was paid",
+            );
+            need(
+                start,
+                "tenancy.start_date",
+                "Add the date the tenancy began",
+            );
+        }
+        LetterKind::L5 | LetterKind::L6 => {}
+    }
+    out
+}
+
 /// A multiple of the deposit in words, as letters print it.
 pub fn times_in_words(n: i64) -> String {
     match n {

@@ -119,6 +119,16 @@ fn breach_words(b: rules::Breach, j: crate::domain::Jurisdiction, information: &
     }
 }
 
+/// The facts a letter of `kind` needs that the case lacks (see
+/// [`crate::domain::letters::missing_facts`]).
+pub fn missing_facts(
+    case: &CaseRecord,
+    kind: LetterKind,
+    today: Date,
+) -> Vec<(&'static str, &'static str)> {
+    crate::domain::letters::missing_facts(kind, &case.facts, &rules::assess(&case.facts, today))
+}
+
 /// Everything a letter template can print, from the case's facts and assessment.
 pub(super) fn context(
     case: &CaseRecord,
@@ -409,6 +419,15 @@ async fn write(
         ));
     }
     let assessment = rules::assess(&case.facts, clock.today());
+    // A letter is complete or it is not written: every fact it must state is known.
+    let missing = crate::domain::letters::missing_facts(kind, &case.facts, &assessment);
+    if !missing.is_empty() {
+        let mut errors = FieldErrors::default();
+        for (field, what) in missing {
+            errors.add(field, what);
+        }
+        return Err(AppError::Invalid(errors));
+    }
     if kind == LetterKind::L4 && assessment.breaches.is_empty() {
         return Err(AppError::Invalid(FieldErrors::single(
             "type",

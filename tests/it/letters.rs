@@ -519,9 +519,10 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
         }
     };
     let tenant = json!({"name": "Siân Evans", "consent_date": "2026-11-01"});
+    let home = json!({"address": "3 Heol y Llan"});
     // England, the tenancy goes on: the court must order the deposit repaid or protected.
     let text = read(
-        json!({"tenant": tenant, "landlord": {"name": "A Landlord", "address": "1 Road"},
+        json!({"tenant": tenant, "property": home, "landlord": {"name": "A Landlord", "address": "1 Road"},
         "tenancy": {"jurisdiction": "england", "start_date": "2025-01-10"},
         "deposit": {"amount_pence": 100000, "received_date": "2025-01-10", "scheme": "none"}}),
     )
@@ -532,7 +533,7 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
     );
     // Wales, a deposit taken after 1 December 2022: the 2016 Act, "may" and "up to".
     let text = read(
-        json!({"tenant": tenant, "landlord": {"name": "A Landlord", "address": "1 Road"},
+        json!({"tenant": tenant, "property": home, "landlord": {"name": "A Landlord", "address": "1 Road"},
         "tenancy": {"jurisdiction": "wales", "start_date": "2023-03-15"},
         "deposit": {"amount_pence": 90000, "received_date": "2023-03-15", "scheme": "none"}}),
     )
@@ -543,7 +544,7 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
     );
     // Wales, a deposit taken before then: the Housing Act 2004, whatever today's law.
     let text = read(
-        json!({"tenant": tenant, "landlord": {"name": "A Landlord", "address": "1 Road"},
+        json!({"tenant": tenant, "property": home, "landlord": {"name": "A Landlord", "address": "1 Road"},
         "tenancy": {"jurisdiction": "wales", "start_date": "2021-03-15"},
         "deposit": {"amount_pence": 90000, "received_date": "2021-03-15", "scheme": "none"}}),
     )
@@ -641,4 +642,75 @@ async fn every_letter_in_every_nation_follows_its_own_law_and_prints_no_marker()
             }
         }
     }
+}
+
+#[tokio::test]
+async fn a_letter_is_complete_or_refused_with_the_facts_to_add() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(
+        &app,
+        &token,
+        json!({"tenant": {"name": "Bare Tenant", "consent_date": "2026-11-01"},
+               "landlord": {"name": "A Landlord"},
+               "tenancy": {"jurisdiction": "england"}}),
+    )
+    .await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            Some(json!({"type": "L3"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = res.json()["error"]["fields"].clone();
+    for field in [
+        "landlord.address",
+        "property.address",
+        "deposit.amount_pence",
+        "deposit.received_date",
+        "tenancy.start_date",
+        "tenancy.end_date",
+        "deposit.returned_pence",
+    ] {
+        assert!(fields[field].is_string(), "{field}: {fields}");
+    }
+    // The page lists them, each linked to its field, and offers no button.
+    let b = app.sign_in("api@example.org").await;
+    let page = app
+        .get(&format!("/cases/{id}/letters/new?type=L3"), Some(&b.cookie))
+        .await;
+    assert!(page.text.contains("Add these facts first"), "{}", page.text);
+    assert!(
+        page.text
+            .contains(&format!("href=\"/cases/{id}/edit#landlord.address\""))
+    );
+    assert!(!page.text.contains("Make the letter</button>"));
+    let posted = app
+        .post_form(
+            &format!("/cases/{id}/letters"),
+            Some(&b.cookie),
+            &[("_csrf", b.csrf.as_str()), ("type", "L3")],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        posted
+            .text
+            .contains("This letter needs facts the case does not have yet")
+    );
+    assert!(posted.text.contains("Error: "), "an error summary");
+    let list = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list["items"], json!([]), "nothing was written");
 }

@@ -270,7 +270,12 @@ async fn world() -> World {
         .find(|(w, _)| *w == Who::Volunteer)
         .and_then(|(_, c)| c.token.clone())
         .unwrap_or_default();
-    let body = json!({"tenant": {"name": "Matrix Tenant", "consent_date": "2026-11-01"}, "tenancy": {"jurisdiction": "england"}});
+    // Enough facts for any letter to be written.
+    let body = json!({"tenant": {"name": "Matrix Tenant", "consent_date": "2026-11-01"},
+        "landlord": {"name": "A Landlord", "address": "1 Otley Road, Leeds"},
+        "property": {"address": "2 Cardigan Road, Leeds"},
+        "tenancy": {"jurisdiction": "england", "start_date": "2025-01-10", "end_date": "2026-01-09"},
+        "deposit": {"amount_pence": 100000, "received_date": "2025-01-10", "returned_pence": 0}});
     let case = create_case(&app, &vol_token, body).await["id"]
         .as_str()
         .unwrap_or_default()
@@ -377,7 +382,11 @@ fn routes() -> Vec<Route> {
             CaseWork(303),
             |_| {
                 Some(
-                    json!({"_version": "1", "_status": "open", "tenant.name": "Matrix Tenant", "tenant.consent_date": "2026-11-01", "tenancy.jurisdiction": "england"}),
+                    json!({"_version": "1", "_status": "open", "tenant.name": "Matrix Tenant", "tenant.consent_date": "2026-11-01",
+                           "landlord.name": "A Landlord", "landlord.address": "1 Otley Road, Leeds", "property.address": "2 Cardigan Road, Leeds",
+                           "tenancy.jurisdiction": "england", "tenancy.start_date": "2025-01-10", "tenancy.end_date": "2026-01-09",
+                           "deposit.amount_pence": "1,000.00", "deposit.instalments[0].received_date": "2025-01-10",
+                           "deposit.instalments[0].amount_pence": "1,000.00", "deposit.returned_pence": "0.00"}),
                 )
             },
         ),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{PageResult, form_field, form_value, page};
@@ -63,7 +63,28 @@ async fn write_page(
         .iter()
         .map(|(k, v)| (format!("fields.{k}"), v.clone()))
         .collect();
+    // Facts the letter needs and the case lacks: listed with a link to each field, and
+    // the letter cannot be made until they are added.
+    let missing: Vec<Value> = letters::missing_facts(&case, kind, state.clock.today())
+        .into_iter()
+        .map(|(field, what)| json!({"href": format!("/cases/{}/edit#{field}", case.id), "what": what}))
+        .collect();
+    let mut shown_errors = FieldErrors::default();
+    for (field, message) in errors.iter() {
+        if field.starts_with("fields.") || field == "type" {
+            shown_errors.add(field, message);
+        } else if !missing.is_empty() {
+            shown_errors.add(
+                "missing-facts",
+                "This letter needs facts the case does not have yet",
+            );
+        } else {
+            shown_errors.add(field, message);
+        }
+    }
+    let errors = &shown_errors;
     let data = json!({
+        "missing": missing,
         "case": {"id": case.id, "reference": case.reference.to_string()},
         "kind": {"value": kind.as_str(), "title": kind.title()},
         "fields": fields,
