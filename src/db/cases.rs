@@ -274,6 +274,17 @@ fn term_range(word: &str) -> (String, String) {
     (word.to_string(), format!("{word}\u{10FFFF}"))
 }
 
+/// The ids of the cases with a term that starts with `word`, as a subquery.
+fn cases_with_word(word: &str) -> sea_orm::sea_query::SelectStatement {
+    let (lo, hi) = term_range(word);
+    Query::select()
+        .column(case_search_terms::Column::CaseId)
+        .from(case_search_terms::Entity)
+        .and_where(term_col().gte(lo))
+        .and_where(term_col().lt(hi))
+        .to_owned()
+}
+
 /// How many terms start with `word`, up to [`WORD_COUNT_LIMIT`].
 async fn word_matches(c: &impl ConnectionTrait, word: &str) -> Result<u64, DbErr> {
     let (lo, hi) = term_range(word);
@@ -334,41 +345,17 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
             // When even the rarest word is common, intersecting the words' ranges is
             // cheaper than checking each candidate case.
             let all_common = ranked.first().is_some_and(|(n, _)| *n >= WORD_COUNT_LIMIT);
-            let mut ranked = ranked.into_iter();
-            if all_common {
-                for (_, word) in ranked.by_ref() {
-                    let (lo, hi) = term_range(&word);
-                    let matching = Query::select()
-                        .column(case_search_terms::Column::CaseId)
-                        .from(case_search_terms::Entity)
-                        .and_where(term_col().gte(lo))
-                        .and_where(term_col().lt(hi))
-                        .to_owned();
-                    q = q.filter(cases::Column::Id.in_subquery(matching));
-                }
+            let words: Vec<String> = ranked.into_iter().map(|(_, w)| w).collect();
+            let driving = if all_common { words.len() } else { 1 };
+            for word in &words[..driving.min(words.len())] {
+                q = q.filter(cases::Column::Id.in_subquery(cases_with_word(word)));
             }
-            if let Some((_, rarest)) = ranked.next() {
-                let (lo, hi) = term_range(&rarest);
-                let matching = Query::select()
-                    .column(case_search_terms::Column::CaseId)
-                    .from(case_search_terms::Entity)
-                    .and_where(term_col().gte(lo))
-                    .and_where(term_col().lt(hi))
-                    .to_owned();
-                q = q.filter(cases::Column::Id.in_subquery(matching));
-            }
-            for (_, word) in ranked {
-                let (lo, hi) = term_range(&word);
-                let on_this_case = Query::select()
-                    .expr(Expr::val(1))
-                    .from(case_search_terms::Entity)
-                    .and_where(
-                        Expr::col((case_search_terms::Entity, case_search_terms::Column::CaseId))
-                            .equals((cases::Entity, cases::Column::Id)),
-                    )
-                    .and_where(term_col().gte(lo))
-                    .and_where(term_col().lt(hi))
-                    .to_owned();
+            for word in words.iter().skip(driving) {
+                let mut on_this_case = cases_with_word(word);
+                on_this_case.and_where(
+                    Expr::col((case_search_terms::Entity, case_search_terms::Column::CaseId))
+                        .equals((cases::Entity, cases::Column::Id)),
+                );
                 q = q.filter(Expr::exists(on_this_case));
             }
         }
