@@ -8,6 +8,7 @@ mod m20261126_000002_letter_templates;
 mod m20261126_000003_tenant_portal;
 mod m20261201_000001_security;
 mod m20261201_000002_settings;
+mod m20261201_000003_letter_dates;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_tenant_portal::Migration),
             Box::new(m20261201_000001_security::Migration),
             Box::new(m20261201_000002_settings::Migration),
+            Box::new(m20261201_000003_letter_dates::Migration),
         ]
     }
 }

@@ -30,6 +30,8 @@ fn without_bytes() -> sea_orm::Select<letters::Entity> {
         letters::Column::Tracking,
         letters::Column::ReplyDue,
         letters::Column::TemplateVersion,
+        letters::Column::Dated,
+        letters::Column::PrintedReplyDue,
     ])
 }
 
@@ -51,6 +53,8 @@ pub struct LetterHead {
     pub tracking: Option<String>,
     pub reply_due: Option<Date>,
     pub template_version: i32,
+    pub dated: Option<Date>,
+    pub printed_reply_due: Option<Date>,
 }
 
 /// The next version number for a case's letters of one kind.
@@ -88,6 +92,8 @@ pub async fn insert(c: &impl ConnectionTrait, row: LetterRow) -> Result<(), DbEr
         tracking: Set(row.tracking),
         reply_due: Set(row.reply_due),
         template_version: Set(row.template_version),
+        dated: Set(row.dated),
+        printed_reply_due: Set(row.printed_reply_due),
     };
     letters::Entity::insert(am)
         .exec_without_returning(c)

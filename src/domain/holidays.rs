@@ -480,6 +480,22 @@ pub fn is_uk_bank_holiday(d: Date) -> (bool, bool) {
     }
 }
 
+/// Whether `d` is a business day in `nation` (one of [`EW`], [`S`], [`NI`]): Monday to
+/// Friday and not a bank holiday there (CPR 6.2 by analogy).
+pub fn is_business_day(d: Date, nation: u8) -> bool {
+    if is_weekend(d) {
+        return false;
+    }
+    let holiday = if DATA_YEARS.contains(&d.year()) {
+        HOLIDAYS.iter().any(|&(y, m, dd, n)| {
+            y == d.year() && m == d.month() && dd == d.day() && n & nation != 0
+        })
+    } else {
+        statutory(d.year(), nation).contains(&d)
+    };
+    !holiday
+}
+
 /// Whether `d` is a working day for the Scottish regulations (reg 2): Monday to Friday,
 /// and not a bank holiday in any part of the UK. The flag is false when the answer comes
 /// from computed holidays rather than the data.

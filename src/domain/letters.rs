@@ -175,12 +175,50 @@ pub struct ReplyDue {
     pub citation: &'static str,
 }
 
-/// The reply deadline of a letter of `kind` sent on `sent` in `jurisdiction`. Rules
-/// missing for a jurisdiction fall back to England's row.
-pub fn reply_due(kind: LetterKind, jurisdiction: Jurisdiction, sent: Date) -> Option<ReplyDue> {
+/// The day a letter sent on `sent` by `method` is taken to arrive (CPR 6.26 by analogy):
+/// first-class post, the second business day after posting; e-mail or by hand on a
+/// business day, that day; otherwise the next business day. Business days are those of
+/// the letter's nation.
+pub fn deemed_receipt(sent: Date, method: SendMethod, jurisdiction: Jurisdiction) -> Date {
+    use super::holidays::{EW, S, is_business_day};
+    let nation = if jurisdiction == Jurisdiction::Scotland {
+        S
+    } else {
+        EW
+    };
+    let next_business = |from: Date| {
+        let mut d = from;
+        loop {
+            match d.next_day() {
+                Some(n) => d = n,
+                None => return d,
+            }
+            if is_business_day(d, nation) {
+                return d;
+            }
+        }
+    };
+    match method {
+        SendMethod::Post => next_business(next_business(sent)),
+        SendMethod::Email | SendMethod::Hand if is_business_day(sent, nation) => sent,
+        SendMethod::Email | SendMethod::Hand => next_business(sent),
+    }
+}
+
+/// The reply deadline of a letter of `kind` sent on `sent` by `method` in `jurisdiction`,
+/// counted from its deemed receipt. Rules missing for a jurisdiction fall back to
+/// England's row. "Within 10 days beginning with" (R8) counts the day of receipt as the
+/// first; "14 days from receipt" (R10) starts the day after.
+pub fn reply_due(
+    kind: LetterKind,
+    jurisdiction: Jurisdiction,
+    sent: Date,
+    method: SendMethod,
+) -> Option<ReplyDue> {
+    let receipt = deemed_receipt(sent, method, jurisdiction);
     match kind.reply() {
         Reply::OneMonth => Some(ReplyDue {
-            due: rules::add_months(sent, 1),
+            due: rules::add_months(receipt, 1),
             within: "one month".into(),
             citation: "UK GDPR Art. 12(3)",
         }),
@@ -189,7 +227,8 @@ pub fn reply_due(kind: LetterKind, jurisdiction: Jurisdiction, sent: Date) -> Op
                 .or_else(|| rules::rule(id, Jurisdiction::England, sent))?;
             match row.param {
                 Param::WithinDays { days } => Some(ReplyDue {
-                    due: sent + time::Duration::days(days),
+                    due: receipt
+                        + time::Duration::days(if id == RuleId::R8 { days - 1 } else { days }),
                     within: format!("{days} days"),
                     citation: row.citation,
                 }),
@@ -341,29 +380,60 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn reply_deadlines_come_from_the_rule_table() {
+    fn reply_deadlines_run_from_deemed_receipt() {
+        // Thursday 26 November 2026, first-class post: deemed received Monday 30 November.
         let sent = date!(2026 - 11 - 26);
+        let post = SendMethod::Post;
         assert_eq!(
-            reply_due(LetterKind::L1, Jurisdiction::England, sent).map(|d| d.due),
-            Some(date!(2026 - 12 - 06))
+            deemed_receipt(sent, post, Jurisdiction::England),
+            date!(2026 - 11 - 30)
+        );
+        // In Scotland 30 November 2026 is St Andrew's Day: Tuesday 1 December.
+        assert_eq!(
+            deemed_receipt(sent, post, Jurisdiction::Scotland),
+            date!(2026 - 12 - 01)
+        );
+        // E-mail on a Saturday: the next business day.
+        assert_eq!(
+            deemed_receipt(
+                date!(2026 - 11 - 28),
+                SendMethod::Email,
+                Jurisdiction::Wales
+            ),
+            date!(2026 - 11 - 30)
         );
         assert_eq!(
-            reply_due(LetterKind::L3, Jurisdiction::Wales, sent).map(|d| d.due),
-            Some(date!(2026 - 12 - 10))
+            deemed_receipt(sent, SendMethod::Hand, Jurisdiction::England),
+            sent
+        );
+        // L1 (R8): 10 days beginning with receipt. L3 (R10): 14 days after it.
+        assert_eq!(
+            reply_due(LetterKind::L1, Jurisdiction::England, sent, post).map(|d| d.due),
+            Some(date!(2026 - 12 - 09))
         );
         assert_eq!(
-            reply_due(LetterKind::L4, Jurisdiction::Scotland, sent).map(|d| d.due),
-            Some(date!(2026 - 12 - 10))
+            reply_due(LetterKind::L3, Jurisdiction::Wales, sent, post).map(|d| d.due),
+            Some(date!(2026 - 12 - 14))
         );
         assert_eq!(
-            reply_due(LetterKind::L5, Jurisdiction::England, date!(2026 - 01 - 31)).map(|d| d.due),
+            reply_due(LetterKind::L4, Jurisdiction::Scotland, sent, post).map(|d| d.due),
+            Some(date!(2026 - 12 - 15))
+        );
+        assert_eq!(
+            reply_due(
+                LetterKind::L5,
+                Jurisdiction::England,
+                date!(2026 - 01 - 29),
+                SendMethod::Hand
+            )
+            .map(|d| d.due),
             Some(date!(2026 - 02 - 28))
         );
         for k in LetterKind::ALL {
             assert_eq!(LetterKind::parse(k.as_str()), Some(*k));
-            assert!(reply_due(*k, Jurisdiction::Scotland, sent).is_some());
+            assert!(reply_due(*k, Jurisdiction::Scotland, sent, post).is_some());
         }
-        let words = |k| reply_due(k, Jurisdiction::England, sent).map(|r| r.within);
+        let words = |k| reply_due(k, Jurisdiction::England, sent, post).map(|r| r.within);
         assert_eq!(words(LetterKind::L1).as_deref(), Some("10 days"));
         assert_eq!(words(LetterKind::L3).as_deref(), Some("14 days"));
         assert_eq!(words(LetterKind::L5).as_deref(), Some("one month"));

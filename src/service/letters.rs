@@ -55,9 +55,18 @@ pub struct LetterInfo {
     pub tracking: Option<String>,
     /// The wording used: 0 for the standard wording, n for the group's version n.
     pub template_version: i32,
-    /// The reply it asks for is due on.
+    /// The reply it asks for is due on, counted from the deemed receipt of its sending.
     #[serde(with = "crate::domain::case::iso_date::option")]
     pub reply_due: Option<Date>,
+    /// The letter's own date: the day it was to be sent.
+    #[serde(with = "crate::domain::case::iso_date::option")]
+    pub dated: Option<Date>,
+    /// The reply date printed in the letter.
+    #[serde(with = "crate::domain::case::iso_date::option")]
+    pub printed_reply_due: Option<Date>,
+    /// Sent later than planned, so the printed reply date gives the landlord less time
+    /// than the law: a new version should be written and sent.
+    pub printed_date_short: bool,
 }
 
 impl From<LetterHead> for LetterInfo {
@@ -76,6 +85,9 @@ impl From<LetterHead> for LetterInfo {
             tracking: l.tracking,
             reply_due: l.reply_due,
             template_version: l.template_version,
+            dated: l.dated,
+            printed_reply_due: l.printed_reply_due,
+            printed_date_short: matches!((l.reply_due, l.printed_reply_due), (Some(due), Some(printed)) if due > printed),
         }
     }
 }
@@ -136,6 +148,7 @@ pub(super) fn context(
     kind: LetterKind,
     fields: &BTreeMap<String, String>,
     today: Date,
+    dated: Date,
     marked: bool,
 ) -> tera::Context {
     let f = &case.facts;
@@ -166,7 +179,9 @@ pub(super) fn context(
         .iter()
         .find(|d| d.rule == RuleId::R1)
         .map(|d| d.citation);
-    let reply = reply_due(kind, j, today);
+    // Printed for first-class post, the slowest way: the landlord has the full time
+    // whichever way the letter goes on its date.
+    let reply = reply_due(kind, j, dated, SendMethod::Post);
     // The penalty's law is the one of the deposit's regime (its receipt; in Scotland the
     // tenancy start), never today's.
     let regime_date = match j {
@@ -363,17 +378,44 @@ pub async fn generate(
     actor: &Principal,
     case_id: Uuid,
     kind: LetterKind,
-    fields: BTreeMap<String, String>,
+    mut fields: BTreeMap<String, String>,
 ) -> Result<LetterInfo, AppError> {
     visible(actor, db::cases::find(db, case_id).await?)?;
+    // The day the letter will be sent is its date, and its reply date runs from it.
+    let dated = send_date(fields.remove("send_on").as_deref(), clock.today())?;
     let clean = clean_fields(kind, fields)?;
     let txn = db::begin_write(db).await?;
-    let (row, _) = write(&txn, clock, actor, case_id, kind, &clean).await?;
+    let (row, _) = write(&txn, clock, actor, case_id, kind, &clean, dated).await?;
     txn.commit().await?;
     let head = db::letters::head(db, row.id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(LetterInfo::from(head))
+}
+
+/// Longest a letter may be dated ahead.
+const MAX_DAYS_AHEAD: i64 = 60;
+
+/// The day a letter is to be sent: today when not given, else a date from today to
+/// [`MAX_DAYS_AHEAD`] days on.
+fn send_date(raw: Option<&str>, today: Date) -> Result<Date, AppError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(today);
+    };
+    let bad = |m: String| AppError::Invalid(FieldErrors::single("send_on", m));
+    let day = Date::parse(raw, &time::format_description::well_known::Iso8601::DATE)
+        .map_err(|_| bad("Enter the date as YYYY-MM-DD".into()))?;
+    if day < today {
+        return Err(bad(
+            "Must be today or later: a letter is dated the day it is sent".into(),
+        ));
+    }
+    if day > today + time::Duration::days(MAX_DAYS_AHEAD) {
+        return Err(bad(format!(
+            "Must be within {MAX_DAYS_AHEAD} days of today"
+        )));
+    }
+    Ok(day)
 }
 
 /// The wording a group uses for `kind` now: its own (with its version number) or the
@@ -411,6 +453,7 @@ async fn write(
     case_id: Uuid,
     kind: LetterKind,
     clean: &BTreeMap<String, String>,
+    dated: Date,
 ) -> Result<(LetterRow, Letter), AppError> {
     let case = visible(actor, db::cases::find(txn, case_id).await?)?;
     if !case.stage.is_open() {
@@ -451,7 +494,7 @@ async fn write(
     let words = wording::render(
         kind,
         custom.as_deref(),
-        &context(&case, &group.name, kind, clean, clock.today(), false),
+        &context(&case, &group.name, kind, clean, clock.today(), dated, false),
     )
     .map_err(|e| wording_error(kind, template_version, &e))?;
     let f = &case.facts;
@@ -470,7 +513,7 @@ async fn write(
         sender: group.name.clone(),
         sender_address: group.address_lines(),
         recipient,
-        date: long_date(clock.today()),
+        date: long_date(dated),
         reference: format!("Our reference: {}", case.reference),
         subject: words.subject,
         body: words.paragraphs,
@@ -484,6 +527,8 @@ async fn write(
     let (bytes, pages) = pdf::render_counted(&letter, now).map_err(|e| anyhow::anyhow!(e))?;
     db::cases::lock(txn, case_id).await?;
     let version = db::letters::next_version(txn, case_id, kind.as_str()).await?;
+    let printed_reply_due =
+        reply_due(kind, f.tenancy.jurisdiction, dated, SendMethod::Post).map(|r| r.due);
     let row = LetterRow {
         id: Uuid::now_v7(),
         case_id,
@@ -501,6 +546,8 @@ async fn write(
         tracking: None,
         reply_due: None,
         template_version,
+        dated: Some(dated),
+        printed_reply_due,
     };
     db::letters::insert(txn, row.clone()).await?;
     let event = TimelineEvent::LetterGenerated {
@@ -581,7 +628,7 @@ pub async fn batch(
                 "Only coordinators and admins write letters in batches.".into(),
             ));
         }
-        match write(&txn, clock, actor, case_id, kind, &clean).await {
+        match write(&txn, clock, actor, case_id, kind, &clean, clock.today()).await {
             Ok((row, letter)) => items.push(BatchItem {
                 file_name: format!("{}-{}-v{}.pdf", case.reference, row.kind, row.version),
                 pdf: row.pdf,
@@ -662,6 +709,7 @@ pub async fn preview(
         &group.name,
         kind,
         &BTreeMap::new(),
+        clock.today(),
         clock.today(),
         true,
     );
@@ -794,7 +842,7 @@ pub async fn mark_sent(
     let case = db::cases::find(&txn, head.case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on).map(|r| r.due);
+    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on, method).map(|r| r.due);
     if !db::letters::mark_sent(&txn, id, on, method.as_str(), tracking, due).await? {
         return Err(AppError::Conflict(
             "This letter is already marked as sent.".into(),

@@ -272,7 +272,7 @@ fn check(body: &str, kind: LetterKind, group: &str, today: time::Date) -> Result
         .collect();
     for case in samples()? {
         for fields in [&filled, &BTreeMap::new()] {
-            let ctx = super::letters::context(&case, group, kind, fields, today, false);
+            let ctx = super::letters::context(&case, group, kind, fields, today, today, false);
             wording::render(kind, Some(body), &ctx)
                 .map_err(|e| invalid(format!("The wording could not be filled in: {e}")))?;
         }
@@ -344,6 +344,7 @@ mod tests {
             "Leeds",
             LetterKind::L1,
             &BTreeMap::new(),
+            today,
             today,
             false,
         );

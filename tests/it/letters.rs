@@ -49,7 +49,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "alternative dispute resolution (ADR)",
                 "reasons",
                 "receipts",
-                "within 10 days of this letter, by 6 December 2026",
+                "within 10 days of receiving this letter, by 9 December 2026",
                 "Cleaning (£180.00)",
             ],
         ),
@@ -62,7 +62,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "copy of the prescribed information",
                 "Under the law on tenancy deposits (Housing Act 2004 s.213(3),(6))",
                 "by 30 June 2024",
-                "by 10 December 2026",
+                "by 14 December 2026",
             ],
         ),
         (
@@ -74,7 +74,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "deposit of £1,200.00 on 1 June 2024",
                 "on 3 March 2025",
                 "Alternative dispute resolution: offered on 3 March 2025 and refused",
-                "within 14 days, by 10 December 2026",
+                "within 14 days, by 14 December 2026",
                 "start court proceedings",
                 "interest",
                 "County Courts Act 1984 s.69",
@@ -95,7 +95,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "under Housing Act 2004 s.214(2A),(3),(3A),(4) the court may order you to repay all or part of the deposit, and must order you to pay them",
                 "between £1,200.00 and £3,600.00",
                 "between one and three times",
-                "within 14 days, by 10 December 2026",
+                "within 14 days, by 14 December 2026",
                 "open to settling",
             ],
         ),
@@ -107,7 +107,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "Their name: Łukasz Nowak",
                 "Our reference: TC-2026-00001",
                 "covering January 2024 to today",
-                "within one month, by 26 December 2026",
+                "within one month, by 30 December 2026",
             ],
         ),
         (
@@ -118,7 +118,7 @@ async fn every_letter_type_carries_what_it_must_and_reads_back_from_the_pdf() {
                 "more than the cap of £1,153.84",
                 "£46.16 is a prohibited payment",
                 "Tenant Fees Act 2019",
-                "within 14 days, by 10 December 2026",
+                "within 14 days, by 14 December 2026",
             ],
         ),
     ];
@@ -263,7 +263,9 @@ async fn marking_a_letter_sent_starts_its_reply_deadline() {
     )
     .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
-    assert_eq!(ok.json()["reply_due"], "2026-11-30", "R8: 10 days");
+    // Posted on Friday 20 November: deemed received Tuesday 24 November; 10 days
+    // beginning with that day.
+    assert_eq!(ok.json()["reply_due"], "2026-12-03", "R8: 10 days");
     assert_eq!(ok.json()["tracking"], "AB123456789GB");
     assert_eq!(
         sent(&l1, json!({"method": "post"})).await.status,
@@ -271,7 +273,8 @@ async fn marking_a_letter_sent_starts_its_reply_deadline() {
         "sent once"
     );
     let ok = sent(&l3, json!({"method": "email", "date": "2026-11-01"})).await;
-    assert_eq!(ok.json()["reply_due"], "2026-11-15", "R10: 14 days");
+    // E-mailed on Sunday 1 November: deemed received Monday 2 November.
+    assert_eq!(ok.json()["reply_due"], "2026-11-16", "R10: 14 days");
 
     let lists = app
         .api(Method::GET, "/api/v1/deadlines", &token, None)
@@ -294,11 +297,11 @@ async fn marking_a_letter_sent_starts_its_reply_deadline() {
     };
     assert!(
         labels(&lists["mine"]["due_soon"]).contains(
-            &"Reply due to \"Request for the return of a deposit\" 2026-11-30".to_string()
+            &"Reply due to \"Request for the return of a deposit\" 2026-12-03".to_string()
         )
     );
     assert!(labels(&lists["mine"]["overdue"]).contains(
-        &"Reply due to \"Letter before claim: return of the deposit\" 2026-11-15".to_string()
+        &"Reply due to \"Letter before claim: return of the deposit\" 2026-11-16".to_string()
     ));
     let timeline = app
         .api(
@@ -713,4 +716,62 @@ async fn a_letter_is_complete_or_refused_with_the_facts_to_add() {
         .await
         .json();
     assert_eq!(list["items"], json!([]), "nothing was written");
+}
+
+#[tokio::test]
+async fn a_letter_is_dated_the_day_it_is_sent_and_a_late_sending_is_flagged() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    // To be posted on Monday 30 November: deemed received Wednesday 2 December; 10 days
+    // beginning with that day.
+    let letter = generate(
+        &app,
+        &token,
+        &id,
+        json!({"type": "L1", "fields": {"send_on": "2026-11-30"}}),
+    )
+    .await;
+    assert_eq!(letter["dated"], "2026-11-30");
+    assert_eq!(letter["printed_reply_due"], "2026-12-11");
+    let (_, text) =
+        text_of(&download(&app, &token, letter["id"].as_str().unwrap_or_default()).await);
+    assert!(text.contains("30 November 2026"), "{text}");
+    assert!(text.contains("by 11 December 2026"), "{text}");
+    let past = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/letters"),
+            &token,
+            Some(json!({"type": "L1", "fields": {"send_on": "2026-11-01"}})),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.json()["error"]["fields"]["send_on"].is_string());
+    // Posted a week late: the landlord's time runs past the printed date.
+    app.clock.set(time::macros::datetime!(2026-12-07 10:00 UTC));
+    let sent = app
+        .api(
+            Method::POST,
+            &format!(
+                "/api/v1/letters/{}/sent",
+                letter["id"].as_str().unwrap_or_default()
+            ),
+            &token,
+            Some(json!({"method": "post", "date": "2026-12-07"})),
+        )
+        .await
+        .json();
+    assert_eq!(sent["reply_due"], "2026-12-18");
+    assert_eq!(sent["printed_date_short"], true);
+    let b = app.sign_in("api@example.org").await;
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text.contains(
+            "The reply date printed in this letter, 11 December 2026, gives the landlord less time"
+        ),
+        "{}",
+        page.text
+    );
 }

@@ -232,7 +232,7 @@ async fn the_status_page_tells_the_tenant_where_things_stand_and_nothing_interna
     );
     assert!(page.contains("What you can do now") && page.contains("Find your tenancy agreement"));
     assert!(
-        page.contains("Your landlord has until 5 December 2026 to reply to our letter"),
+        page.contains("Your landlord has until 6 December 2026 to reply to our letter"),
         "{page}"
     );
     assert!(

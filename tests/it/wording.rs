@@ -41,7 +41,7 @@ async fn a_groups_own_wording_is_versioned_and_each_letter_records_the_one_it_us
         "{text}"
     );
     assert!(
-        text.contains("The Leeds way: please reply by 6 December 2026"),
+        text.contains("The Leeds way: please reply by 9 December 2026"),
         "{text}"
     );
     assert!(text.contains("Our deposit, TC-2026-00001"), "{text}");

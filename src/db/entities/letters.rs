@@ -23,6 +23,8 @@ pub struct Model {
     pub tracking: Option<String>,
     pub reply_due: Option<Date>,
     pub template_version: i32,
+    pub dated: Option<TimeDate>,
+    pub printed_reply_due: Option<TimeDate>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

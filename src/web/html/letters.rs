@@ -59,10 +59,17 @@ async fn write_page(
         .iter()
         .map(|(name, label, hint)| json!({"name": format!("fields.{name}"), "label": label, "hint": hint}))
         .collect();
-    let shown: BTreeMap<String, String> = values
+    let mut shown: BTreeMap<String, String> = values
         .iter()
+        .filter(|(k, _)| k.as_str() != "send_on")
         .map(|(k, v)| (format!("fields.{k}"), v.clone()))
         .collect();
+    let send_on = values
+        .get("send_on")
+        .filter(|v| !v.trim().is_empty())
+        .cloned()
+        .unwrap_or_else(|| state.clock.today().to_string());
+    shown.insert("send_on".into(), send_on);
     // Facts the letter needs and the case lacks: listed with a link to each field, and
     // the letter cannot be made until they are added.
     let missing: Vec<Value> = letters::missing_facts(&case, kind, state.clock.today())
@@ -129,13 +136,14 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let (id, kind) = (id_of(&id)?, kind_of(&pairs)?);
-    let fields: BTreeMap<String, String> = pairs
+    let mut fields: BTreeMap<String, String> = pairs
         .iter()
         .filter_map(|(k, v)| {
             k.strip_prefix("fields.")
                 .map(|name| (name.to_string(), v.clone()))
         })
         .collect();
+    fields.insert("send_on".into(), form_field(&pairs, "send_on").to_string());
     match letters::generate(
         &state.db,
         state.clock.as_ref(),
