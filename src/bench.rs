@@ -76,6 +76,7 @@ fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
                 kind: PartyKind::Landlord,
                 address: None,
                 email: None,
+                contact_name: None,
             }),
             agent: None,
             tenancy: Tenancy {
@@ -142,6 +143,9 @@ pub async fn seed_cases(db: &DatabaseConnection, count: usize) -> anyhow::Result
             address: None,
             postcode_areas: vec![],
             takes_unmatched: false,
+            organisation: None,
+            phone: None,
+            email: None,
         };
         db::groups::insert(db, &group, at).await?;
         groups.push(group.id);
@@ -323,6 +327,7 @@ fn sample_letter(i: usize) -> crate::letters::Letter {
         recipient: vec![format!("Landlord {}", i % 97), format!("{} Otley Road", i % 300), "Leeds LS6 3AA".into()],
         date: "26 November 2026".into(),
         reference: format!("Our reference: TC-2026-{:05}", i % 99_999),
+        salutation: "Dear Sir or Madam".into(),
         subject: format!("Deposit of {name} at {} Example Road", i % 200),
         body: (0..paragraphs)
             .map(|p| {

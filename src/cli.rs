@@ -294,6 +294,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 address: address.unwrap_or_default().replace("\\n", "\n"),
                 postcode_areas: areas.unwrap_or_default(),
                 takes_unmatched: unmatched,
+                ..Default::default()
             };
             let group = admin::create_group(&state.db, &SystemClock, None, &fields)
                 .await

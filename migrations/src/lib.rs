@@ -9,6 +9,7 @@ mod m20261126_000003_tenant_portal;
 mod m20261201_000001_security;
 mod m20261201_000002_settings;
 mod m20261201_000003_letter_dates;
+mod m20261201_000004_group_contact;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_security::Migration),
             Box::new(m20261201_000002_settings::Migration),
             Box::new(m20261201_000003_letter_dates::Migration),
+            Box::new(m20261201_000004_group_contact::Migration),
         ]
     }
 }

@@ -23,9 +23,32 @@ pub struct Group {
     pub postcode_areas: Vec<String>,
     /// Takes the self-referrals that no group's areas match.
     pub takes_unmatched: bool,
+    /// The organisation it belongs to, which leads its letterhead.
+    pub organisation: Option<String>,
+    /// Telephone for replies to its letters.
+    pub phone: Option<String>,
+    /// E-mail for replies to its letters.
+    pub email: Option<String>,
 }
 
 impl Group {
+    /// The letterhead: the organisation (or the group, without one), then the group as a
+    /// sub-line, its address, and the telephone and e-mail for replies.
+    pub fn letterhead(&self) -> (String, Vec<String>) {
+        let mut lines = Vec::new();
+        let head = match &self.organisation {
+            Some(org) => {
+                lines.push(self.name.clone());
+                org.clone()
+            }
+            None => self.name.clone(),
+        };
+        lines.extend(self.address_lines());
+        lines.extend(self.phone.iter().map(|p| format!("Telephone: {p}")));
+        lines.extend(self.email.iter().map(|e| format!("E-mail: {e}")));
+        (head, lines)
+    }
+
     /// The postal address, a trimmed line each, blank lines left out.
     pub fn address_lines(&self) -> Vec<String> {
         self.address
@@ -51,6 +74,9 @@ impl From<groups::Model> for Group {
                 .map(str::to_string)
                 .collect(),
             takes_unmatched: m.takes_unmatched,
+            organisation: m.organisation,
+            phone: m.phone,
+            email: m.email,
         }
     }
 }
@@ -68,6 +94,9 @@ pub async fn insert(
         postcode_areas: Set(group.postcode_areas.join(", ")),
         takes_unmatched: Set(group.takes_unmatched),
         created_at: Set(at),
+        organisation: Set(group.organisation.clone()),
+        phone: Set(group.phone.clone()),
+        email: Set(group.email.clone()),
     };
     groups::Entity::insert(row)
         .exec_without_returning(c)
@@ -88,6 +117,12 @@ pub async fn update(c: &impl ConnectionTrait, group: &Group) -> Result<bool, DbE
             groups::Column::TakesUnmatched,
             Expr::value(group.takes_unmatched),
         )
+        .col_expr(
+            groups::Column::Organisation,
+            Expr::value(group.organisation.clone()),
+        )
+        .col_expr(groups::Column::Phone, Expr::value(group.phone.clone()))
+        .col_expr(groups::Column::Email, Expr::value(group.email.clone()))
         .filter(groups::Column::Id.eq(group.id))
         .exec(c)
         .await?;

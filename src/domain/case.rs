@@ -270,6 +270,9 @@ pub struct Party {
     pub address: Option<String>,
     /// E-mail address.
     pub email: Option<String>,
+    /// The person letters are addressed to, as they would be greeted: "Mr Ahmed".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
 }
 
 /// The tenancy.

@@ -34,6 +34,7 @@ pub struct PartyInput {
     pub kind: Option<String>,
     pub address: Option<String>,
     pub email: Option<String>,
+    pub contact_name: Option<String>,
 }
 
 /// The tenancy as submitted.
@@ -518,11 +519,13 @@ impl Checker {
             .unwrap_or(default_kind);
         let address = self.text(&format!("{prefix}.address"), p.address, ADDRESS);
         let email = self.email(&format!("{prefix}.email"), p.email);
+        let contact_name = self.text(&format!("{prefix}.contact_name"), p.contact_name, SHORT);
         Some(Party {
             name,
             kind,
             address,
             email,
+            contact_name,
         })
     }
 

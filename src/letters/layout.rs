@@ -190,6 +190,10 @@ pub fn layout(letter: &Letter, m: &impl Measure) -> Vec<Page> {
         false,
     );
     c.gap(6.0);
+    if !letter.salutation.is_empty() {
+        c.paragraph(&letter.salutation, BODY_PT, false);
+        c.gap(line_height(BODY_PT) * 0.6);
+    }
     c.paragraph(&letter.subject, BODY_PT + 1.0, true);
     for para in &letter.body {
         c.gap(line_height(BODY_PT) * 0.6);
@@ -238,6 +242,7 @@ mod tests {
             recipient: vec!["Mr R Patel".into(), "2 Road".into()],
             date: "8 February 2024".into(),
             reference: "Our reference: TC-2024-00001".into(),
+            salutation: "Dear Mr Patel".into(),
             subject: "Your deposit".into(),
             body: (0..paragraphs)
                 .map(|i| format!("Paragraph {i}. {}", "word ".repeat(60)))

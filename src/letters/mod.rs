@@ -23,6 +23,8 @@ pub struct Letter {
     pub date: String,
     /// "Our reference: TC-2026-00042".
     pub reference: String,
+    /// "Dear Mr Ahmed", or "Dear Sir or Madam".
+    pub salutation: String,
     /// The subject line, printed in bold.
     pub subject: String,
     /// The body, a paragraph each.

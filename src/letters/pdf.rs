@@ -289,6 +289,7 @@ mod tests {
             recipient: vec!["Headingley Lettings Ltd".into(), "1 Otley Road".into(), "Leeds LS6 3AA".into()],
             date: "26 November 2026".into(),
             reference: "Our reference: TC-2026-00042".into(),
+            salutation: "Dear Mr Patel".into(),
             subject: "Deposit of Łukasz Nowak, Zoë Price, Ștefan Popescu and Siân Evans".into(),
             body: (0..paragraphs)
                 .map(|i| format!("Paragraph {i}: the deposit of £1,100.00 was received on 10 January 2024. {}", "More words follow here. ".repeat(8)))

@@ -48,6 +48,12 @@ pub struct GroupFields {
     pub postcode_areas: String,
     /// Takes the self-referrals that no group's areas match.
     pub takes_unmatched: bool,
+    /// The organisation, which leads the letterhead.
+    pub organisation: String,
+    /// Telephone for replies to letters.
+    pub phone: String,
+    /// E-mail for replies to letters.
+    pub email: String,
 }
 
 impl GroupFields {
@@ -92,6 +98,28 @@ impl GroupFields {
                 areas.push(area);
             }
         }
+        let optional = |v: &str| Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_string);
+        let organisation = optional(&self.organisation);
+        if organisation
+            .as_ref()
+            .is_some_and(|o| o.chars().count() > 120)
+        {
+            errors.add("organisation", "Must be 120 characters or fewer");
+        }
+        let phone = optional(&self.phone);
+        if let Some(m) = phone
+            .as_deref()
+            .and_then(crate::domain::input::phone_problem)
+        {
+            errors.add("phone", m);
+        }
+        let email = optional(&self.email);
+        if let Some(m) = email
+            .as_deref()
+            .and_then(crate::domain::input::email_problem)
+        {
+            errors.add("email", m);
+        }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
@@ -101,6 +129,9 @@ impl GroupFields {
             address,
             postcode_areas: areas,
             takes_unmatched: self.takes_unmatched,
+            organisation,
+            phone,
+            email,
         })
     }
 }

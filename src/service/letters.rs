@@ -508,20 +508,36 @@ async fn write(
     if recipient.is_empty() {
         recipient.push("The landlord".into());
     }
+    // A named person is greeted by name and signed off "sincerely"; otherwise "Dear Sir
+    // or Madam" and "faithfully".
+    let contact = to
+        .and_then(|p| p.contact_name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let (salutation, close) = match contact {
+        Some(name) => (format!("Dear {name}"), "Yours sincerely"),
+        None => ("Dear Sir or Madam".to_string(), "Yours faithfully"),
+    };
+    let (sender, sender_address) = group.letterhead();
     let letter = Letter {
         title: kind.title().into(),
-        sender: group.name.clone(),
-        sender_address: group.address_lines(),
+        sender: sender.clone(),
+        sender_address,
         recipient,
         date: long_date(dated),
         reference: format!("Our reference: {}", case.reference),
+        salutation,
         subject: words.subject,
         body: words.paragraphs,
         closing: vec![
-            "Yours faithfully".into(),
+            close.into(),
             String::new(),
             actor.name.clone(),
-            format!("for {}", group.name),
+            if group.organisation.is_some() {
+                format!("for {sender} ({})", group.name)
+            } else {
+                format!("for {}", group.name)
+            },
         ],
     };
     let (bytes, pages) = pdf::render_counted(&letter, now).map_err(|e| anyhow::anyhow!(e))?;

@@ -284,13 +284,15 @@ pub async fn sheet(
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect();
+    let (sender, sender_address) = group.letterhead();
     let letter = crate::letters::Letter {
         title: "Your case".into(),
-        sender: group.name.clone(),
-        sender_address: group.address_lines(),
+        sender,
+        sender_address,
         recipient: vec![case.facts.tenant.name.clone()],
         date: long_date(clock.today()),
         reference: format!("Your case reference: {}", case.reference),
+        salutation: String::new(),
         subject: "How to check your case online".into(),
         body: vec![
             format!("Your case reference is {}.", case.reference),

@@ -358,6 +358,9 @@ mod tests {
             address: None,
             postcode_areas: areas.iter().map(|a| a.to_string()).collect(),
             takes_unmatched: rest,
+            organisation: None,
+            phone: None,
+            email: None,
         };
         let groups = [
             g("Cardiff", &["CF", "NP"], false),

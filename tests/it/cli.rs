@@ -334,7 +334,12 @@ async fn letters_in_a_batch_from_the_command_line() {
     assert!(err.contains("L9 is not a letter type"), "{err}");
 
     // The newest migrations undo and redo cleanly.
-    for _ in 0..5 {
+    // Down, one at a time, until the letter-templates migration is undone too.
+    for _ in 0..20 {
+        let (_, status, _) = run(&url, &["migrate", "status"], "");
+        if status.contains("m20261126_000002_letter_templates\tPending") {
+            break;
+        }
         let (ok, _, err) = run(&url, &["migrate", "down"], "");
         assert!(ok, "{err}");
     }

@@ -775,3 +775,76 @@ async fn a_letter_is_dated_the_day_it_is_sent_and_a_late_sending_is_flagged() {
         page.text
     );
 }
+
+#[tokio::test]
+async fn letters_come_from_the_organisation_and_greet_a_named_person() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    app.user_in("admin@example.org", Role::Admin, &[]).await;
+    let a = app.sign_in("admin@example.org").await;
+    let leeds = app.group("Leeds").await;
+    let res = app
+        .post_form(
+            &format!("/admin/groups/{leeds}"),
+            Some(&a.cookie),
+            &[
+                ("_csrf", a.csrf.as_str()),
+                ("name", "Leeds"),
+                ("organisation", "Northern Renters' Union"),
+                ("address", "1 Woodhouse Lane\nLeeds LS2 9JT"),
+                ("phone", "0113 496 0000"),
+                ("email", "leeds@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    // A bad telephone number is refused beside its field.
+    let bad = app
+        .post_form(
+            &format!("/admin/groups/{leeds}"),
+            Some(&a.cookie),
+            &[
+                ("_csrf", a.csrf.as_str()),
+                ("name", "Leeds"),
+                ("phone", "call us"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("value=\"call us\""), "input kept");
+
+    let mut c = letter_case();
+    c["landlord"]["contact_name"] = json!("Mr Ahmed");
+    c["agent"] = Value::Null;
+    let case = create_case(&app, &token, c).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let letter = generate(&app, &token, id, json!({"type": "L1"})).await;
+    let (_, text) =
+        text_of(&download(&app, &token, letter["id"].as_str().unwrap_or_default()).await);
+    for phrase in [
+        "Northern Renters' Union Leeds 1 Woodhouse Lane",
+        "Telephone: 0113 496 0000",
+        "E-mail: leeds@example.org",
+        "Dear Mr Ahmed",
+        "Yours sincerely",
+        "for Northern Renters' Union (Leeds)",
+    ] {
+        assert!(text.contains(phrase), "{phrase}: {text}");
+    }
+    assert!(!text.contains("Yours faithfully"));
+    // Nobody named: "Dear Sir or Madam" and "Yours faithfully".
+    let other = create_case(&app, &token, letter_case()).await;
+    let letter = generate(
+        &app,
+        &token,
+        other["id"].as_str().unwrap_or_default(),
+        json!({"type": "L1"}),
+    )
+    .await;
+    let (_, text) =
+        text_of(&download(&app, &token, letter["id"].as_str().unwrap_or_default()).await);
+    assert!(
+        text.contains("Dear Sir or Madam") && text.contains("Yours faithfully"),
+        "{text}"
+    );
+}

@@ -12,6 +12,9 @@ pub struct Model {
     pub postcode_areas: String,
     pub takes_unmatched: bool,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub organisation: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -277,11 +277,15 @@ fn group_fields(pairs: &[(String, String)]) -> admin::GroupFields {
         address: field(pairs, "address").into(),
         postcode_areas: field(pairs, "postcode_areas").into(),
         takes_unmatched: field(pairs, "takes_unmatched") == "yes",
+        organisation: field(pairs, "organisation").into(),
+        phone: field(pairs, "phone").into(),
+        email: field(pairs, "email").into(),
     }
 }
 
 fn group_values(f: &admin::GroupFields) -> Value {
     json!({"name": f.name, "address": f.address, "postcode_areas": f.postcode_areas,
+           "organisation": f.organisation, "phone": f.phone, "email": f.email,
            "takes_unmatched": if f.takes_unmatched { "yes" } else { "" }})
 }
 
@@ -378,6 +382,9 @@ pub async fn group(
         address: g.address.unwrap_or_default(),
         postcode_areas: g.postcode_areas.join(", "),
         takes_unmatched: g.takes_unmatched,
+        organisation: g.organisation.unwrap_or_default(),
+        phone: g.phone.unwrap_or_default(),
+        email: g.email.unwrap_or_default(),
     };
     group_page(
         &visitor,
