@@ -229,6 +229,10 @@ pub(super) fn context(
         }
         _ => String::new(),
     };
+    // Interest on the balance, to the letter's own date (R12).
+    let interest = a
+        .interest
+        .map(|i| rules::simple_interest(i.principal_pence, i.rate_bp, i.from, dated.max(i.from)));
     // The words of the nation's law and forum.
     use crate::domain::Jurisdiction::{England, Scotland, Wales};
     let rhwa = j == Wales && regime_date >= time::macros::date!(2022 - 12 - 01);
@@ -301,6 +305,10 @@ pub(super) fn context(
         "order_words": order_words,
         "penalty_words": penalty_words,
         "interest_citation": rules::rule(RuleId::R12, j, today).map(|r| r.citation),
+        "interest_rate": interest.map(|i| format!("{}%", i.rate_bp as f64 / 100.0)),
+        "interest_from": interest.map(|i| long_date(i.from)),
+        "interest_daily": interest.map(|i| money(Money::from_pence(i.daily_pence))),
+        "interest_to_date": interest.map(|i| money(Money::from_pence(i.to_date_pence))),
         "have": if names.len() == 1 { "has" } else { "have" },
         "pre_action": j != Scotland,
         "proceedings": if j == Scotland {
@@ -491,6 +499,20 @@ async fn write(
         .ok_or(AppError::NotFound)?;
     let (template_version, custom) = wording_in_use(txn, group.id, kind).await?;
     let now = clock.now();
+    // L3 gives the date of the earlier request: the sent L1's, unless the volunteer wrote one.
+    let mut clean = clean.clone();
+    if kind == LetterKind::L3 && !clean.contains_key("earlier_request") {
+        let sent_l1 = db::letters::of_case(txn, case_id)
+            .await?
+            .into_iter()
+            .filter(|l| l.kind == LetterKind::L1.as_str())
+            .filter_map(|l| l.sent_on)
+            .max();
+        if let Some(day) = sent_l1 {
+            clean.insert("earlier_request".into(), long_date(day));
+        }
+    }
+    let clean = &clean;
     let words = wording::render(
         kind,
         custom.as_deref(),

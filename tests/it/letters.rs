@@ -848,3 +848,38 @@ async fn letters_come_from_the_organisation_and_greet_a_named_person() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn l3_states_the_interest_and_the_date_of_the_sent_request() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    app.clock.set(time::macros::datetime!(2026-11-02 09:00 UTC));
+    let l1 = generate(&app, &token, &id, json!({"type": "L1"})).await;
+    let sent = app
+        .api(
+            Method::POST,
+            &format!(
+                "/api/v1/letters/{}/sent",
+                l1["id"].as_str().unwrap_or_default()
+            ),
+            &token,
+            Some(json!({"method": "post", "date": "2026-11-02"})),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    app.clock.set(time::macros::datetime!(2026-11-26 10:00 UTC));
+    let l3 = generate(&app, &token, &id, json!({"type": "L3"})).await;
+    let (_, text) = text_of(&download(&app, &token, l3["id"].as_str().unwrap_or_default()).await);
+    assert!(
+        text.contains("We wrote to you asking for the deposit back on 2 November 2026."),
+        "{text}"
+    );
+    // £1,000.00 owed since the day after the tenancy ended (9 January 2025), at 8%: 21p a
+    // day (21.9, rounded down), 686 days to 26 November 2026.
+    assert!(
+        text.contains("at 8% a year on £1,000.00 from 10 January 2025: £144.06 to the date of this letter, and £0.21 for each day after it"),
+        "{text}"
+    );
+}
