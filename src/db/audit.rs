@@ -75,6 +75,22 @@ pub fn entry(
     }
 }
 
+/// Appends an entry made by the tenant of `case` (who has no account): recorded as "tenant".
+pub async fn record_tenant(
+    c: &impl ConnectionTrait,
+    at: OffsetDateTime,
+    action: &str,
+    case: Uuid,
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    let mut row = entry(at, None, action, Some(case), detail);
+    row.actor_name = Set("tenant".to_string());
+    audit_log::Entity::insert(row)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
 /// Appends an entry, in the caller's transaction when it is one.
 pub async fn record(
     c: &impl ConnectionTrait,

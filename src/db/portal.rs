@@ -13,6 +13,69 @@ pub use documents::Model as DocumentRow;
 pub use messages::Model as MessageRow;
 pub use tenant_sessions::Model as TenantSessionRow;
 
+/// A case with tenants' messages nobody has answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// The case.
+    pub case_id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// Its lead tenant.
+    pub tenant_name: String,
+    /// When the oldest unanswered message came.
+    pub since: OffsetDateTime,
+    /// How many are unanswered.
+    pub count: i64,
+}
+
+/// The cases of `groups` (`None`: every group) with unanswered tenants' messages, oldest
+/// first: one query, whatever the number of messages.
+pub async fn waiting(
+    c: &impl ConnectionTrait,
+    groups: Option<&[Uuid]>,
+) -> Result<Vec<Waiting>, DbErr> {
+    use super::entities::cases;
+    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
+    let m = |col| Expr::col((messages::Entity, col));
+    let since = || m(messages::Column::CreatedAt).min();
+    let mut q = Query::select();
+    q.column((messages::Entity, messages::Column::CaseId))
+        .column((cases::Entity, cases::Column::Reference))
+        .column((cases::Entity, cases::Column::TenantName))
+        .expr_as(since(), Alias::new("since"))
+        .expr_as(m(messages::Column::Id).count(), Alias::new("n"))
+        .from(messages::Entity)
+        .inner_join(
+            cases::Entity,
+            Expr::col((cases::Entity, cases::Column::Id))
+                .equals((messages::Entity, messages::Column::CaseId)),
+        )
+        .and_where(m(messages::Column::FromTenant).eq(true))
+        .and_where(m(messages::Column::AnsweredAt).is_null())
+        .group_by_columns([(messages::Entity, messages::Column::CaseId)])
+        .group_by_col((cases::Entity, cases::Column::Reference))
+        .group_by_col((cases::Entity, cases::Column::TenantName))
+        .order_by_expr(since(), Order::Asc);
+    if let Some(groups) = groups {
+        q.and_where(
+            Expr::col((cases::Entity, cases::Column::GroupId)).is_in(groups.iter().copied()),
+        );
+    }
+    c.query_all(&q)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Waiting {
+                case_id: r.try_get("", "case_id")?,
+                reference: r.try_get("", "reference")?,
+                tenant_name: r.try_get("", "tenant_name")?,
+                since: r.try_get("", "since")?,
+                count: r.try_get("", "n")?,
+            })
+        })
+        .collect()
+}
+
 /// Replaces a case's access code hash.
 pub async fn set_access_code(
     c: &impl ConnectionTrait,
@@ -210,14 +273,4 @@ pub async fn mark_answered(
         .exec(c)
         .await?;
     Ok(())
-}
-
-/// Tenants' messages nobody has answered, oldest first.
-pub async fn unanswered(c: &impl ConnectionTrait) -> Result<Vec<MessageRow>, DbErr> {
-    messages::Entity::find()
-        .filter(messages::Column::FromTenant.eq(true))
-        .filter(messages::Column::AnsweredAt.is_null())
-        .order_by_asc(messages::Column::CreatedAt)
-        .all(c)
-        .await
 }

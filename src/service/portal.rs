@@ -634,6 +634,14 @@ pub async fn send_message(
     .await?;
     let event = TimelineEvent::TenantMessage { message: id, text };
     db::cases::append_event(&txn, session.case_id, now, None, &event).await?;
+    db::audit::record_tenant(
+        &txn,
+        now,
+        "message.sent",
+        session.case_id,
+        json!({"message": id}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -745,28 +753,22 @@ pub async fn needs_attention(
     db: &DatabaseConnection,
     actor: &Principal,
 ) -> Result<Vec<AttentionRow>, AppError> {
-    let waiting = db::portal::unanswered(db).await?;
-    let mut rows: Vec<AttentionRow> = Vec::new();
-    for m in waiting {
-        if let Some(row) = rows.iter_mut().find(|r| r.case_id == m.case_id) {
-            row.reason = "Messages from the tenant".into();
-            continue;
-        }
-        let Some(case) = db::cases::find(db, m.case_id).await? else {
-            continue;
-        };
-        if !actor.can_work_case(case.group_id) {
-            continue;
-        }
-        rows.push(AttentionRow {
-            case_id: case.id,
-            reference: case.reference.to_string(),
-            tenant_name: case.facts.tenant.name.clone(),
-            reason: "Message from the tenant".into(),
-            since: m.created_at,
-        });
-    }
-    Ok(rows)
+    let groups = actor.visible_groups();
+    Ok(db::portal::waiting(db, groups.as_deref())
+        .await?
+        .into_iter()
+        .map(|w| AttentionRow {
+            case_id: w.case_id,
+            reference: w.reference,
+            tenant_name: w.tenant_name,
+            reason: if w.count > 1 {
+                "Messages from the tenant".into()
+            } else {
+                "Message from the tenant".into()
+            },
+            since: w.since,
+        })
+        .collect())
 }
 
 /// Writes an upload readable by the server's user only (0600), in a folder only it can
@@ -910,15 +912,14 @@ pub async fn upload(
             from_tenant,
         };
         db::cases::append_event(&txn, case_id, now, by, &event).await?;
-        db::audit::record(
-            &txn,
-            now,
-            actor,
-            "document.added",
-            Some(case_id),
-            json!({"document": row.id}),
-        )
-        .await?;
+        let detail = json!({"document": row.id});
+        match actor {
+            Some(a) => {
+                db::audit::record(&txn, now, Some(a), "document.added", Some(case_id), detail)
+                    .await?
+            }
+            None => db::audit::record_tenant(&txn, now, "document.added", case_id, detail).await?,
+        }
         txn.commit().await?;
         Ok::<(), AppError>(())
     }

@@ -624,3 +624,66 @@ async fn two_servers_migrate_together_and_one_with_another_key_refuses_to_start(
     );
     remove_db(file);
 }
+
+#[tokio::test]
+async fn needs_attention_shows_only_the_callers_groups() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    app.user_in("cardiff@example.org", Role::Volunteer, &["Cardiff"])
+        .await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let code = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/access-code"),
+            &token,
+            None,
+        )
+        .await
+        .json()["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let tenant = app
+        .tenant_sign_in(case["reference"].as_str().unwrap_or_default(), &code)
+        .await
+        .expect("signed in");
+    for text in ["First message", "Second message"] {
+        let res = app
+            .post_form(
+                "/status/messages",
+                Some(&tenant.cookie),
+                &[("_csrf", tenant.csrf.as_str()), ("message", text)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    }
+    let leeds = app.sign_in("api@example.org").await;
+    let home = app.get("/", Some(&leeds.cookie)).await;
+    assert!(
+        home.text.contains("Messages from the tenant"),
+        "{}",
+        home.text
+    );
+    let cardiff = app.sign_in("cardiff@example.org").await;
+    let home = app.get("/", Some(&cardiff.cookie)).await;
+    assert!(!home.text.contains("Messages from the tenant"));
+    assert!(!home.text.contains("Łukasz Nowak"));
+    // The tenant's messages are audited as the tenant's.
+    let filter = tenantcase::db::audit::AuditFilter {
+        action: Some("message.sent".into()),
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    let (entries, total) = tenantcase::db::audit::list(&app.state.db, &filter)
+        .await
+        .expect("audit");
+    assert_eq!(total, 2);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.actor_name == "tenant" && e.case_id.is_some())
+    );
+}
