@@ -8,19 +8,6 @@ use tenantcase::domain::user::Role;
 
 use crate::support::*;
 
-async fn code_for(app: &TestApp, token: &str, case: &str) -> String {
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/cases/{case}/access-code"),
-            token,
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    res.json()["code"].as_str().unwrap_or_default().to_string()
-}
-
 struct World {
     app: TestApp,
     token: String,
@@ -35,7 +22,7 @@ async fn world() -> World {
     let case = create_case(&app, &token, case_e1()).await;
     let id = case["id"].as_str().unwrap_or_default().to_string();
     let reference = case["reference"].as_str().unwrap_or_default().to_string();
-    let code = code_for(&app, &token, &id).await;
+    let code = access_code(&app, &token, &id).await;
     World {
         app,
         token,
@@ -81,7 +68,7 @@ async fn access_codes_are_readable_replaceable_and_kept_only_as_a_hash() {
             .is_some()
     );
 
-    let newer = code_for(&w.app, &w.token, &w.case).await;
+    let newer = access_code(&w.app, &w.token, &w.case).await;
     assert_ne!(&newer, code);
     assert!(
         w.app.tenant_sign_in(&w.reference, code).await.is_none(),

@@ -209,15 +209,7 @@ async fn the_penalty_and_the_deposit_have_separate_time_limits() {
     assert_eq!(c["deposit"]["information_given"], true);
     // And the tenant reads which claim each date belongs to.
     let id = c["id"].as_str().unwrap_or_default();
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/cases/{id}/access-code"),
-            &token,
-            None,
-        )
-        .await;
-    let code = res.json()["code"].as_str().unwrap_or_default().to_string();
+    let code = access_code(&app, &token, id).await;
     let tenant = app
         .tenant_sign_in(c["reference"].as_str().unwrap_or_default(), &code)
         .await

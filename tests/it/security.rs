@@ -390,18 +390,7 @@ async fn tenants_uploads_have_a_quota_and_an_ended_case_takes_nothing_new() {
     let token = app.api_user().await;
     let case = create_case(&app, &token, case_e1()).await;
     let id = case["id"].as_str().unwrap_or_default().to_string();
-    let code = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/cases/{id}/access-code"),
-            &token,
-            None,
-        )
-        .await
-        .json()["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let code = access_code(&app, &token, &id).await;
     let reference = case["reference"].as_str().unwrap_or_default();
     let tenant = app
         .tenant_sign_in(reference, &code)
@@ -498,16 +487,7 @@ async fn search_terms_never_reach_the_audit_log() {
         .api(Method::GET, "/api/v1/cases?q=lukasz", &token, None)
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    let filter = tenantcase::db::audit::AuditFilter {
-        action: Some("cases.listed".into()),
-        page: 1,
-        per_page: 100,
-        ..Default::default()
-    };
-    app.state.reads.flush().await;
-    let (entries, _) = tenantcase::db::audit::list(&app.state.db, &filter)
-        .await
-        .expect("audit");
+    let (entries, _) = audit_of(&app, "cases.listed").await;
     let details: Vec<String> = entries
         .iter()
         .map(|e| {
@@ -548,15 +528,7 @@ async fn reads_are_audited_off_the_request_path_and_none_is_lost_at_shutdown() {
         .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    let filter = tenantcase::db::audit::AuditFilter {
-        action: Some("case.viewed".into()),
-        page: 1,
-        per_page: 500,
-        ..Default::default()
-    };
-    let (entries, total) = tenantcase::db::audit::list(&app.state.db, &filter)
-        .await
-        .expect("audit");
+    let (entries, total) = audit_of(&app, "case.viewed").await;
     assert_eq!(total, 151);
     assert!(
         entries
@@ -633,18 +605,7 @@ async fn needs_attention_shows_only_the_callers_groups() {
         .await;
     let case = create_case(&app, &token, case_e1()).await;
     let id = case["id"].as_str().unwrap_or_default();
-    let code = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/cases/{id}/access-code"),
-            &token,
-            None,
-        )
-        .await
-        .json()["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let code = access_code(&app, &token, id).await;
     let tenant = app
         .tenant_sign_in(case["reference"].as_str().unwrap_or_default(), &code)
         .await
@@ -671,15 +632,7 @@ async fn needs_attention_shows_only_the_callers_groups() {
     assert!(!home.text.contains("Messages from the tenant"));
     assert!(!home.text.contains("Łukasz Nowak"));
     // The tenant's messages are audited as the tenant's.
-    let filter = tenantcase::db::audit::AuditFilter {
-        action: Some("message.sent".into()),
-        page: 1,
-        per_page: 10,
-        ..Default::default()
-    };
-    let (entries, total) = tenantcase::db::audit::list(&app.state.db, &filter)
-        .await
-        .expect("audit");
+    let (entries, total) = audit_of(&app, "message.sent").await;
     assert_eq!(total, 2);
     assert!(
         entries

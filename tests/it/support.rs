@@ -508,3 +508,35 @@ pub fn text_of(pdf: &[u8]) -> (usize, String) {
             .join(" "),
     )
 }
+
+/// A case's new tenant access code, made through the API.
+pub async fn access_code(app: &TestApp, token: &str, case: &str) -> String {
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/access-code"),
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    res.json()["code"].as_str().unwrap_or_default().to_string()
+}
+
+/// Every audit entry of `action` so far (reads included: the queue is flushed first), and
+/// how many there are.
+pub async fn audit_of(
+    app: &TestApp,
+    action: &str,
+) -> (Vec<tenantcase::db::audit::AuditEntry>, u64) {
+    app.state.reads.flush().await;
+    let filter = tenantcase::db::audit::AuditFilter {
+        action: Some(action.into()),
+        page: 1,
+        per_page: 500,
+        ..Default::default()
+    };
+    tenantcase::db::audit::list(&app.state.db, &filter)
+        .await
+        .expect("audit log")
+}
