@@ -79,8 +79,24 @@ impl Measure for Fonts {
     }
 }
 
-/// A copy of `base` holding only the glyphs `text` needs (and .notdef).
-fn subset(base: &ParsedFont, text: &BTreeSet<char>) -> Result<ParsedFont, PdfError> {
+/// The six-letter tag of a font subset (ISO 32000-1, 9.6.4): upper-case letters drawn
+/// from a hash of the characters it holds, so the same subset always gets the same tag.
+fn subset_tag(text: &BTreeSet<char>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for c in text {
+        hash.update(u32::from(*c).to_le_bytes());
+    }
+    hash.finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// A copy of `base` holding only the glyphs `text` needs (and .notdef), named
+/// `TAG+name` as a subset must be on /BaseFont and /FontName.
+fn subset(base: &ParsedFont, name: &str, text: &BTreeSet<char>) -> Result<ParsedFont, PdfError> {
     let mut remapper = subsetter::GlyphRemapper::new();
     let mut codepoint_to_glyph = BTreeMap::new();
     let mut glyph_widths = BTreeMap::new();
@@ -99,7 +115,7 @@ fn subset(base: &ParsedFont, text: &BTreeSet<char>) -> Result<ParsedFont, PdfErr
     Ok(ParsedFont {
         original_bytes: super::strip::strip_hinting(&bytes),
         font_index: 0,
-        font_name: base.font_name.as_ref().map(|n| format!("TCSUBS+{n}")),
+        font_name: Some(format!("{}+{name}", subset_tag(text))),
         codepoint_to_glyph,
         glyph_widths,
         units_per_em: base.units_per_em,
@@ -157,8 +173,8 @@ fn draw(
         set.extend(line.text.chars());
     }
     let mut doc = PdfDocument::new(title);
-    let regular = doc.add_font(&subset(&fonts.regular, &regular_chars)?);
-    let bold = doc.add_font(&subset(&fonts.bold, &bold_chars)?);
+    let regular = doc.add_font(&subset(&fonts.regular, "LiberationSerif", &regular_chars)?);
+    let bold = doc.add_font(&subset(&fonts.bold, "LiberationSerif-Bold", &bold_chars)?);
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(created.unix_timestamp())
         .map_err(|e| PdfError::Write(e.to_string()))?;
     let info = &mut doc.metadata.info;
@@ -344,6 +360,36 @@ mod tests {
                 String::from_utf16_lossy(&units)
             }
             None => String::from_utf8_lossy(b).into_owned(),
+        }
+    }
+
+    #[test]
+    fn embedded_fonts_are_named_as_tagged_subsets() {
+        let pdf = render(&letter(1), time::macros::datetime!(2026-11-26 10:00 UTC));
+        let pdf = pdf.unwrap_or_default();
+        let names: Vec<String> = pdf
+            .windows(10)
+            .enumerate()
+            .filter(|(_, w)| w == b"/BaseFont/" || w == b"/FontName/")
+            .filter_map(|(i, _)| {
+                let rest = &pdf[i + 10..];
+                let end = rest
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'+' || *b == b'-'))?;
+                Some(String::from_utf8_lossy(&rest[..end]).into_owned())
+            })
+            .collect();
+        assert!(!names.is_empty(), "no font names found");
+        for n in &names {
+            let (tag, face) = n.split_once('+').unwrap_or(("", n));
+            assert!(
+                tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()),
+                "{n}"
+            );
+            assert!(
+                face == "LiberationSerif" || face == "LiberationSerif-Bold",
+                "{n}"
+            );
         }
     }
 
