@@ -581,8 +581,9 @@ async fn every_letter_in_every_nation_follows_its_own_law_and_prints_no_marker()
                 body["fields"] = json!({"payment": "a £50.00 admin fee paid on 1 June 2024"});
             }
             let letter = generate(&app, &token, &id, body).await;
-            let (_, text) =
-                text_of(&download(&app, &token, letter["id"].as_str().unwrap_or_default()).await);
+            let pdf = download(&app, &token, letter["id"].as_str().unwrap_or_default()).await;
+            check_with_pdf_tools(&pdf, &format!("{nation} {kind}"));
+            let (_, text) = text_of(&pdf);
             for marker in [
                 "[",
                 "]",
@@ -882,4 +883,48 @@ async fn l3_states_the_interest_and_the_date_of_the_sent_request() {
         text.contains("at 8% a year on £1,000.00 from 10 January 2025: £144.06 to the date of this letter, and £0.21 for each day after it"),
         "{text}"
     );
+}
+
+/// With `PDF_TOOLS=1` (CI sets it), checks a letter with qpdf and poppler: the file is
+/// sound, and every font is embedded as a tagged subset of Liberation Serif.
+fn check_with_pdf_tools(pdf: &[u8], what: &str) {
+    if std::env::var("PDF_TOOLS").as_deref() != Ok("1") {
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("tc-letter-{}.pdf", uuid::Uuid::new_v4()));
+    std::fs::write(&path, pdf).expect("write the letter");
+    let qpdf = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("qpdf runs (PDF_TOOLS=1 needs qpdf)");
+    assert!(
+        qpdf.status.success(),
+        "{what}: qpdf --check: {}",
+        String::from_utf8_lossy(&qpdf.stdout)
+    );
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .expect("pdffonts runs (PDF_TOOLS=1 needs poppler-utils)");
+    let listing = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{what}: no fonts: {listing}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let name = cols.first().copied().unwrap_or_default();
+        assert!(
+            name.split_once('+')
+                .is_some_and(|(tag, face)| tag.len() == 6 && face.starts_with("LiberationSerif")),
+            "{what}: font {name}"
+        );
+        // emb, sub and uni are the three yes/no columns before the object id.
+        assert!(cols.len() >= 5, "{what}: {row}");
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            &["yes", "yes", "yes"],
+            "{what}: {row}"
+        );
+    }
+    let _ = std::fs::remove_file(&path);
 }
