@@ -291,3 +291,85 @@ async fn users_need_a_unique_email_and_a_long_password() {
     };
     assert!(fields.get("password").is_some());
 }
+
+#[tokio::test]
+async fn sessions_and_the_sign_in_throttle_follow_the_clock() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    assert_eq!(app.get("/", Some(&b.cookie)).await.status, StatusCode::OK);
+    app.clock.advance(time::Duration::hours(11));
+    assert_eq!(app.get("/", Some(&b.cookie)).await.status, StatusCode::OK);
+    app.clock.advance(time::Duration::hours(2));
+    let expired = app.get("/", Some(&b.cookie)).await;
+    assert_eq!(
+        expired.status,
+        StatusCode::SEE_OTHER,
+        "a session lasts 12 hours"
+    );
+    assert_eq!(expired.header("location"), Some("/login"));
+
+    for _ in 0..5 {
+        assert!(
+            app.try_sign_in("vol@example.org", "not the password", None)
+                .await
+                .is_none()
+        );
+    }
+    assert!(
+        app.try_sign_in("vol@example.org", PASSWORD, None)
+            .await
+            .is_none(),
+        "throttled"
+    );
+    app.clock.advance(time::Duration::minutes(16));
+    assert!(
+        app.try_sign_in("vol@example.org", PASSWORD, None)
+            .await
+            .is_some(),
+        "the window has passed"
+    );
+}
+
+#[tokio::test]
+async fn a_tenant_session_lasts_two_hours() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let code = access_code(&app, &token, case["id"].as_str().unwrap_or_default()).await;
+    let tenant = app
+        .tenant_sign_in(case["reference"].as_str().unwrap_or_default(), &code)
+        .await
+        .expect("signed in");
+    app.clock.advance(time::Duration::minutes(110));
+    assert_eq!(
+        app.get("/status/case", Some(&tenant.cookie)).await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(time::Duration::minutes(20));
+    let page = app.get("/status/case", Some(&tenant.cookie)).await;
+    assert_ne!(page.status, StatusCode::OK, "expired after two hours");
+    assert!(!page.text.contains("Łukasz"));
+}
+
+#[tokio::test]
+async fn a_failing_database_gives_a_plain_500_with_no_detail() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let b = app.sign_in("api@example.org").await;
+    app.state.db.close_by_ref().await.expect("close");
+    let page = app.get("/cases", Some(&b.cookie)).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        page.text.contains("Something went wrong on our side"),
+        "{}",
+        page.text
+    );
+    for detail in ["pool", "closed", "sqlx", "Db(", "DbErr", "SELECT"] {
+        assert!(!page.text.contains(detail), "{detail}: {}", page.text);
+    }
+    let api = app.api(Method::GET, "/api/v1/cases", &token, None).await;
+    assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(api.json()["error"]["code"], "internal");
+    assert!(!api.text.contains("pool") && !api.text.contains("closed"));
+}

@@ -775,6 +775,9 @@ async fn a_letter_is_dated_the_day_it_is_sent_and_a_late_sending_is_flagged() {
         "{}",
         page.text
     );
+    assert!(page.text.contains(&format!(
+        "href=\"/cases/{id}/letters/new?type=L1\">Write a new version of L1"
+    )));
 }
 
 #[tokio::test]
