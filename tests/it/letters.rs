@@ -534,7 +534,8 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
         text.contains("the court must order you to repay the deposit or protect it, and must order you to pay them between £1,000.00 and £3,000.00"),
         "{text}"
     );
-    // Wales, a deposit taken after 1 December 2022: the 2016 Act, "may" and "up to".
+    // Wales, a deposit taken after 1 December 2022: the 2016 Act, "may" and "up to", and
+    // an occupation contract rather than a tenancy.
     let text = read(
         json!({"tenant": tenant, "property": home, "landlord": {"name": "A Landlord", "address": "1 Road"},
         "tenancy": {"jurisdiction": "wales", "start_date": "2023-03-15"},
@@ -545,6 +546,11 @@ async fn l4_says_must_or_may_as_the_law_of_the_case_says() {
         text.contains("under Renting Homes (Wales) Act 2016 s.46 and Sch 5 the court may order you to pay them up to £2,700.00: up to three times the deposit"),
         "{text}"
     );
+    assert!(
+        text.contains("Their occupation contract for 3 Heol y Llan began on 15 March 2023"),
+        "{text}"
+    );
+    assert!(text.contains("required information"), "{text}");
     // Wales, a deposit taken before then: the Housing Act 2004, whatever today's law.
     let text = read(
         json!({"tenant": tenant, "property": home, "landlord": {"name": "A Landlord", "address": "1 Road"},
@@ -930,4 +936,38 @@ fn check_with_pdf_tools(pdf: &[u8], what: &str) {
         );
     }
     let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn l4_is_offered_only_with_a_breach_and_l6_gives_the_holding_refund_date() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let mut c = letter_case();
+    // Protected and informed in time: no breach.
+    c["deposit"]["protected_date"] = json!("2024-06-10");
+    c["deposit"]["information_date"] = json!("2024-06-10");
+    c["deposit"]["information_given"] = Value::Null;
+    c["deposit"]["holding"] = json!({"amount_pence": 25000, "paid_date": "2024-05-01",
+        "outcome": "agreed", "outcome_date": "2024-05-20"});
+    let case = create_case(&app, &token, c).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let b = app.sign_in("api@example.org").await;
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(page.text.contains("letters/new?type=L3"), "{}", page.text);
+    assert!(
+        !page.text.contains("letters/new?type=L4"),
+        "no breach, no L4"
+    );
+    let l6 = generate(
+        &app,
+        &token,
+        id,
+        json!({"type": "L6", "fields": {"payment": "a holding deposit of £250.00 paid on 1 May 2024"}}),
+    )
+    .await;
+    let (_, text) = text_of(&download(&app, &token, l6["id"].as_str().unwrap_or_default()).await);
+    assert!(
+        text.contains("the law required the refund of the holding deposit by 27 May 2024"),
+        "{text}"
+    );
 }

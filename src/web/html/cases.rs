@@ -432,8 +432,10 @@ pub(super) async fn case_page(
     let messages = crate::service::portal::messages(&state.db, me, id).await?;
     let documents = crate::service::portal::documents(&state.db, me, id).await?;
     let has_code = crate::service::portal::has_code(&state.db, me, id).await?;
+    // L4 accuses the landlord: it is offered only once a breach is established.
     let kinds: Vec<Value> = crate::domain::letters::LetterKind::ALL
         .iter()
+        .filter(|k| **k != crate::domain::letters::LetterKind::L4 || !a.breaches.is_empty())
         .map(|k| json!({"value": k.as_str(), "title": k.title(), "suits": k.suits(case.stage)}))
         .collect();
     let data = json!({
