@@ -31,7 +31,84 @@ fn tables(font: &[u8]) -> Option<Vec<Table>> {
         .collect()
 }
 
-/// The glyphs of `glyf` as located by `loca`, with simple glyphs' instructions removed.
+/// A simple glyph without its instructions, and without any bytes after its last
+/// coordinate (the source's padding): header, contour ends, an empty instruction count,
+/// flags and coordinates.
+fn strip_simple(g: &[u8], contours: usize) -> Option<Vec<u8>> {
+    let at = 10 + 2 * contours;
+    let points = if contours == 0 {
+        0
+    } else {
+        usize::from(u16_at(g, at - 2)?) + 1
+    };
+    let instructions = usize::from(u16_at(g, at)?);
+    let start = at + 2 + instructions;
+    // Flags, with repeats, then the x and y coordinates they describe.
+    let mut flags = Vec::with_capacity(points);
+    let mut i = start;
+    while flags.len() < points {
+        let f = *g.get(i)?;
+        i += 1;
+        flags.push(f);
+        if f & 0x08 != 0 {
+            let repeat = *g.get(i)?;
+            i += 1;
+            flags.extend(std::iter::repeat_n(f, usize::from(repeat)));
+        }
+    }
+    flags.truncate(points);
+    let size = |f: u8, short: u8, same: u8| {
+        if f & short != 0 {
+            1
+        } else if f & same != 0 {
+            0
+        } else {
+            2
+        }
+    };
+    let x: usize = flags.iter().map(|f| size(*f, 0x02, 0x10)).sum();
+    let y: usize = flags.iter().map(|f| size(*f, 0x04, 0x20)).sum();
+    let end = i + x + y;
+    let mut out = Vec::with_capacity(end - instructions);
+    out.extend_from_slice(g.get(..at)?);
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(g.get(start..end)?);
+    Some(out)
+}
+
+/// A composite glyph (an accented letter built from others) without its instructions:
+/// the "we have instructions" flag is cleared and the instructions after the last
+/// component are dropped, with any padding.
+fn strip_composite(g: &[u8]) -> Option<Vec<u8>> {
+    const ARGS_ARE_WORDS: u16 = 0x0001;
+    const HAVE_SCALE: u16 = 0x0008;
+    const MORE_COMPONENTS: u16 = 0x0020;
+    const HAVE_XY_SCALE: u16 = 0x0040;
+    const HAVE_2X2: u16 = 0x0080;
+    const HAVE_INSTRUCTIONS: u16 = 0x0100;
+    let mut out = g.get(..10)?.to_vec();
+    let mut i = 10;
+    loop {
+        let flags = u16_at(g, i)?;
+        let mut len = 4 + if flags & ARGS_ARE_WORDS != 0 { 4 } else { 2 };
+        if flags & HAVE_SCALE != 0 {
+            len += 2;
+        } else if flags & HAVE_XY_SCALE != 0 {
+            len += 4;
+        } else if flags & HAVE_2X2 != 0 {
+            len += 8;
+        }
+        out.extend_from_slice(&(flags & !HAVE_INSTRUCTIONS).to_be_bytes());
+        out.extend_from_slice(g.get(i + 2..i + len)?);
+        i += len;
+        if flags & MORE_COMPONENTS == 0 {
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// The glyphs of `glyf` as located by `loca`, with their instructions removed.
 fn strip_glyphs(glyf: &[u8], loca: &[u8], long: bool, count: usize) -> Option<Vec<Vec<u8>>> {
     let offset = |i: usize| -> Option<usize> {
         if long {
@@ -49,15 +126,10 @@ fn strip_glyphs(glyf: &[u8], loca: &[u8], long: bool, count: usize) -> Option<Ve
             }
             let contours = i16::from_be_bytes([g[0], g[1]]);
             if contours < 0 {
-                return Some(g.to_vec()); // composite: kept as it is
+                strip_composite(g)
+            } else {
+                strip_simple(g, usize::try_from(contours).ok()?)
             }
-            let at = 10 + 2 * contours as usize;
-            let instructions = usize::from(u16_at(g, at)?);
-            let mut out = Vec::with_capacity(g.len() - instructions);
-            out.extend_from_slice(g.get(..at)?);
-            out.extend_from_slice(&[0, 0]);
-            out.extend_from_slice(g.get(at + 2 + instructions..)?);
-            Some(out)
         })
         .collect()
 }

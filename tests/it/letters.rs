@@ -935,6 +935,20 @@ fn check_with_pdf_tools(pdf: &[u8], what: &str) {
             "{what}: {row}"
         );
     }
+    // fontTools parses each subset cleanly, no glyph keeps instructions, FreeType loads
+    // every glyph.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pdf_fonts.py");
+    let fonts = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .expect("python3 runs (PDF_TOOLS=1 needs fonttools, freetype-py and pypdf)");
+    assert!(
+        fonts.status.success(),
+        "{what}: {}{}",
+        String::from_utf8_lossy(&fonts.stdout),
+        String::from_utf8_lossy(&fonts.stderr)
+    );
     let _ = std::fs::remove_file(&path);
 }
 
