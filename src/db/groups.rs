@@ -49,6 +49,26 @@ impl Group {
         (head, lines)
     }
 
+    /// How to reach the group for a reply, in words: "by telephone on …, by e-mail at …
+    /// or by post to the address above"; empty when the group has none.
+    pub fn reply_to(&self) -> String {
+        let mut ways: Vec<String> = Vec::new();
+        ways.extend(self.phone.iter().map(|p| format!("by telephone on {p}")));
+        ways.extend(self.email.iter().map(|e| format!("by e-mail at {e}")));
+        if self
+            .address
+            .as_deref()
+            .is_some_and(|a| !a.trim().is_empty())
+        {
+            ways.push("by post to the address above".into());
+        }
+        match ways.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        }
+    }
+
     /// The postal address, a trimmed line each, blank lines left out.
     pub fn address_lines(&self) -> Vec<String> {
         self.address

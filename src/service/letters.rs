@@ -144,7 +144,7 @@ pub fn missing_facts(
 /// Everything a letter template can print, from the case's facts and assessment.
 pub(super) fn context(
     case: &CaseRecord,
-    group: &str,
+    group: &crate::db::groups::Group,
     kind: LetterKind,
     fields: &BTreeMap<String, String>,
     today: Date,
@@ -336,7 +336,8 @@ pub(super) fn context(
             "court"
         },
         "reference": case.reference.to_string(),
-        "group": group,
+        "group": group.name,
+        "reply_to": group.reply_to(),
         "fields": fields,
     });
     let mut value = value;
@@ -520,7 +521,7 @@ async fn write(
     let words = wording::render(
         kind,
         custom.as_deref(),
-        &context(&case, &group.name, kind, clean, clock.today(), dated, false),
+        &context(&case, &group, kind, clean, clock.today(), dated, false),
     )
     .map_err(|e| wording_error(kind, template_version, &e))?;
     let f = &case.facts;
@@ -748,7 +749,7 @@ pub async fn preview(
         .ok_or(AppError::NotFound)?;
     let ctx = context(
         &case,
-        &group.name,
+        &group,
         kind,
         &BTreeMap::new(),
         clock.today(),

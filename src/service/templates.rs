@@ -171,6 +171,7 @@ const NAMES: &[&str] = &[
     "reply_within",
     "reference",
     "group",
+    "reply_to",
     "fields",
 ];
 
@@ -257,7 +258,7 @@ fn samples() -> Result<[CaseRecord; 2], AppError> {
 
 /// Checks a wording as a group would use it: allowed tags, a subject line, and that it
 /// fills in for a full case and for a bare one, with and without the free-text parts.
-fn check(body: &str, kind: LetterKind, group: &str, today: time::Date) -> Result<(), AppError> {
+fn check(body: &str, kind: LetterKind, group: &Group, today: time::Date) -> Result<(), AppError> {
     let invalid = |m: String| AppError::Invalid(FieldErrors::single("body", m));
     if body.is_empty() {
         return Err(invalid("Enter the wording of the letter".into()));
@@ -304,7 +305,7 @@ pub async fn save(
     // Line endings from a browser are CRLF; the wording is kept with LF.
     let body = body.map(|b| b.replace("\r\n", "\n").trim().to_string());
     if let Some(b) = &body {
-        check(b, kind, &found.name, clock.today())?;
+        check(b, kind, &found, clock.today())?;
     }
     let txn = db::begin_write(db).await?;
     db::groups::lock(&txn, group).await?;
@@ -342,13 +343,27 @@ pub async fn save(
 mod tests {
     use super::*;
 
+    fn leeds() -> Group {
+        Group {
+            id: Uuid::nil(),
+            name: "Leeds".into(),
+            address: Some("1 Woodhouse Lane".into()),
+            postcode_areas: Vec::new(),
+            takes_unmatched: false,
+            organisation: None,
+            phone: Some("0113 496 0000".into()),
+            email: None,
+        }
+    }
+
     #[test]
     fn every_name_offered_to_coordinators_is_one_a_letter_can_print() {
         let today = time::macros::date!(2026 - 11 - 26);
         let [full, _] = samples().unwrap_or_else(|_| unreachable!("samples build"));
+        let leeds = leeds();
         let ctx = super::super::letters::context(
             &full,
-            "Leeds",
+            &leeds,
             LetterKind::L1,
             &BTreeMap::new(),
             today,
@@ -368,9 +383,9 @@ mod tests {
         for kind in LetterKind::ALL.iter().copied() {
             let standard = wording::standard(kind);
             assert!(
-                check(standard, kind, "Leeds", today).is_ok(),
+                check(standard, kind, &leeds(), today).is_ok(),
                 "{kind:?}: {:?}",
-                check(standard, kind, "Leeds", today).err()
+                check(standard, kind, &leeds(), today).err()
             );
         }
     }

@@ -838,6 +838,7 @@ async fn letters_come_from_the_organisation_and_greet_a_named_person() {
         "Dear Mr Ahmed",
         "Yours sincerely",
         "for Northern Renters' Union (Leeds)",
+        "You can reach us by telephone on 0113 496 0000, by e-mail at leeds@example.org or by post to the address above; we will give you the details of the account to pay into.",
     ] {
         assert!(text.contains(phrase), "{phrase}: {text}");
     }
