@@ -936,6 +936,27 @@ fn check_with_pdf_tools(pdf: &[u8], what: &str) {
             "{what}: {row}"
         );
     }
+    // poppler reads it back: one page, and the text as written.
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo runs (PDF_TOOLS=1 needs poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim_end().ends_with(" 1")),
+        "{what}: {info}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (PDF_TOOLS=1 needs poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(
+        text.contains("Our reference: TC-") && text.contains("Zoë Price"),
+        "{what}: poppler reads back {text}"
+    );
     // fontTools parses each subset cleanly, no glyph keeps instructions, FreeType loads
     // every glyph.
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pdf_fonts.py");
