@@ -340,6 +340,9 @@ pub fn times_in_words(n: i64) -> String {
         1 => "one".into(),
         2 => "two".into(),
         3 => "three".into(),
+        4 => "four".into(),
+        5 => "five".into(),
+        6 => "six".into(),
         n => n.to_string(),
     }
 }

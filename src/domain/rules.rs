@@ -119,6 +119,8 @@ pub enum Param {
         weeks: i64,
         /// Days to refund.
         refund_days: i64,
+        /// The deadline for agreement, in days after payment, unless agreed otherwise.
+        agreement_days: i64,
     },
     /// Within `days` days of the triggering event.
     WithinDays {
@@ -526,6 +528,7 @@ pub const RULES: &[Rule] = &[
         param: Param::HoldingDeposit {
             weeks: 1,
             refund_days: 7,
+            agreement_days: 15,
         },
         confirmed: true,
     },
@@ -540,6 +543,7 @@ pub const RULES: &[Rule] = &[
         param: Param::HoldingDeposit {
             weeks: 1,
             refund_days: 7,
+            agreement_days: 15,
         },
         confirmed: true,
     },
@@ -919,12 +923,17 @@ pub fn holding_refund(facts: &CaseFacts) -> Option<HoldingRefund> {
     let h = facts.deposit.holding.as_ref()?;
     let j = facts.tenancy.jurisdiction;
     let r7 = rule(RuleId::R7, j, h.paid_date)?;
-    let Param::HoldingDeposit { weeks, refund_days } = r7.param else {
+    let Param::HoldingDeposit {
+        weeks,
+        refund_days,
+        agreement_days,
+    } = r7.param
+    else {
         return None;
     };
     let (trigger, default) = match h.outcome_date {
         Some(d) => (d, false),
-        None => (h.paid_date + Duration::days(15), true),
+        None => (h.paid_date + Duration::days(agreement_days), true),
     };
     let refund_due = match j {
         // "within 7 days beginning with": the trigger is day 1.

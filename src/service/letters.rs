@@ -241,30 +241,43 @@ pub(super) fn context(
     } else {
         "prescribed information"
     };
-    let high_rent = match (f.tenancy.rent, f.tenancy.rent_period) {
-        (Some(r), Some(p)) => rules::annual_rent(r, p) >= 5_000_000,
-        _ => false,
+    // The cap in words, from the R6 row of the grant: weeks (England) or months (Scotland).
+    let cap_words = match f
+        .tenancy
+        .start_date
+        .and_then(|start| rules::rule(RuleId::R6, j, start))
+        .map(|r| r.param)
+    {
+        Some(rules::Param::DepositCap {
+            weeks,
+            weeks_high,
+            high_rent_pence,
+        }) => {
+            let high = match (f.tenancy.rent, f.tenancy.rent_period) {
+                (Some(r), Some(p)) => rules::annual_rent(r, p) >= high_rent_pence,
+                _ => false,
+            };
+            let n = if high { weeks_high } else { weeks };
+            format!("{} weeks' rent", times_in_words(n))
+        }
+        Some(rules::Param::DepositCapMonths { months }) => {
+            format!("{} months' rent", times_in_words(months))
+        }
+        _ => String::new(),
     };
-    let (fees_law, cap_words, excess_words, recover_route) = match j {
+    let (fees_law, excess_words, recover_route) = match j {
         England => (
             "the Tenant Fees Act 2019",
-            if high_rent {
-                "six weeks' rent"
-            } else {
-                "five weeks' rent"
-            },
             "a prohibited payment",
             "recover it through the First-tier Tribunal under section 15 of the Tenant Fees Act 2019, and report the matter to the local trading standards service",
         ),
         Wales => (
             "the Renting Homes (Fees etc.) (Wales) Act 2019",
-            "",
             "a prohibited payment",
             "recover it through the county court under the Renting Homes (Fees etc.) (Wales) Act 2019",
         ),
         Scotland => (
             "section 90 of the Rent (Scotland) Act 1984",
-            "two months' rent",
             "an unlawful premium",
             "take further steps to recover it",
         ),

@@ -649,6 +649,13 @@ async fn every_letter_in_every_nation_follows_its_own_law_and_prints_no_marker()
                     _ => "section 90 of the Rent (Scotland) Act 1984",
                 };
                 assert!(text.contains(route), "{nation} L6: {text}");
+                if nation == "england" {
+                    // £1,000.00 a month: the cap is five weeks' rent, from the R6 row.
+                    assert!(
+                        text.contains("(five weeks' rent) under the Tenant Fees Act 2019"),
+                        "{text}"
+                    );
+                }
             }
         }
     }
