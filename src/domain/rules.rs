@@ -127,8 +127,16 @@ pub enum Param {
         /// Days.
         days: i64,
     },
-    /// The scheme's window, in words (it varies by scheme and product).
-    SchemeWindow,
+    /// The schemes' dispute windows for insured products, from the end of the tenancy
+    /// (0 where a scheme has none known).
+    SchemeWindow {
+        /// TDS insured: calendar months.
+        tds_months: u32,
+        /// DPS insured: days.
+        dps_days: i64,
+        /// mydeposits insured: calendar months, less one day.
+        mydeposits_months: u32,
+    },
     /// Simple interest at `rate_bp` basis points a year.
     Interest {
         /// Basis points a year (800 is 8%).
@@ -577,7 +585,11 @@ pub const RULES: &[Rule] = &[
         key: KeyDate::None,
         label: "Raise a scheme dispute in time: TDS insured 3 months from the end of the tenancy; DPS insured 90 days; mydeposits insured 3 months less one day; custodial products have no start limit",
         citation: "The schemes' own tenant guidance (TDS, DPS, mydeposits)",
-        param: Param::SchemeWindow,
+        param: Param::SchemeWindow {
+            tds_months: 3,
+            dps_days: 90,
+            mydeposits_months: 3,
+        },
         confirmed: true,
     },
     Rule {
@@ -588,7 +600,11 @@ pub const RULES: &[Rule] = &[
         key: KeyDate::None,
         label: "Raise a scheme dispute in time: TDS insured 3 months from the end of the tenancy; DPS insured 90 days; mydeposits insured 3 months less one day; custodial products have no start limit",
         citation: "The schemes' own tenant guidance (TDS, DPS, mydeposits)",
-        param: Param::SchemeWindow,
+        param: Param::SchemeWindow {
+            tds_months: 3,
+            dps_days: 90,
+            mydeposits_months: 3,
+        },
         confirmed: true,
     },
     Rule {
@@ -599,7 +615,11 @@ pub const RULES: &[Rule] = &[
         key: KeyDate::None,
         label: "All three Scottish schemes are custodial; their dispute windows are not confirmed",
         citation: "The Scottish schemes' own rules",
-        param: Param::SchemeWindow,
+        param: Param::SchemeWindow {
+            tds_months: 0,
+            dps_days: 0,
+            mydeposits_months: 0,
+        },
         confirmed: false,
     },
     Rule {
@@ -1155,14 +1175,29 @@ fn judge(
 }
 
 /// The scheme's dispute window (R9) from the end of the tenancy, for insured products.
-fn adr_deadline(scheme: Option<Scheme>, product: Option<SchemeProduct>, end: Date) -> Option<Date> {
+fn adr_deadline(
+    window: Param,
+    scheme: Option<Scheme>,
+    product: Option<SchemeProduct>,
+    end: Date,
+) -> Option<Date> {
+    let Param::SchemeWindow {
+        tds_months,
+        dps_days,
+        mydeposits_months,
+    } = window
+    else {
+        return None;
+    };
     if product != Some(SchemeProduct::Insured) {
         return None;
     }
     match scheme? {
-        Scheme::Tds => Some(add_months(end, 3)),
-        Scheme::Dps => Some(end + Duration::days(90)),
-        Scheme::Mydeposits => add_months(end, 3).previous_day(),
+        Scheme::Tds if tds_months > 0 => Some(add_months(end, tds_months)),
+        Scheme::Dps if dps_days > 0 => Some(end + Duration::days(dps_days)),
+        Scheme::Mydeposits if mydeposits_months > 0 => {
+            add_months(end, mydeposits_months).previous_day()
+        }
         _ => None,
     }
 }
@@ -1468,9 +1503,12 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
     // 1 May 2026 (Renters' Rights Act 2025 s.26): a deposit it took earlier gets no
     // deadline from tenantcase.
     let first_received = dep.instalments.first().map(|i| i.received_date);
+    // The R5 row in force at the receipt tells: the pre-Act row has an end date.
     let assured_before_rra = j == Jurisdiction::England
         && facts.tenancy.kind == Some(TenancyType::Assured)
-        && first_received.is_some_and(|d| d < date(2026, May, 1));
+        && first_received
+            .and_then(|d| rule(RuleId::R5, j, d))
+            .is_some_and(|r| r.until.is_some());
     if assured_before_rra {
         notes.push(
             "An assured tenancy that was never a shorthold came under the protection duty on 1 May 2026 (Renters' Rights Act 2025 s.26). tenantcase sets no deadline for a deposit it took before then: check how the duty applies to it."
@@ -1646,8 +1684,11 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
     if in_a_scheme && dep.scheme_product.is_none() && end.is_some() {
         to_check.push(ToCheck::SchemeProduct);
     }
-    let adr = end.and_then(|e| adr_deadline(dep.scheme, dep.scheme_product, e));
-    if let (Some(limit), Some(r9)) = (adr, rule(RuleId::R9, j, today)) {
+    let r9 = rule(RuleId::R9, j, today);
+    let adr = end
+        .zip(r9)
+        .and_then(|(e, r9)| adr_deadline(r9.param, dep.scheme, dep.scheme_product, e));
+    if let (Some(limit), Some(r9)) = (adr, r9) {
         deadlines.push(Deadline {
             rule: RuleId::R9,
             label: "Last day to raise a dispute with the scheme".into(),
@@ -2174,8 +2215,12 @@ mod tests {
         assert!(labels.contains(&"Last day to claim the penalty"));
         assert!(labels.contains(&"Last day to claim the deposit back"));
         // mydeposits insured: 3 months less a day; custodial: no window.
+        let window = rule(RuleId::R9, Jurisdiction::England, TODAY)
+            .map(|r| r.param)
+            .unwrap_or(Param::BreachKinds);
         assert_eq!(
             adr_deadline(
+                window,
                 Some(Scheme::Mydeposits),
                 Some(SchemeProduct::Insured),
                 date!(2025 - 01 - 31)
@@ -2184,6 +2229,7 @@ mod tests {
         );
         assert_eq!(
             adr_deadline(
+                window,
                 Some(Scheme::Tds),
                 Some(SchemeProduct::Custodial),
                 date!(2025 - 01 - 31)

@@ -486,6 +486,36 @@ pub(super) async fn case_page(
     )?)
 }
 
+/// The outcome of one of the case page's small forms: on success, back to `anchor` on the
+/// case page; with field errors, the case page again (422) with the errors beside their
+/// fields and what was typed kept in `drafts`; anything else is an error page.
+pub(super) async fn case_form_outcome<T>(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    id: Uuid,
+    result: Result<T, AppError>,
+    anchor: &str,
+    drafts: Drafts<'_>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#{anchor}")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            case_page(
+                state,
+                user,
+                visitor,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e,
+                drafts,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
@@ -588,25 +618,12 @@ pub async fn add_note(
 ) -> PageResult {
     let id = case_id(&id)?;
     let text = super::form_field(&pairs, "text").to_string();
-    match cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#timeline")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            case_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                Drafts {
-                    note: &text,
-                    ..Drafts::default()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await;
+    let drafts = Drafts {
+        note: &text,
+        ..Drafts::default()
+    };
+    case_form_outcome(&state, &user, &visitor, id, result, "timeline", drafts).await
 }
 
 /// Records a look-up of the schemes from the small form on the case page.
@@ -627,26 +644,13 @@ pub async fn add_scheme_check(
         scheme: field("check_scheme"),
         certificate: field("check_certificate"),
     };
-    match cases::add_scheme_check(&state.db, state.clock.as_ref(), &user.principal, id, check).await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#scheme-checks")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            case_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                Drafts {
-                    check: &pairs,
-                    ..Drafts::default()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result =
+        cases::add_scheme_check(&state.db, state.clock.as_ref(), &user.principal, id, check).await;
+    let drafts = Drafts {
+        check: &pairs,
+        ..Drafts::default()
+    };
+    case_form_outcome(&state, &user, &visitor, id, result, "scheme-checks", drafts).await
 }
 
 pub async fn assign(
@@ -667,30 +671,24 @@ pub async fn assign(
             AppError::BadRequest("The form named someone who does not exist.".into()).into(),
         );
     };
-    match cases::assign(
+    let result = cases::assign(
         &state.db,
         state.clock.as_ref(),
         &user.principal,
         id,
         &chosen,
     )
+    .await;
+    case_form_outcome(
+        &state,
+        &user,
+        &visitor,
+        id,
+        result,
+        "assignees",
+        Drafts::default(),
+    )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#assignees")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            case_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                Drafts::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 fn move_target(pairs: &[(String, String)]) -> Result<Stage, AppError> {

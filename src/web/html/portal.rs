@@ -656,25 +656,12 @@ pub async fn reply(
 ) -> PageResult {
     let id = id_of(&id)?;
     let text = field(&pairs, "message");
-    match portal::reply(&state.db, state.clock.as_ref(), &user.principal, id, text).await {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}#messages")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            super::cases::case_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                super::cases::Drafts {
-                    reply: text,
-                    ..super::cases::Drafts::default()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = portal::reply(&state.db, state.clock.as_ref(), &user.principal, id, text).await;
+    let drafts = super::cases::Drafts {
+        reply: text,
+        ..super::cases::Drafts::default()
+    };
+    super::cases::case_form_outcome(&state, &user, &visitor, id, result, "messages", drafts).await
 }
 
 pub async fn staff_upload(
@@ -697,22 +684,8 @@ pub async fn staff_upload(
         .await
         .map(|_| ()),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}#documents")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            super::cases::case_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                super::cases::Drafts::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let drafts = super::cases::Drafts::default();
+    super::cases::case_form_outcome(&state, &user, &visitor, id, result, "documents", drafts).await
 }
 
 pub async fn staff_document(
