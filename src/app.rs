@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::service::reads::ReadAudit;
+use crate::storage::Store;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Where reads are audited, off the request path.
     pub reads: ReadAudit,
+    /// Where uploaded documents' bytes are kept.
+    pub store: Store,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, clock: SharedClock, config: Config) -> AppState {
         AppState {
             reads: ReadAudit::start(db.clone(), clock.clone()),
+            store: Store::new(config.uploads.clone()),
             db,
             clock,
             config: Arc::new(config),

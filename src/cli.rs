@@ -459,9 +459,10 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         proxies: usize::from(args.proxies),
         session_hours: 12,
         secret: crate::config::load_secret(&data)?,
-        uploads: std::env::var_os("UPLOADS_DIR").map_or_else(|| data.join("uploads"), Into::into),
+        uploads: crate::storage::Uploads::from_env(data.join("uploads"))?,
     };
     let state = AppState::connect(config).await?;
+    state.store.check().await?;
     // Every server of one database must hash tenants' codes with the same key.
     crate::service::admin::check_secret(&state.db, &state.config.secret)
         .await

@@ -27,8 +27,9 @@ pub struct Config {
     /// The key for the keyed hash of tenants' access codes. A code checks only against
     /// the key it was issued under, so `serve` keeps it in a file (see [`load_secret`]).
     pub secret: [u8; 32],
-    /// Where uploaded documents are kept: a folder the web server never serves by path.
-    pub uploads: PathBuf,
+    /// Where uploaded documents are kept: a folder the web server never serves by path, or
+    /// a bucket shared by several servers.
+    pub uploads: crate::storage::Uploads,
 }
 
 impl Config {
@@ -42,7 +43,9 @@ impl Config {
             proxies: 1,
             session_hours: 12,
             secret: random_secret(),
-            uploads: std::env::temp_dir().join("tenantcase-uploads"),
+            uploads: crate::storage::Uploads::Folder(
+                std::env::temp_dir().join("tenantcase-uploads"),
+            ),
         }
     }
 }

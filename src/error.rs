@@ -58,6 +58,12 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+impl From<crate::storage::StoreError> for AppError {
+    fn from(e: crate::storage::StoreError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 impl AppError {
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {

@@ -25,5 +25,7 @@ pub mod error;
 pub mod letters;
 /// Use cases shared by pages and API, one transaction each.
 pub mod service;
+/// Where uploaded documents' bytes are kept (a folder, or an S3-compatible bucket).
+pub mod storage;
 /// HTTP: pages, JSON API, sessions, CSRF, templates.
 pub mod web;

@@ -42,7 +42,7 @@ pub struct CaseFilter {
 }
 
 /// A page of the case list.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CasePage {
     /// The rows.
     pub items: Vec<CaseSummary>,
@@ -57,7 +57,7 @@ pub struct CasePage {
 }
 
 /// A timeline entry with the name of who made it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     /// Entry id.
     pub id: Uuid,

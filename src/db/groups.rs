@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::entities::{group_members, groups};
 
 /// A group, by id and name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Group {
     /// Id.
     pub id: Uuid,

@@ -8,7 +8,7 @@ use time::Date;
 use super::{Money, Postcode};
 
 /// Where the tenancy is: the law differs across the three.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Jurisdiction {
     /// England.
@@ -20,7 +20,7 @@ pub enum Jurisdiction {
 }
 
 /// The status of a case in the list filters: open or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// Being worked.
@@ -30,7 +30,7 @@ pub enum CaseStatus {
 }
 
 /// Which product of a scheme holds the deposit: it decides the dispute (ADR) window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SchemeProduct {
     /// The landlord keeps the money and insures it with the scheme.
@@ -40,7 +40,7 @@ pub enum SchemeProduct {
 }
 
 /// The kind of tenancy, which decides whether the protection duty applies at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TenancyType {
     /// An assured shorthold tenancy (England, and Wales before 1 December 2022).
@@ -58,7 +58,7 @@ pub enum TenancyType {
 
 /// How a tenancy that follows another came about. Each is a new tenancy, with a fresh
 /// receipt of the deposit on its first day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RenewalKind {
     /// A new fixed term.
@@ -70,7 +70,7 @@ pub enum RenewalKind {
 }
 
 /// Whether a rent figure is weekly or monthly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RentPeriod {
     /// Rent per week.
@@ -80,7 +80,7 @@ pub enum RentPeriod {
 }
 
 /// Who the other side is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PartyKind {
     /// The landlord in person or a landlord company.
@@ -90,7 +90,7 @@ pub enum PartyKind {
 }
 
 /// How the tenant prefers to be contacted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactMethod {
     /// By e-mail.
@@ -104,7 +104,7 @@ pub enum ContactMethod {
 }
 
 /// A government-approved tenancy deposit scheme, or what is known of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scheme {
     /// Deposit Protection Service (England and Wales).
@@ -235,7 +235,7 @@ pub fn long_date(d: Date) -> String {
 }
 
 /// A tenant: the lead tenant or a joint tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Person {
     /// Full name.
     pub name: String,
@@ -251,7 +251,7 @@ pub struct Person {
 }
 
 /// The rented home.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Property {
     /// Postal address, without the postcode.
     pub address: Option<String>,
@@ -260,7 +260,7 @@ pub struct Property {
 }
 
 /// The landlord or the letting agent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Party {
     /// Name of the person or company.
     pub name: String,
@@ -276,7 +276,7 @@ pub struct Party {
 }
 
 /// The tenancy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Tenancy {
     /// Which law applies.
     pub jurisdiction: Jurisdiction,
@@ -300,7 +300,7 @@ pub struct Tenancy {
 }
 
 /// A tenancy that followed the original one (a renewal, or a periodic tenancy).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Renewal {
     /// Its first day: a fresh receipt of the deposit.
     #[serde(with = "iso_date")]
@@ -320,7 +320,7 @@ pub struct Renewal {
 
 /// Someone who paid towards the deposit on a tenant's behalf (a "relevant person"): the
 /// information is owed to them too.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RelevantPerson {
     /// Their name.
     pub name: String,
@@ -333,7 +333,7 @@ pub struct RelevantPerson {
 }
 
 /// What ended a holding deposit's wait: it decides when the refund is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HoldingOutcome {
     /// The tenancy agreement was made (or, in Wales, the contract).
@@ -345,7 +345,7 @@ pub enum HoldingOutcome {
 }
 
 /// A holding deposit paid to reserve the home before the tenancy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HoldingDeposit {
     /// How much.
     #[serde(rename = "amount_pence")]
@@ -362,7 +362,7 @@ pub struct HoldingDeposit {
 }
 
 /// A volunteer's look-up of the nation's schemes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SchemeCheck {
     /// When the schemes were checked.
     #[serde(with = "iso_date")]
@@ -378,7 +378,7 @@ pub struct SchemeCheck {
 }
 
 /// One payment towards the deposit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Instalment {
     /// The day the landlord or agent received it.
     #[serde(with = "iso_date")]
@@ -391,7 +391,7 @@ pub struct Instalment {
 }
 
 /// The deposit and what has happened to it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deposit {
     /// Total deposit.
     #[serde(rename = "amount_pence")]
@@ -428,7 +428,7 @@ pub struct Deposit {
 }
 
 /// A deduction the landlord or agent claims from the deposit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deduction {
     /// What it is for, in their words.
     pub item: String,
@@ -438,7 +438,7 @@ pub struct Deduction {
 }
 
 /// Everything known about a deposit dispute. Serialises to the API's JSON shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseFacts {
     /// The lead tenant.
     pub tenant: Person,
@@ -582,12 +582,13 @@ mod tests {
 }
 
 /// A stored case: its identity, stage, version and facts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CaseRecord {
     /// Permanent id (UUIDv7).
     pub id: uuid::Uuid,
     /// Human reference.
     #[serde(serialize_with = "serialize_display")]
+    #[schema(value_type = String, example = "TC-2026-00042")]
     pub reference: CaseReference,
     /// The local group the case belongs to.
     #[serde(skip)]
@@ -612,7 +613,7 @@ pub struct CaseRecord {
 }
 
 /// One row of the case list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     /// Permanent id.
     pub id: uuid::Uuid,

@@ -8,140 +8,194 @@ use super::case::*;
 use super::{FieldErrors, Money, Postcode};
 
 /// A tenant as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
+    #[schema(max_length = 200)]
     pub name: Option<String>,
+    #[schema(format = Email, max_length = 200)]
     pub email: Option<String>,
+    #[schema(max_length = 200)]
     pub phone: Option<String>,
+    #[schema(value_type = Option<ContactMethod>)]
     pub preferred_contact: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub consent_date: Option<String>,
 }
 
 /// The property as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropertyInput {
+    #[schema(max_length = 500)]
     pub address: Option<String>,
+    #[schema(example = "LS6 1AB")]
     pub postcode: Option<String>,
 }
 
 /// A landlord or agent as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyInput {
+    #[schema(max_length = 200)]
     pub name: Option<String>,
+    #[schema(value_type = Option<PartyKind>)]
     pub kind: Option<String>,
+    #[schema(max_length = 500)]
     pub address: Option<String>,
+    #[schema(format = Email, max_length = 200)]
     pub email: Option<String>,
+    #[schema(max_length = 200)]
     pub contact_name: Option<String>,
 }
 
 /// The tenancy as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TenancyInput {
+    #[schema(value_type = Option<Jurisdiction>)]
     pub jurisdiction: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub start_date: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub end_date: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub rent_pence: Option<i64>,
+    #[schema(value_type = Option<RentPeriod>)]
     pub rent_period: Option<String>,
+    #[schema(value_type = Option<TenancyType>)]
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    #[schema(max_items = 50)]
     pub renewals: Option<Vec<RenewalInput>>,
 }
 
 /// A later tenancy with the same deposit, as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenewalInput {
+    #[schema(format = Date, example = "2024-02-08")]
     pub start_date: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub end_date: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub rent_pence: Option<i64>,
+    #[schema(value_type = Option<RentPeriod>)]
     pub rent_period: Option<String>,
+    #[schema(value_type = Option<RenewalKind>)]
     pub kind: Option<String>,
 }
 
 /// Someone who paid on a tenant's behalf, as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RelevantPersonInput {
+    #[schema(max_length = 200)]
     pub name: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub information_date: Option<String>,
     /// `true`, `false`, or "yes", "no" and "unknown".
+    #[schema(value_type = Option<bool>)]
     pub information_given: Option<serde_json::Value>,
 }
 
 /// A look-up of the schemes, as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchemeCheckInput {
+    #[schema(format = Date, example = "2024-02-08")]
     pub date: Option<String>,
     /// `true`, `false`, or "yes" and "no".
+    #[schema(value_type = Option<bool>)]
     pub found: Option<serde_json::Value>,
+    #[schema(value_type = Option<Scheme>)]
     pub scheme: Option<String>,
+    #[schema(max_length = 200)]
     pub certificate: Option<String>,
 }
 
 /// One deposit instalment as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstalmentInput {
+    #[schema(format = Date, example = "2024-02-08")]
     pub received_date: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub amount_pence: Option<i64>,
+    #[schema(max_length = 200)]
     pub payer: Option<String>,
 }
 
 /// The deposit as submitted. `received_date` is shorthand for one instalment of the
 /// whole amount.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepositInput {
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub amount_pence: Option<i64>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub received_date: Option<String>,
+    #[schema(max_items = 50)]
     pub instalments: Option<Vec<InstalmentInput>>,
+    #[schema(value_type = Option<Scheme>)]
     pub scheme: Option<String>,
+    #[schema(value_type = Option<SchemeProduct>)]
     pub scheme_product: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub protected_date: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub information_date: Option<String>,
     /// `true`, `false`, or the words "yes", "no" and "unknown" (as the form sends them).
+    #[schema(value_type = Option<bool>)]
     pub information_given: Option<serde_json::Value>,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub returned_pence: Option<i64>,
+    #[schema(max_items = 50)]
     pub relevant_persons: Option<Vec<RelevantPersonInput>>,
+    #[schema(max_items = 50)]
     pub scheme_checks: Option<Vec<SchemeCheckInput>>,
     pub holding: Option<HoldingInput>,
 }
 
 /// A holding deposit, as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoldingInput {
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub amount_pence: Option<i64>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub paid_date: Option<String>,
+    #[schema(value_type = Option<HoldingOutcome>)]
     pub outcome: Option<String>,
+    #[schema(format = Date, example = "2024-02-08")]
     pub outcome_date: Option<String>,
 }
 
 /// A deduction as submitted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeductionInput {
+    #[schema(max_length = 200)]
     pub item: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub amount_pence: Option<i64>,
 }
 
 /// A whole case as submitted at intake, or after a merge patch.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
     pub tenant: Option<PersonInput>,
+    #[schema(max_items = 50)]
     pub joint_tenants: Option<Vec<PersonInput>>,
     pub property: Option<PropertyInput>,
     pub landlord: Option<PartyInput>,
     pub agent: Option<PartyInput>,
     pub tenancy: Option<TenancyInput>,
     pub deposit: Option<DepositInput>,
+    #[schema(max_items = 50)]
     pub deductions: Option<Vec<DeductionInput>>,
+    #[schema(max_length = 20000)]
     pub account: Option<String>,
 }
 

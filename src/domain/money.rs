@@ -6,7 +6,18 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of money in whole pence. Never negative once validated.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Money(i64);

@@ -9,7 +9,7 @@ use super::Money;
 use super::case::{CaseFacts, Jurisdiction, RentPeriod, Scheme, SchemeProduct, TenancyType};
 
 /// A rule's id, as DOMAIN.md numbers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 pub enum RuleId {
     /// Protect the deposit and give the prescribed information.
     R1,
@@ -38,7 +38,7 @@ pub enum RuleId {
 }
 
 /// The date a versioned rule is chosen by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyDate {
     /// The day (each instalment of) the deposit was received.
@@ -50,7 +50,7 @@ pub enum KeyDate {
 }
 
 /// The numbers of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Param {
     /// Within `days` days beginning with the day the deposit was received.
@@ -145,7 +145,7 @@ pub enum Param {
 }
 
 /// One row of the rule table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rule {
     /// R1 … R12.
     pub id: RuleId,
@@ -756,7 +756,7 @@ pub fn deposit_cap(annual_pence: i64, param: Param) -> Option<Money> {
 }
 
 /// A kind of breach of the protection duties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Breach {
     /// Never protected, and the deadline has passed.
@@ -794,7 +794,7 @@ impl DeadlineStatus {
 }
 
 /// Where a deadline stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// Done in time.
@@ -808,7 +808,7 @@ pub enum DeadlineStatus {
 }
 
 /// A fact nobody has checked yet, which stops a breach from being asserted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ToCheck {
     /// Look the deposit up in every scheme of the nation.
@@ -854,7 +854,7 @@ impl ToCheck {
 }
 
 /// A dated duty or time limit of the case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Deadline {
     /// Which rule.
     pub rule: RuleId,
@@ -872,7 +872,7 @@ pub struct Deadline {
 }
 
 /// The range of the penalty, in pence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PenaltyRange {
     /// Smallest award.
     pub min_pence: i64,
@@ -881,7 +881,7 @@ pub struct PenaltyRange {
 }
 
 /// Simple interest on money owed: what a claim states (CPR 16.4(2)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Interest {
     /// The rate a year, in basis points (800 is 8%).
     pub rate_bp: i64,
@@ -921,7 +921,7 @@ pub fn order_payment_due(j: Jurisdiction, order: Date) -> Option<Date> {
 }
 
 /// A holding deposit's refund (R7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HoldingRefund {
     /// The last day to refund it.
     #[serde(with = "super::case::iso_date")]
@@ -976,7 +976,7 @@ pub fn holding_refund(facts: &CaseFacts) -> Option<HoldingRefund> {
 
 /// What the law gives the tenant, and by when. The top-level fields describe the original
 /// tenancy; `tenancies` has each tenancy, the later ones included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
     /// Each tenancy of the case, oldest first: the original, then each renewal or periodic
     /// tenancy, with its own deadline, breaches, penalty and time limit.
@@ -1388,7 +1388,7 @@ fn renewal_due(j: Jurisdiction, start: Date) -> Option<Due> {
 }
 
 /// One tenancy of the case, as the assessment shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TenancyAssessment {
     /// Its first day.
     #[serde(with = "super::case::iso_date")]

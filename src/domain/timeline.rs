@@ -7,7 +7,7 @@ use super::{CaseFacts, Money};
 
 /// One changed field of an edit: its path and the values before and after, as shown to
 /// people ("£1,250.00", "2024-02-08"). `None` means empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Change {
     /// Field path, e.g. `tenant.email` or `deductions[0].amount_pence`.
     pub field: String,
@@ -18,7 +18,7 @@ pub struct Change {
 }
 
 /// An entry of the timeline. Entries are only ever appended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineEvent {
     /// The case was taken in.

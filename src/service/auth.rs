@@ -357,7 +357,7 @@ pub async fn create_token_for(
 }
 
 /// An API token as listed: never the token itself.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     /// Id.
     pub id: Uuid,

@@ -29,7 +29,7 @@ pub const STALE_EDIT: &str =
     "Someone else changed this case after you opened it. Your changes were not saved over theirs.";
 
 /// A case with its group and assignees: what the case page and the API show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDetail {
     /// The case.
     #[serde(flatten)]
@@ -57,7 +57,7 @@ impl CaseDetail {
 }
 
 /// A user by id and name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UserRef {
     /// Id.
     pub id: Uuid,
@@ -631,7 +631,7 @@ pub async fn id_of_reference(
 }
 
 /// A deadline of one case, for the "Overdue" and "Due soon" lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DeadlineRow {
     /// Case id.
     pub case_id: Uuid,
@@ -652,7 +652,7 @@ pub struct DeadlineRow {
 
 /// Overdue deadlines (missed, and acting on them falls to us) and deadlines due within
 /// [`DUE_SOON_DAYS`] days, soonest first.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct DeadlineLists {
     /// Passed, and ours to act on.
     pub overdue: Vec<DeadlineRow>,

@@ -26,7 +26,7 @@ use crate::letters::{Letter, pdf, wording};
 const MAX_FIELD_CHARS: usize = 2_000;
 
 /// A letter as listed and answered by the API (never its bytes).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LetterInfo {
     /// Id.
     pub id: Uuid,

@@ -26,6 +26,7 @@ use crate::domain::timeline::TimelineEvent;
 use crate::domain::workflow::Stage;
 use crate::domain::{CaseRecord, CaseReference, FieldErrors};
 use crate::error::AppError;
+use crate::storage::Store;
 
 /// How long a tenant stays signed in.
 pub const TENANT_SESSION_HOURS: i64 = 2;
@@ -771,39 +772,6 @@ pub async fn needs_attention(
         .collect())
 }
 
-/// Writes an upload readable by the server's user only (0600), in a folder only it can
-/// enter (0700).
-async fn store_private(
-    dir: &std::path::Path,
-    path: &std::path::Path,
-    bytes: &[u8],
-) -> Result<(), AppError> {
-    use tokio::io::AsyncWriteExt;
-    let mut folder = tokio::fs::DirBuilder::new();
-    folder.recursive(true);
-    #[cfg(unix)]
-    folder.mode(0o700);
-    folder
-        .create(dir)
-        .await
-        .map_err(|e| anyhow::anyhow!("creating the uploads folder: {e}"))?;
-    let mut options = tokio::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut file = options
-        .open(path)
-        .await
-        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
-    file.write_all(bytes)
-        .await
-        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
-    file.flush()
-        .await
-        .map_err(|e| anyhow::anyhow!("storing an upload: {e}"))?;
-    Ok(())
-}
-
 /// Who is adding a document, and so to which case.
 #[derive(Debug, Clone, Copy)]
 pub enum Uploader<'a> {
@@ -830,7 +798,7 @@ pub struct NewDocument<'a> {
 pub async fn upload(
     db: &DatabaseConnection,
     clock: &dyn Clock,
-    dir: &std::path::Path,
+    store: &Store,
     who: Uploader<'_>,
     doc: NewDocument<'_>,
 ) -> Result<DocumentRow, AppError> {
@@ -865,8 +833,7 @@ pub async fn upload(
         .filter(|d| !d.is_empty())
         .map(|d| d.chars().take(200).collect::<String>());
     let stored_name = random_hex(16)?;
-    let path = dir.join(&stored_name);
-    store_private(dir, &path, bytes).await?;
+    store.put(&stored_name, bytes).await?;
     let now = clock.now();
     let (by, actor, from_tenant) = match who {
         Uploader::Tenant(_) => (None, None, true),
@@ -926,7 +893,9 @@ pub async fn upload(
     .await;
     if let Err(e) = saved {
         // Nothing half-kept: the bytes go if the record could not be written.
-        let _ = tokio::fs::remove_file(&path).await;
+        if let Err(gone) = store.delete(&row.stored_name).await {
+            tracing::warn!(error = %gone, "an upload whose record failed is left in the store");
+        }
         return Err(e);
     }
     Ok(row)
@@ -1034,14 +1003,12 @@ pub struct DocumentFile {
     pub content_type: String,
 }
 
-async fn read_document(dir: &std::path::Path, doc: DocumentRow) -> Result<DocumentFile, AppError> {
+async fn read_document(store: &Store, doc: DocumentRow) -> Result<DocumentFile, AppError> {
     // Stored names are our own hex; anything else is refused rather than joined to a path.
     if !doc.stored_name.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let bytes = tokio::fs::read(dir.join(&doc.stored_name))
-        .await
-        .map_err(|e| anyhow::anyhow!("reading document {}: {e}", doc.id))?;
+    let bytes = store.get(&doc.stored_name).await?;
     Ok(DocumentFile {
         bytes,
         file_name: doc.file_name,
@@ -1053,7 +1020,7 @@ async fn read_document(dir: &std::path::Path, doc: DocumentRow) -> Result<Docume
 pub async fn staff_document(
     db: &DatabaseConnection,
     reads: &super::reads::ReadAudit,
-    dir: &std::path::Path,
+    store: &Store,
     actor: &Principal,
     document: Uuid,
 ) -> Result<DocumentFile, AppError> {
@@ -1069,13 +1036,13 @@ pub async fn staff_document(
             json!({"document": document}),
         )
         .await?;
-    read_document(dir, doc).await
+    read_document(store, doc).await
 }
 
 /// A document for the tenant: only on their case, and only if it is theirs or shared.
 pub async fn tenant_document(
     db: &DatabaseConnection,
-    dir: &std::path::Path,
+    store: &Store,
     session: &TenantSession,
     document: Uuid,
 ) -> Result<DocumentFile, AppError> {
@@ -1083,5 +1050,5 @@ pub async fn tenant_document(
         .await?
         .filter(|d| d.case_id == session.case_id && (d.from_tenant || d.tenant_visible))
         .ok_or(AppError::NotFound)?;
-    read_document(dir, doc).await
+    read_document(store, doc).await
 }

@@ -1,11 +1,11 @@
 //! Integration tests: each test builds the real router over a fresh database (SQLite in
+//! memory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set) with the real
+//! migrations.
 
 #![expect(
     clippy::expect_used,
     reason = "a test should fail loudly at the first surprise"
 )]
-//! memory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set) with the real
-//! migrations.
 
 mod access;
 mod auth;
@@ -18,8 +18,10 @@ mod intake;
 mod letters;
 mod list;
 mod matrix;
+mod openapi;
 mod portal;
 mod rules;
 mod security;
+mod servers;
 mod support;
 mod wording;

@@ -311,7 +311,7 @@ async fn world() -> World {
     let document = tenantcase::service::portal::upload(
         db,
         clock,
-        &app.state.config.uploads,
+        &app.state.store,
         tenantcase::service::portal::Uploader::Staff(&vol, case_uuid),
         tenantcase::service::portal::NewDocument {
             file_name: "matrix.png",
@@ -706,6 +706,7 @@ fn routes() -> Vec<Route> {
             none,
         ),
         r(Api, Method::GET, "/api/v1/deadlines", SignedIn(200), none),
+        r(Page, Method::GET, "/api/v1/openapi.json", Public(200), none),
         r(Api, Method::GET, "/api/v1/tokens", SignedIn(200), none),
         r(
             Api,

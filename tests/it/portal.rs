@@ -523,12 +523,9 @@ async fn evidence_uploads_are_checked_by_content_and_kept_outside_the_web_root()
     assert_eq!(d.content_type, "image/png");
     assert_eq!(d.description.as_deref(), Some("Photos of the home"));
     assert!(d.stored_name.len() == 32 && d.stored_name.chars().all(|c| c.is_ascii_hexdigit()));
-    let stored =
-        std::fs::read(app.state.config.uploads.join(&d.stored_name)).expect("kept on disk");
+    let stored = std::fs::read(app.uploads_dir().join(&d.stored_name)).expect("kept on disk");
     assert_eq!(stored, PNG);
-    let files = std::fs::read_dir(&app.state.config.uploads)
-        .expect("dir")
-        .count();
+    let files = std::fs::read_dir(app.uploads_dir()).expect("dir").count();
     assert_eq!(files, 1, "nothing else was written");
 
     // The volunteer sees who sent it and when, and can download it.

@@ -272,6 +272,7 @@ async fn sixty_wrong_passwords_at_once_get_five_checks_then_429() {
         )),
         state: app.state.clone(),
         clock: app.clock.clone(),
+        remote: None,
     };
     assert!(
         restarted
@@ -420,7 +421,7 @@ async fn tenants_uploads_have_a_quota_and_an_ended_case_takes_nothing_new() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let dir = &app.state.config.uploads;
+        let dir = app.uploads_dir();
         let mode = |p: &std::path::Path| {
             std::fs::metadata(p)
                 .map(|m| m.permissions().mode() & 0o777)

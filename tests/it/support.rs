@@ -26,6 +26,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The app's clock: 26 November 2026, 10:00 UTC, until a test moves it.
     pub clock: Arc<MovableClock>,
+    /// A running server (`host:port`) that requests go to instead of `router`.
+    pub remote: Option<String>,
 }
 
 /// A response, read whole.
@@ -136,9 +138,28 @@ impl TestApp {
         (TestApp::over(db, Config::new(url)).await, Some(path))
     }
 
+    /// An app over `db`; its requests go to the server at `remote` (`host:port`), while
+    /// users, groups and tokens are made directly in the shared database.
+    pub async fn remote(db: sea_orm::DatabaseConnection, url: &str, remote: &str) -> TestApp {
+        let mut app = TestApp::over(db, Config::new(url)).await;
+        app.remote = Some(remote.to_string());
+        app
+    }
+
+    /// The same app, its requests going to the server at `remote`.
+    pub fn via(&self, remote: &str) -> TestApp {
+        TestApp {
+            router: self.router.clone(),
+            state: self.state.clone(),
+            clock: self.clock.clone(),
+            remote: Some(remote.to_string()),
+        }
+    }
+
     async fn over(db: sea_orm::DatabaseConnection, mut config: Config) -> TestApp {
-        config.uploads =
-            std::env::temp_dir().join(format!("tenantcase-uploads-{}", uuid::Uuid::new_v4()));
+        config.uploads = tenantcase::storage::Uploads::Folder(
+            std::env::temp_dir().join(format!("tenantcase-uploads-{}", uuid::Uuid::new_v4())),
+        );
         tenantcase::db::migrate(&db).await.expect("migrations run");
         let clock = Arc::new(MovableClock::new(datetime!(2026-11-26 10:00 UTC)));
         let state = AppState::new(db, clock.clone(), config);
@@ -146,6 +167,15 @@ impl TestApp {
             router: app::router(state.clone()),
             state,
             clock,
+            remote: None,
+        }
+    }
+
+    /// The folder uploads are kept in.
+    pub fn uploads_dir(&self) -> &std::path::Path {
+        match &self.state.config.uploads {
+            tenantcase::storage::Uploads::Folder(dir) => dir,
+            other => panic!("uploads are not in a folder: {other:?}"),
         }
     }
 
@@ -232,7 +262,24 @@ impl TestApp {
         &self,
         req: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let res = match &self.remote {
+            None => self.router.clone().oneshot(req).await.expect("infallible"),
+            Some(address) => {
+                let (mut parts, body) = req.into_parts();
+                parts.uri = format!("http://{address}{}", parts.uri)
+                    .parse()
+                    .expect("a URI");
+                let client = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .build_http::<Body>();
+                client
+                    .request(Request::from_parts(parts, body))
+                    .await
+                    .expect("the server answers")
+                    .map(Body::new)
+            }
+        };
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();

@@ -5,17 +5,22 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{ETAG, IF_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ApiJson;
+use super::openapi::ErrorBody;
+use super::{ApiJson, Items};
 use crate::app::AppState;
+use crate::db::cases::{CasePage, TimelineEntry};
 use crate::domain::FieldErrors;
 use crate::domain::input::CaseInput;
+use crate::domain::rules::Assessment;
 use crate::domain::workflow::{Outcome, OutcomeCode, Stage, TransitionRequest};
+use crate::domain::{CaseStatus, Jurisdiction};
 use crate::error::{ApiError, AppError};
-use crate::service::cases::{self, CaseDetail};
+use crate::service::cases::{self, CaseDetail, DeadlineLists};
 use crate::web::parse_id as case_id;
 use crate::web::session::ApiCaller;
 
@@ -29,6 +34,11 @@ fn with_etag(status: StatusCode, case: CaseDetail) -> Response {
     (status, [(ETAG, tag)], Json(case)).into_response()
 }
 
+/// Takes in a case.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
+    responses((status = 201, description = "The case as taken in", body = CaseDetail,
+        headers(("ETag" = String, description = "The case's version"),
+                ("Location" = String, description = "The case's address")))))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -64,6 +74,18 @@ pub async fn create(
     Ok(res)
 }
 
+/// The cases of the caller's groups (admins: all), newest first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
+    params(
+        ("jurisdiction" = Option<Jurisdiction>, Query, description = "Only this nation's"),
+        ("stage" = Option<Stage>, Query, description = "Only cases at this stage"),
+        ("status" = Option<CaseStatus>, Query, description = "Open or closed"),
+        ("q" = Option<String>, Query, description = "Words of a name, a reference, a postcode"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 100000, description = "From 1"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Rows a page (50)"),
+        ("assigned" = Option<String>, Query, description = "`me`: only cases the caller works"),
+    ),
+    responses((status = 200, description = "A page of cases", body = CasePage)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -77,6 +99,9 @@ pub async fn list(
     Ok(Json(page).into_response())
 }
 
+/// One case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "The case", body = CaseDetail, headers(("ETag" = String, description = "The case's version, for If-Match")))))]
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -104,6 +129,14 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i32>, AppError> {
         })
 }
 
+/// Changes a case's facts by a JSON merge patch; `null` removes a fact.
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = uuid::Uuid, Path, description = "The case's id"),
+           ("If-Match" = Option<String>, Header, description = "The ETag of the version edited")),
+    responses(
+        (status = 200, description = "The case as changed", body = CaseDetail, headers(("ETag" = String, description = "The case's version, for If-Match"))),
+        (status = 409, description = "The case changed since that version", body = ErrorBody),
+        (status = 428, description = "Neither If-Match nor version was sent", body = ErrorBody)))]
 pub async fn patch(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -118,12 +151,18 @@ pub async fn patch(
 }
 
 /// A new note.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
+    /// The note.
+    #[schema(min_length = 1, max_length = 10000)]
     text: String,
 }
 
+/// Adds a note to the case's timeline.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    request_body = NoteBody,
+    responses((status = 201, description = "The timeline entry", body = TimelineEntry)))]
 pub async fn add_note(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -141,22 +180,32 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Json(entry)).into_response())
 }
 
+/// The case's timeline, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "Its entries", body = Items<TimelineEntry>)))]
 pub async fn timeline(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
     let items = cases::timeline(&state.db, &state.reads, &caller, case_id(&id)?).await?;
-    Ok(Json(json!({"items": items})).into_response())
+    Ok(Json(Items { items }).into_response())
 }
 
 /// Who works a case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssigneesBody {
+    /// The users who work it, members of its group.
     user_ids: Vec<Uuid>,
 }
 
+/// Sets who works the case: exactly these members of its group.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/assignees", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    request_body = AssigneesBody,
+    responses(
+        (status = 200, description = "The case", body = CaseDetail, headers(("ETag" = String, description = "The case's version, for If-Match"))),
+        (status = 409, description = "Changed by someone else at the same moment", body = ErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -174,6 +223,9 @@ pub async fn assign(
     Ok(with_etag(StatusCode::OK, case))
 }
 
+/// What the law gives on the case's facts today.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assessment", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "The assessment", body = Assessment)))]
 pub async fn assessment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -191,17 +243,30 @@ pub async fn assessment(
 }
 
 /// A request to move a case to another stage.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
+    /// The stage to move to.
+    #[schema(value_type = Stage)]
     to: String,
+    /// Why (needed for some moves).
     reason: Option<String>,
+    /// Why it closed (`resolved`, `not_eligible`).
+    #[schema(value_type = Option<OutcomeCode>)]
     outcome_code: Option<String>,
+    /// Go on although the time limit to claim has passed.
     #[serde(default, rename = "override")]
     override_time_limit: bool,
+    /// What was recovered, when resolved.
     outcome: Option<Outcome>,
 }
 
+/// Moves the case to another stage.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    request_body = TransitionBody,
+    responses(
+        (status = 200, description = "The case at its new stage", body = CaseDetail, headers(("ETag" = String, description = "The case's version, for If-Match"))),
+        (status = 409, description = "That move is not allowed from the case's stage", body = ErrorBody)))]
 pub async fn transition(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -237,13 +302,35 @@ pub async fn transition(
     Ok(with_etag(StatusCode::OK, case))
 }
 
+/// Overdue deadlines and those due soon: on the caller's cases, and (coordinators) their
+/// groups'.
+#[utoipa::path(get, path = "/api/v1/deadlines", tag = "cases",
+    responses((status = 200, description = "The lists", body = Deadlines)))]
 pub async fn deadlines(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult {
     let (mine, groups) = cases::deadlines(&state.db, state.clock.as_ref(), &caller).await?;
-    Ok(Json(json!({"mine": mine, "groups": groups})).into_response())
+    Ok(Json(Deadlines { mine, groups }).into_response())
+}
+
+/// The overdue and due-soon lists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deadlines {
+    /// On the cases the caller works.
+    pub mine: DeadlineLists,
+    /// On their groups' cases: coordinators and admins only.
+    pub groups: Option<DeadlineLists>,
+}
+
+/// A tenant's access code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessCode {
+    /// Like `7KQ2-MX9D-R4TW-H8PC`.
+    pub code: String,
 }
 
 /// A new tenant access code, replacing any earlier one. The answer is the only place the
 /// code ever appears.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/access-code", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "The new code, shown only here", body = AccessCode)))]
 pub async fn access_code(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -257,5 +344,5 @@ pub async fn access_code(
         case_id(&id)?,
     )
     .await?;
-    Ok(Json(json!({"code": code})).into_response())
+    Ok(Json(AccessCode { code }).into_response())
 }

@@ -7,29 +7,71 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
-use super::ApiJson;
+use super::openapi::ErrorBody;
+use super::{ApiJson, Items};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
 use crate::error::{ApiError, AppError};
-use crate::service::letters;
+use crate::service::letters::{self, LetterInfo};
 use crate::web::parse_id as case_id;
 use crate::web::session::ApiCaller;
 
 type ApiResult = Result<Response, ApiError>;
 
 /// A letter to generate.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLetter {
+    /// L1 … L6.
     #[serde(rename = "type")]
+    #[schema(pattern = "^L[1-6]$")]
     kind: String,
+    /// The letter's own parts.
     #[serde(default)]
+    #[schema(value_type = LetterFields)]
     fields: BTreeMap<String, String>,
 }
 
+/// The free-text parts a letter may take (which ones depends on its type), and the day it
+/// is to be sent.
+#[derive(Debug, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "describes the API; the handler reads a map")]
+pub struct LetterFields {
+    /// The day the letter is to be sent, YYYY-MM-DD: its date, from which the reply is
+    /// counted. Today by default.
+    #[schema(format = Date)]
+    send_on: Option<String>,
+    /// A paragraph printed before the sign-off (every type).
+    #[schema(max_length = 2000)]
+    extra: Option<String>,
+    /// L3: the date of our earlier request.
+    #[schema(max_length = 2000)]
+    earlier_request: Option<String>,
+    /// L3: the scheme's dispute service, offered or refused.
+    #[schema(max_length = 2000)]
+    adr: Option<String>,
+    /// L5: the period the request covers.
+    #[schema(max_length = 2000)]
+    date_range: Option<String>,
+    /// L6: the payment.
+    #[schema(max_length = 2000)]
+    payment: Option<String>,
+    /// L6: why it is prohibited.
+    #[schema(max_length = 2000)]
+    why: Option<String>,
+}
+
+/// Writes a letter on the case and freezes it as PDF.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/letters", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    request_body = NewLetter,
+    responses(
+        (status = 201, description = "The letter", body = LetterInfo),
+        (status = 409, description = "Written by someone else at the same moment", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -54,15 +96,23 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(letter)).into_response())
 }
 
+/// The case's letters, newest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/letters", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "Its letters", body = Items<LetterInfo>)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
     let items = letters::of_case(&state.db, &caller, case_id(&id)?).await?;
-    Ok(Json(json!({"items": items})).into_response())
+    Ok(Json(Items { items }).into_response())
 }
 
+/// The frozen PDF of a letter.
+#[utoipa::path(get, path = "/api/v1/letters/{id}/pdf", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>)))]
 pub async fn pdf(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -73,14 +123,25 @@ pub async fn pdf(
 }
 
 /// How and when a letter was sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sent {
+    /// `post`, `email` or `hand`.
     method: Option<String>,
+    /// The day, YYYY-MM-DD: from the letter's date to today.
+    #[schema(format = Date)]
     date: Option<String>,
+    /// A tracking number.
     tracking: Option<String>,
 }
 
+/// Records how and when a letter was sent; its reply deadline starts.
+#[utoipa::path(post, path = "/api/v1/letters/{id}/sent", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    request_body = Sent,
+    responses(
+        (status = 200, description = "The letter, with its reply deadline", body = LetterInfo),
+        (status = 409, description = "Already marked sent", body = ErrorBody)))]
 pub async fn sent(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -2,13 +2,14 @@
 
 mod cases;
 mod letters;
+pub mod openapi;
 mod tokens;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use serde::de::DeserializeOwned;
 
@@ -38,8 +39,25 @@ pub fn routes() -> Router<AppState> {
         .route("/deadlines", get(cases::deadlines))
         .route("/tokens", get(tokens::list))
         .route("/tokens/{id}", delete(tokens::revoke))
+        .route("/openapi.json", get(openapi_json))
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "not_found", "No such API route") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// A list answer: `{"items": [...]}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    /// The items.
+    pub items: Vec<T>,
+}
+
+/// The API's OpenAPI 3.1 document.
+async fn openapi_json() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        openapi::document(),
+    )
+        .into_response()
 }
 
 /// A JSON body whose rejections answer in the API's error shape: 400 for broken JSON,

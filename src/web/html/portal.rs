@@ -203,13 +203,8 @@ pub async fn tenant_document(
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> PageResult {
-    let file = portal::tenant_document(
-        &state.db,
-        &state.config.uploads,
-        &tenant.session,
-        id_of(&id)?,
-    )
-    .await?;
+    let file =
+        portal::tenant_document(&state.db, &state.store, &tenant.session, id_of(&id)?).await?;
     Ok(document_response(file))
 }
 
@@ -324,7 +319,7 @@ pub async fn tenant_upload(
         Ok(up) => portal::upload(
             &state.db,
             state.clock.as_ref(),
-            &state.config.uploads,
+            &state.store,
             Uploader::Tenant(&tenant.session),
             up.document(),
         )
@@ -677,7 +672,7 @@ pub async fn staff_upload(
         Ok(up) => portal::upload(
             &state.db,
             state.clock.as_ref(),
-            &state.config.uploads,
+            &state.store,
             Uploader::Staff(&user.principal, id),
             up.document(),
         )
@@ -696,7 +691,7 @@ pub async fn staff_document(
     let file = portal::staff_document(
         &state.db,
         &state.reads,
-        &state.config.uploads,
+        &state.store,
         &user.principal,
         id_of(&id)?,
     )
