@@ -2,6 +2,14 @@
 
 use hmac::{KeyInit, Mac};
 
+use serde::Serialize;
+use time::Date;
+
+use super::CaseFacts;
+use super::case::long_date;
+use super::letters::LetterKind;
+use super::rules;
+use super::timeline::TimelineEvent;
 use super::workflow::Stage;
 
 /// The characters of an access code: no 0/O, 1/I/l, so it reads aloud and copies by hand
@@ -165,9 +173,271 @@ pub fn clean_file_name(raw: &str, extension: &str) -> String {
     }
 }
 
+/// A reply we wait for: a sent letter's reply deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct AwaitedReply<'a> {
+    /// The last day to reply.
+    pub due: Date,
+    /// Which letter.
+    pub kind: LetterKind,
+    /// Its title.
+    pub title: &'a str,
+}
+
+/// A tenant's first name, to greet them.
+pub fn first_name(full: &str) -> String {
+    full.split_whitespace().next().unwrap_or(full).to_string()
+}
+
+/// The tenant's deadlines in plain sentences: replies we wait for, and the last days to
+/// claim while the case is open. Each date says which claim it belongs to.
+pub fn deadline_sentences(
+    stage: Stage,
+    facts: &CaseFacts,
+    replies: &[AwaitedReply<'_>],
+    today: Date,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in replies.iter().filter(|r| r.due >= today) {
+        let who = if r.kind == LetterKind::L5 {
+            "Your landlord or agent has until"
+        } else {
+            "Your landlord has until"
+        };
+        out.push(format!(
+            "{who} {} to reply to our letter \"{}\".",
+            long_date(r.due),
+            r.title
+        ));
+    }
+    if stage.is_open() {
+        let a = rules::assess(facts, today);
+        let limits = [
+            (
+                a.claim_by,
+                "The last day to claim the penalty (the extra money the landlord can be ordered to pay) is",
+            ),
+            (
+                a.deposit_claim_by,
+                "The last day to claim your deposit back is",
+            ),
+        ];
+        for (date, words) in limits {
+            if let Some(d) = date.filter(|d| *d >= today) {
+                out.push(format!(
+                    "{words} {}. We will make sure you know what to do before then.",
+                    long_date(d)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// One line of the tenant's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryLine {
+    /// When, in words.
+    pub on: String,
+    /// What happened.
+    pub text: String,
+}
+
+/// The tenant's short history, newest first, from the timeline (oldest first): what they
+/// would want to know, in their words. Notes, reasons, assignments, edits and drafts are
+/// left out, and so is a change of stage that the tenant would not see as a change.
+pub fn history_lines<'a>(
+    entries: impl IntoIterator<Item = (Date, &'a TimelineEvent)>,
+) -> Vec<HistoryLine> {
+    let mut lines: Vec<HistoryLine> = Vec::new();
+    let mut last_status = "";
+    for (on, event) in entries {
+        let text = match event {
+            TimelineEvent::Created { .. } => {
+                last_status = Stage::Intake.tenant_label();
+                Some("We received your request for help.".to_string())
+            }
+            TimelineEvent::Transitioned { to, .. } if to.tenant_label() != last_status => {
+                last_status = to.tenant_label();
+                Some(format!(
+                    "Your case status changed to: {}.",
+                    to.tenant_label()
+                ))
+            }
+            TimelineEvent::LetterSent { title, .. } => {
+                Some(format!("We sent a letter: \"{title}\"."))
+            }
+            TimelineEvent::TenantMessage { .. } => Some("You sent us a message.".into()),
+            TimelineEvent::MessageToTenant { .. } => Some("We sent you a message.".into()),
+            TimelineEvent::DocumentAdded {
+                from_tenant: true,
+                file_name,
+                ..
+            } => Some(format!("You sent us a document: {file_name}.")),
+            TimelineEvent::DocumentShared {
+                visible: true,
+                file_name,
+                ..
+            } => Some(format!("We shared a document with you: {file_name}.")),
+            _ => None,
+        };
+        if let Some(text) = text {
+            lines.push(HistoryLine {
+                on: long_date(on),
+                text,
+            });
+        }
+    }
+    lines.reverse();
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::input::CaseInput;
+    use crate::domain::timeline::Change;
+    use crate::domain::workflow::Stage;
+    use serde_json::json;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 26);
+
+    /// E1 of DOMAIN.md: protected and informed late in England; the tenancy ended.
+    fn e1() -> CaseFacts {
+        let v = json!({"tenant": {"name": "Łukasz Nowak", "consent_date": "2026-11-01"},
+            "tenancy": {"jurisdiction": "england", "start_date": "2024-01-10", "end_date": "2025-01-09"},
+            "deposit": {"amount_pence": 110000, "received_date": "2024-01-10", "scheme": "dps",
+                        "protected_date": "2024-03-01", "information_date": "2024-03-01"}});
+        serde_json::from_value::<CaseInput>(v)
+            .ok()
+            .and_then(|i| i.validate(TODAY).ok())
+            .unwrap_or_else(|| panic!("fixture must be valid"))
+    }
+
+    #[test]
+    fn tenants_are_greeted_by_their_first_name() {
+        assert_eq!(first_name("Łukasz Nowak"), "Łukasz");
+        assert_eq!(first_name("  Zoë   Price "), "Zoë");
+        assert_eq!(first_name(""), "");
+    }
+
+    #[test]
+    fn deadlines_are_told_in_sentences_that_name_their_claim() {
+        let replies = [
+            AwaitedReply {
+                due: date!(2026 - 12 - 10),
+                kind: LetterKind::L1,
+                title: "Request to return the deposit",
+            },
+            AwaitedReply {
+                due: date!(2026 - 12 - 24),
+                kind: LetterKind::L5,
+                title: "Request for information",
+            },
+            AwaitedReply {
+                due: date!(2026 - 11 - 25),
+                kind: LetterKind::L1,
+                title: "An older request",
+            },
+        ];
+        let lines = deadline_sentences(Stage::LandlordRequested, &e1(), &replies, TODAY);
+        assert_eq!(
+            lines,
+            [
+                "Your landlord has until 10 December 2026 to reply to our letter \"Request to return the deposit\".",
+                "Your landlord or agent has until 24 December 2026 to reply to our letter \"Request for information\".",
+                "The last day to claim the penalty (the extra money the landlord can be ordered to pay) is 8 February 2030. We will make sure you know what to do before then.",
+                "The last day to claim your deposit back is 9 January 2031. We will make sure you know what to do before then.",
+            ]
+        );
+        let closed = deadline_sentences(Stage::Closed, &e1(), &replies[..1], TODAY);
+        assert_eq!(closed.len(), 1, "a closed case names no claim limits");
+    }
+
+    #[test]
+    fn history_tells_what_the_tenant_would_want_to_know_newest_first() {
+        let events = [
+            (
+                date!(2026 - 11 - 01),
+                TimelineEvent::Created {
+                    reference: "TC-2026-00001".into(),
+                },
+            ),
+            (
+                date!(2026 - 11 - 02),
+                TimelineEvent::Note {
+                    text: "internal".into(),
+                },
+            ),
+            (
+                date!(2026 - 11 - 03),
+                TimelineEvent::Edited {
+                    changes: vec![Change {
+                        field: "tenant.phone".into(),
+                        from: None,
+                        to: Some("1".into()),
+                    }],
+                },
+            ),
+            (
+                date!(2026 - 11 - 04),
+                TimelineEvent::Transitioned {
+                    from: Stage::Intake,
+                    to: Stage::Triage,
+                    reason: Some("a reason the tenant never sees".into()),
+                    outcome_code: None,
+                    overridden: false,
+                    outcome: None,
+                },
+            ),
+            (
+                date!(2026 - 11 - 05),
+                TimelineEvent::DocumentAdded {
+                    document: uuid::Uuid::nil(),
+                    file_name: "kitchen.png".into(),
+                    from_tenant: true,
+                },
+            ),
+            (
+                date!(2026 - 11 - 06),
+                TimelineEvent::DocumentAdded {
+                    document: uuid::Uuid::nil(),
+                    file_name: "internal.pdf".into(),
+                    from_tenant: false,
+                },
+            ),
+        ];
+        let mut events = events.to_vec();
+        // Triage → gathering facts reads the same to the tenant: no line.
+        events.push((
+            date!(2026 - 11 - 07),
+            TimelineEvent::Transitioned {
+                from: Stage::Triage,
+                to: Stage::FactsGathering,
+                reason: None,
+                outcome_code: None,
+                overridden: false,
+                outcome: None,
+            },
+        ));
+        let lines = history_lines(events.iter().map(|(d, e)| (*d, e)));
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "You sent us a document: kitchen.png.",
+                "Your case status changed to: We're reviewing your case.",
+                "We received your request for help.",
+            ]
+        );
+        assert_eq!(lines[0].on, "5 November 2026");
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("internal") || t.contains("reason"))
+        );
+    }
 
     #[test]
     fn codes_are_grouped_readable_and_carry_80_bits() {

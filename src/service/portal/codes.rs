@@ -1,0 +1,67 @@
+//! Tenants' access codes: issuing one (the only time it is shown), and whether a case has one.
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::db;
+use crate::domain::portal::{access_code_from, code_hash, normalise_code};
+use crate::domain::timeline::TimelineEvent;
+use crate::error::AppError;
+use crate::service::Principal;
+use crate::service::cases::visible;
+
+/// Gives a case a new tenant access code and returns it: the only time it is ever shown.
+/// Any earlier code stops working, and the tenant's sessions end.
+pub async fn issue_code(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<String, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    let txn = db::begin_write(db).await?;
+    let code = store_new_code(&txn, clock, key, Some(actor), case_id).await?;
+    txn.commit().await?;
+    Ok(code)
+}
+
+pub(crate) async fn store_new_code(
+    txn: &DatabaseTransaction,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+    actor: Option<&Principal>,
+    case_id: Uuid,
+) -> Result<String, AppError> {
+    let mut bytes = [0u8; crate::domain::portal::LENGTH];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let code = access_code_from(&bytes);
+    let hash = code_hash(key, &normalise_code(&code).unwrap_or_default());
+    let now = clock.now();
+    let by = actor.map(|a| a.user_id);
+    db::portal::set_access_code(txn, case_id, hash, now, by).await?;
+    db::portal::delete_tenant_sessions_of(txn, case_id).await?;
+    db::cases::append_event(txn, case_id, now, by, &TimelineEvent::AccessCodeIssued).await?;
+    db::audit::record(
+        txn,
+        now,
+        actor,
+        "access_code.issued",
+        Some(case_id),
+        json!({}),
+    )
+    .await?;
+    Ok(code)
+}
+
+/// Whether the tenant of a case has an access code.
+pub async fn has_code(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<bool, AppError> {
+    visible(actor, db::cases::find(db, case_id).await?)?;
+    Ok(db::portal::access_code(db, case_id).await?.is_some())
+}
