@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::audit_log;
+use crate::domain::audit::AuditAction;
 use crate::domain::user::Principal;
 
 /// An audit entry as read back.
@@ -41,7 +42,7 @@ pub struct AuditFilter {
     /// Only about this case.
     pub case: Option<Uuid>,
     /// Only this action.
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// From this instant.
     pub from: Option<OffsetDateTime>,
     /// Before this instant.
@@ -59,7 +60,7 @@ pub type NewEntry = audit_log::ActiveModel;
 pub fn entry(
     at: OffsetDateTime,
     actor: Option<&Principal>,
-    action: &str,
+    action: AuditAction,
     case: Option<Uuid>,
     detail: serde_json::Value,
 ) -> NewEntry {
@@ -68,7 +69,7 @@ pub fn entry(
         at: Set(at),
         actor_id: Set(actor.map(|a| a.user_id)),
         actor_name: Set(actor.map_or_else(|| "system".to_string(), |a| a.name.clone())),
-        action: Set(action.to_string()),
+        action: Set(action.as_str().to_string()),
         case_id: Set(case),
         detail: Set(detail),
         address: Set(actor.and_then(|a| a.address.clone())),
@@ -79,7 +80,7 @@ pub fn entry(
 pub async fn record_tenant(
     c: &impl ConnectionTrait,
     at: OffsetDateTime,
-    action: &str,
+    action: AuditAction,
     case: Uuid,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {
@@ -96,7 +97,7 @@ pub async fn record(
     c: &impl ConnectionTrait,
     at: OffsetDateTime,
     actor: Option<&Principal>,
-    action: &str,
+    action: AuditAction,
     case: Option<Uuid>,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {

@@ -152,6 +152,8 @@ macro_rules! labelled_enum {
     };
 }
 
+pub(crate) use labelled_enum;
+
 labelled_enum!(Jurisdiction {
     England => "england", "England";
     Wales => "wales", "Wales";

@@ -9,6 +9,7 @@ use super::Principal;
 use crate::clock::Clock;
 use crate::db::{self, audit::AuditEntry, audit::AuditFilter, groups::Group, users::User};
 use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
 use crate::domain::user::Role;
 use crate::error::AppError;
 
@@ -167,7 +168,7 @@ pub async fn create_group(
         &txn,
         clock.now(),
         actor,
-        "group.created",
+        AuditAction::GroupCreated,
         None,
         json!({"group": group.id, "name": group.name}),
     )
@@ -209,7 +210,7 @@ pub async fn update_group(
         &txn,
         clock.now(),
         Some(actor),
-        "group.updated",
+        AuditAction::GroupUpdated,
         None,
         json!({"group": group.id, "name": group.name}),
     )
@@ -396,7 +397,15 @@ pub async fn update_user(
         db::users::delete_sessions_of(&txn, id, None).await?;
     }
     let detail = json!({"user": id, "role": role, "groups": groups, "active": active});
-    db::audit::record(&txn, clock.now(), Some(actor), "user.updated", None, detail).await?;
+    db::audit::record(
+        &txn,
+        clock.now(),
+        Some(actor),
+        AuditAction::UserUpdated,
+        None,
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::clock::Clock;
 use crate::db::entities::{api_tokens, sessions};
 use crate::db::{self, users::User};
 use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
 use crate::domain::user::{LoginEmail, Role, check_new_password};
 use crate::error::AppError;
 use crate::service::throttle::{self, Limit};
@@ -164,7 +165,15 @@ pub async fn create_user(
     }
     db::groups::set_user_groups(&txn, user.id, &new.groups).await?;
     let detail = serde_json::json!({"user": user.id, "email": user.email, "role": user.role, "groups": new.groups});
-    db::audit::record(&txn, clock.now(), actor, "user.created", None, detail).await?;
+    db::audit::record(
+        &txn,
+        clock.now(),
+        actor,
+        AuditAction::UserCreated,
+        None,
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -244,7 +253,7 @@ pub async fn login(
         &txn,
         now,
         Some(&actor),
-        "auth.signed_in",
+        AuditAction::SignedIn,
         None,
         serde_json::json!({}),
     )
@@ -347,7 +356,7 @@ pub async fn create_token_for(
         &txn,
         clock.now(),
         Some(actor),
-        "token.created",
+        AuditAction::TokenCreated,
         None,
         serde_json::json!({"token": id, "label": label}),
     )
@@ -415,7 +424,7 @@ pub async fn revoke_token(
         &txn,
         clock.now(),
         Some(actor),
-        "token.revoked",
+        AuditAction::TokenRevoked,
         None,
         serde_json::json!({"token": id, "owner": token.user_id}),
     )
@@ -465,7 +474,7 @@ pub async fn change_password(
         &txn,
         clock.now(),
         Some(actor),
-        "user.password_changed",
+        AuditAction::PasswordChanged,
         None,
         serde_json::json!({}),
     )

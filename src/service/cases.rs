@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::db;
 pub use crate::db::cases::{CaseFilter, CasePage, TimelineEntry};
 use crate::db::groups::Group;
+use crate::domain::audit::AuditAction;
 use crate::domain::case::Scheme;
 use crate::domain::input::CaseInput;
 use crate::domain::rules::{self, Assessment};
@@ -170,7 +171,15 @@ pub(crate) async fn insert_new(
         reference: reference.to_string(),
     };
     db::cases::append_event(txn, record.id, now, by, &event).await?;
-    db::audit::record(txn, now, actor, "case.created", Some(record.id), json!({})).await?;
+    db::audit::record(
+        txn,
+        now,
+        actor,
+        AuditAction::CaseCreated,
+        Some(record.id),
+        json!({}),
+    )
+    .await?;
     Ok(record)
 }
 
@@ -183,7 +192,7 @@ pub async fn get(
 ) -> Result<CaseDetail, AppError> {
     let case = visible(actor, db::cases::find(db, id).await?)?;
     reads
-        .record(Some(actor), "case.viewed", Some(id), json!({}))
+        .record(Some(actor), AuditAction::CaseViewed, Some(id), json!({}))
         .await?;
     detail(db, case).await
 }
@@ -206,7 +215,7 @@ pub async fn list(
     let detail = json!({"searched": searched, "jurisdiction": filter.jurisdiction, "status": filter.status,
                         "assigned_to": filter.assigned_to, "page": filter.page, "shown": shown});
     reads
-        .record(Some(actor), "cases.listed", None, detail)
+        .record(Some(actor), AuditAction::CasesListed, None, detail)
         .await?;
     Ok(page)
 }
@@ -310,7 +319,7 @@ async fn apply_edit(
         txn,
         now,
         Some(actor),
-        "case.updated",
+        AuditAction::CaseUpdated,
         Some(updated.id),
         json!({"fields": fields}),
     )
@@ -330,7 +339,7 @@ pub async fn assessment(
 ) -> Result<Assessment, AppError> {
     let case = visible(actor, db::cases::find(db, id).await?)?;
     reads
-        .record(Some(actor), "case.assessed", Some(id), json!({}))
+        .record(Some(actor), AuditAction::CaseAssessed, Some(id), json!({}))
         .await?;
     Ok(rules::assess(&case.facts, clock.today()))
 }
@@ -411,7 +420,7 @@ pub async fn transition(
         &txn,
         now,
         Some(actor),
-        "case.transitioned",
+        AuditAction::CaseTransitioned,
         Some(id),
         json!({"from": from, "to": to}),
     )
@@ -451,7 +460,15 @@ pub async fn add_note(
     };
     let entry_id = db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
     let detail = json!({"entry": entry_id});
-    db::audit::record(&txn, now, Some(actor), "case.note_added", Some(id), detail).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        AuditAction::NoteAdded,
+        Some(id),
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(TimelineEntry {
         id: entry_id,
@@ -470,7 +487,12 @@ pub async fn timeline(
 ) -> Result<Vec<TimelineEntry>, AppError> {
     visible(actor, db::cases::find(db, id).await?)?;
     reads
-        .record(Some(actor), "case.timeline_viewed", Some(id), json!({}))
+        .record(
+            Some(actor),
+            AuditAction::TimelineViewed,
+            Some(id),
+            json!({}),
+        )
         .await?;
     Ok(db::cases::timeline(db, id).await?)
 }
@@ -580,7 +602,7 @@ pub async fn assign(
             &txn,
             now,
             Some(actor),
-            "case.assigned",
+            AuditAction::CaseAssigned,
             Some(id),
             json!({"assignees": wanted}),
         )
@@ -618,7 +640,15 @@ pub(crate) async fn end_assignments(
         db::cases::append_event(txn, *case, now, Some(actor.user_id), &event).await?;
     }
     let detail = json!({"user": user, "cases": cases, "reason": "left the group"});
-    db::audit::record(txn, now, Some(actor), "case.unassigned", None, detail).await?;
+    db::audit::record(
+        txn,
+        now,
+        Some(actor),
+        AuditAction::CaseUnassigned,
+        None,
+        detail,
+    )
+    .await?;
     Ok(())
 }
 

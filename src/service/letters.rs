@@ -14,6 +14,7 @@ use super::cases::visible;
 use crate::clock::Clock;
 use crate::db;
 use crate::db::letters::{LetterHead, LetterRow};
+use crate::domain::audit::AuditAction;
 use crate::domain::case::long_date;
 use crate::domain::letters::{LetterKind, SendMethod, reply_due, times_in_words};
 use crate::domain::rules::{self, RuleId};
@@ -617,7 +618,7 @@ async fn write(
         txn,
         now,
         Some(actor),
-        "letter.generated",
+        AuditAction::LetterGenerated,
         Some(case_id),
         json!({"letter": row.id, "template_version": template_version}),
     )
@@ -821,7 +822,7 @@ pub async fn pdf(
     reads
         .record(
             Some(actor),
-            "letter.downloaded",
+            AuditAction::LetterDownloaded,
             Some(head.case_id),
             json!({"letter": id}),
         )
@@ -917,7 +918,7 @@ pub async fn mark_sent(
         &txn,
         now,
         Some(actor),
-        "letter.sent",
+        AuditAction::LetterSent,
         Some(head.case_id),
         json!({"letter": id}),
     )

@@ -55,7 +55,7 @@ impl ReadAudit {
     pub async fn record(
         &self,
         actor: Option<&Principal>,
-        action: &str,
+        action: crate::domain::audit::AuditAction,
         case: Option<Uuid>,
         detail: serde_json::Value,
     ) -> Result<(), AppError> {

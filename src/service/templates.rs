@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::db;
 use crate::db::entities::letter_templates;
 use crate::db::groups::Group;
+use crate::domain::audit::AuditAction;
 use crate::domain::input::CaseInput;
 use crate::domain::letters::LetterKind;
 use crate::domain::user::Role;
@@ -330,7 +331,7 @@ pub async fn save(
         &txn,
         now,
         Some(actor),
-        "letter_template.saved",
+        AuditAction::WordingSaved,
         None,
         json!({"group": group, "type": kind.as_str(), "version": version, "standard": body.is_none()}),
     )

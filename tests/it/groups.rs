@@ -856,6 +856,28 @@ async fn reads_and_changes_are_audited_and_admins_can_filter_the_log() {
         .get("/admin/audit?action=case.updated", Some(&a.cookie))
         .await;
     assert!(page.text.contains("1 entry"));
+    assert!(
+        page.text
+            .contains(r#"<option value="case.updated" selected>Case changed</option>"#),
+        "the filter offers every action and keeps the choice"
+    );
+    assert!(
+        page.text
+            .contains(r#"<option value="document.downloaded">Document downloaded</option>"#)
+    );
+    assert!(
+        page.text
+            .contains("Case changed <span class=\"hint\">(case.updated)</span>")
+    );
+    let page = app
+        .get("/admin/audit?action=case.deleted", Some(&a.cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.text.contains("Choose an action from the list"),
+        "{}",
+        page.text
+    );
     let page = app
         .get("/admin/audit?case=nonsense&from=yesterday", Some(&a.cookie))
         .await;

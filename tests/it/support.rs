@@ -578,7 +578,10 @@ pub async fn audit_of(
 ) -> (Vec<tenantcase::db::audit::AuditEntry>, u64) {
     app.state.reads.flush().await;
     let filter = tenantcase::db::audit::AuditFilter {
-        action: Some(action.into()),
+        action: Some(
+            tenantcase::domain::audit::AuditAction::parse(action)
+                .unwrap_or_else(|| panic!("{action} is an audit action")),
+        ),
         page: 1,
         per_page: 500,
         ..Default::default()

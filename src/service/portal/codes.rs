@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::db;
+use crate::domain::audit::AuditAction;
 use crate::domain::portal::{access_code_from, code_hash, normalise_code};
 use crate::domain::timeline::TimelineEvent;
 use crate::error::AppError;
@@ -48,7 +49,7 @@ pub(crate) async fn store_new_code(
         txn,
         now,
         actor,
-        "access_code.issued",
+        AuditAction::AccessCodeIssued,
         Some(case_id),
         json!({}),
     )

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::db;
 use crate::db::portal::DocumentRow;
 use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
 use crate::domain::portal::sniff_document;
 use crate::domain::timeline::TimelineEvent;
 use crate::error::AppError;
@@ -130,10 +131,10 @@ pub async fn upload(
         let detail = json!({"document": row.id});
         match actor {
             Some(a) => {
-                db::audit::record(&txn, now, Some(a), "document.added", Some(case_id), detail)
+                db::audit::record(&txn, now, Some(a), AuditAction::DocumentAdded, Some(case_id), detail)
                     .await?
             }
-            None => db::audit::record_tenant(&txn, now, "document.added", case_id, detail).await?,
+            None => db::audit::record_tenant(&txn, now, AuditAction::DocumentAdded, case_id, detail).await?,
         }
         txn.commit().await?;
         Ok::<(), AppError>(())
@@ -232,7 +233,7 @@ pub async fn set_visible(
         &txn,
         now,
         Some(actor),
-        "document.shared",
+        AuditAction::DocumentShared,
         Some(doc.case_id),
         json!({"document": document, "visible": show}),
     )
@@ -279,7 +280,7 @@ pub async fn staff_document(
     reads
         .record(
             Some(actor),
-            "document.downloaded",
+            AuditAction::DocumentDownloaded,
             Some(doc.case_id),
             json!({"document": document}),
         )

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::db;
 use crate::db::portal::MessageRow;
 use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
 use crate::domain::timeline::TimelineEvent;
 use crate::error::AppError;
 use crate::service::Principal;
@@ -64,7 +65,7 @@ pub async fn send_message(
     db::audit::record_tenant(
         &txn,
         now,
-        "message.sent",
+        AuditAction::MessageSent,
         session.case_id,
         json!({"message": id}),
     )
@@ -107,7 +108,7 @@ pub async fn reply(
         &txn,
         now,
         Some(actor),
-        "message.sent",
+        AuditAction::MessageSent,
         Some(case_id),
         json!({"message": id}),
     )

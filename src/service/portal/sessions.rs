@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::*;
 use crate::clock::Clock;
 use crate::db;
+use crate::domain::audit::AuditAction;
 use crate::domain::case::long_date;
 use crate::domain::portal::{code_matches, normalise_code};
 use crate::domain::{CaseRecord, CaseReference, FieldErrors};
@@ -150,7 +151,7 @@ pub async fn sign_in(
         &txn,
         now,
         None,
-        "tenant.signed_in",
+        AuditAction::TenantSignedIn,
         Some(case.id),
         json!({}),
     )

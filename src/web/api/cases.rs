@@ -244,6 +244,7 @@ pub async fn assessment(
 
 /// A request to move a case to another stage.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"to": "triage"}))]
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
     /// The stage to move to.

@@ -23,6 +23,7 @@ type ApiResult = Result<Response, ApiError>;
 
 /// A letter to generate.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"type": "L1", "fields": {"extra": "The tenant moved out on 9 January 2025."}}))]
 #[serde(deny_unknown_fields)]
 pub struct NewLetter {
     /// L1 … L6.

@@ -154,8 +154,17 @@ impl Modify for Conventions {
                 .schema_type(Type::Integer)
                 .description(Some("The version being edited, if not sent as If-Match"))
                 .build();
-            let new_case = with("group", group);
-            let patch = with("version", version);
+            let mut new_case = with("group", group);
+            let mut patch = with("version", version);
+            if let Schema::Object(o) = &mut new_case {
+                o.examples = vec![new_case_example()];
+            }
+            if let Schema::Object(o) = &mut patch {
+                o.examples = vec![serde_json::json!({
+                    "tenant": {"phone": "07700 900123"},
+                    "deposit": {"scheme": "dps", "protected_date": "2024-03-01"}
+                })];
+            }
             components.schemas.insert("NewCase".into(), new_case.into());
             components.schemas.insert("CasePatch".into(), patch.into());
         }
@@ -191,6 +200,25 @@ impl Modify for Conventions {
             }
         }
     }
+}
+
+/// Intake of example E1 of the rules (England, protected and informed late).
+fn new_case_example() -> serde_json::Value {
+    serde_json::json!({
+        "group": "Leeds",
+        "tenant": {"name": "Łukasz Nowak", "email": "l.nowak@example.org",
+                   "phone": "07700 900123", "preferred_contact": "email",
+                   "consent_date": "2026-11-20"},
+        "property": {"address": "12 Cardigan Road, Leeds", "postcode": "LS6 1AB"},
+        "landlord": {"name": "Headingley Lettings Ltd", "kind": "agent",
+                     "address": "1 Otley Road, Leeds LS6 3AA"},
+        "tenancy": {"jurisdiction": "england", "start_date": "2024-01-10",
+                    "end_date": "2025-01-09", "rent_pence": 95000, "rent_period": "month"},
+        "deposit": {"amount_pence": 110000, "received_date": "2024-01-10", "scheme": "dps",
+                    "protected_date": "2024-03-01", "information_date": "2024-03-01"},
+        "deductions": [{"item": "Cleaning", "amount_pence": 18000}],
+        "account": "They kept all of it."
+    })
 }
 
 fn add_errors(op: &mut Operation) {

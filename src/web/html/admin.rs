@@ -12,6 +12,7 @@ use super::{PageResult, page};
 use crate::app::AppState;
 use crate::db::audit::AuditFilter;
 use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
 use crate::domain::user::Role;
 use crate::error::AppError;
 use crate::service::{admin, auth};
@@ -458,7 +459,10 @@ pub async fn audit(
         }
     }
     if !text("action").is_empty() {
-        filter.action = Some(text("action"));
+        match AuditAction::parse(&text("action")) {
+            Some(a) => filter.action = Some(a),
+            None => errors.add("action", "Choose an action from the list"),
+        }
     }
     for (key, is_from) in [("from", true), ("until", false)] {
         let raw = text(key);
@@ -484,6 +488,8 @@ pub async fn audit(
         .map(|e| {
             let mut v = json!(e);
             v["detail_text"] = json!(e.detail.to_string());
+            let label = AuditAction::parse(&e.action).map(AuditAction::label);
+            v["action_label"] = json!(label.unwrap_or(e.action.as_str()));
             v
         })
         .collect();
@@ -491,10 +497,20 @@ pub async fn audit(
         .iter()
         .map(|k| (k.to_string(), json!(text(k))))
         .collect();
+    let actions: Vec<Value> = AuditAction::ALL
+        .iter()
+        .map(|a| json!({"value": a.as_str(), "label": a.label()}))
+        .collect();
     let data = json!({"entries": entries, "total": total, "users": users, "values": values,
+                      "actions": actions,
                       "page": filter.page, "more": total > filter.page * filter.per_page});
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page(
-        StatusCode::OK,
+        status,
         "admin/audit.html",
         Some(&visitor),
         &errors,
