@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::cases::CaseFilter;
-use crate::domain::case::{Deposit, Party, PartyKind, Person, Property, Tenancy};
+use crate::domain::case::{
+    Deposit, Instalment, Party, PartyKind, Person, Property, Scheme, Tenancy,
+};
 use crate::domain::workflow::Stage;
 use crate::domain::{
     CaseFacts, CaseRecord, CaseReference, CaseStatus, Jurisdiction, Money, Postcode,
@@ -88,13 +90,35 @@ fn synthetic(i: usize, group_id: Uuid) -> CaseRecord {
                 kind: None,
                 renewals: Vec::new(),
             },
-            deposit: Deposit {
-                amount: Money::from_pence(100_000 + (i as i64 % 50_000)),
-                ..Deposit::default()
-            },
+            deposit: synthetic_deposit(i),
             deductions: vec![],
             account: None,
         },
+    }
+}
+
+/// One case in ten was never protected (received in 2019: its limit has passed, so it is
+/// overdue for ever), one in ten was received in November 2026 (its deadline is due soon or
+/// has just passed); the rest have no dates and so no deadlines.
+fn synthetic_deposit(i: usize) -> Deposit {
+    let received = match i % 10 {
+        0 => Some(date!(2019 - 04 - 02)),
+        1 => Some(date!(2026 - 11 - 01)),
+        _ => None,
+    };
+    Deposit {
+        amount: Money::from_pence(100_000 + (i as i64 % 50_000)),
+        instalments: received
+            .map(|d| {
+                vec![Instalment {
+                    received_date: d,
+                    amount: None,
+                    payer: None,
+                }]
+            })
+            .unwrap_or_default(),
+        scheme: received.map(|_| Scheme::None),
+        ..Deposit::default()
     }
 }
 
@@ -305,6 +329,37 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
         }),
     )
     .await?;
+    time_deadlines(db, &groups[..2]).await
+}
+
+/// Times the home page's deadline lists of a coordinator of `groups`.
+async fn time_deadlines(db: &DatabaseConnection, groups: &[Uuid]) -> anyhow::Result<()> {
+    let coordinator = crate::domain::user::Principal {
+        user_id: Uuid::now_v7(),
+        name: "Bench".into(),
+        role: crate::domain::user::Role::Coordinator,
+        groups: groups.to_vec(),
+        address: None,
+    };
+    let clock = crate::clock::MovableClock::new(datetime!(2026-11-26 10:00 UTC));
+    let mut runs = Vec::new();
+    let mut counts = (0, 0);
+    for _ in 0..5 {
+        let t = Instant::now();
+        let (_, lists) = crate::service::cases::deadlines(db, &clock, &coordinator)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+        runs.push(t.elapsed());
+        let lists = lists.unwrap_or_default();
+        counts = (lists.overdue.len(), lists.due_soon.len());
+    }
+    runs.sort();
+    println!(
+        "deadlines_coordinator_ms={:.1} overdue={} due_soon={}",
+        runs[runs.len() / 2].as_secs_f64() * 1000.0,
+        counts.0,
+        counts.1
+    );
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod m20261201_000001_security;
 mod m20261201_000002_settings;
 mod m20261201_000003_letter_dates;
 mod m20261201_000004_group_contact;
+mod m20261201_000005_case_alerts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_settings::Migration),
             Box::new(m20261201_000003_letter_dates::Migration),
             Box::new(m20261201_000004_group_contact::Migration),
+            Box::new(m20261201_000005_case_alerts::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{case_assignees, case_events, case_search_terms, cases, users};
+use super::entities::{case_alerts, case_assignees, case_events, case_search_terms, cases, users};
 use crate::domain::case::search_words;
 use crate::domain::timeline::TimelineEvent;
 use crate::domain::workflow::Stage;
@@ -135,7 +135,33 @@ pub async fn insert(
         updated_at: Set(rec.updated_at),
     };
     cases::Entity::insert(row).exec_without_returning(c).await?;
-    replace_terms(c, rec).await
+    replace_terms(c, rec).await?;
+    replace_alerts(c, rec).await
+}
+
+/// Rewrites, from the case's facts, the windows of days in which its deadlines can be on
+/// the deadline lists ([`crate::domain::alerts::windows`]).
+pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Result<(), DbErr> {
+    case_alerts::Entity::delete_many()
+        .filter(case_alerts::Column::CaseId.eq(rec.id))
+        .exec(c)
+        .await?;
+    let rows: Vec<_> = crate::domain::alerts::windows(&rec.facts, rec.updated_at.date())
+        .into_iter()
+        .zip(0..)
+        .map(|(w, seq)| case_alerts::ActiveModel {
+            case_id: Set(rec.id),
+            seq: Set(seq),
+            from_date: Set(w.from),
+            until_date: Set(w.until),
+        })
+        .collect();
+    if !rows.is_empty() {
+        case_alerts::Entity::insert_many(rows)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Rewrites the search terms of a case from its facts.
@@ -199,6 +225,7 @@ pub async fn update(
         return Ok(false);
     }
     replace_terms(c, rec).await?;
+    replace_alerts(c, rec).await?;
     Ok(true)
 }
 
@@ -260,6 +287,106 @@ fn assigned_cases(user: Uuid) -> sea_orm::sea_query::SelectStatement {
         .from(case_assignees::Entity)
         .and_where(Expr::col(case_assignees::Column::UserId).eq(user))
         .to_owned()
+}
+
+/// The cases with a deadline window open on `today` ([`replace_alerts`]).
+fn alerted_on(today: time::Date) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(case_alerts::Column::CaseId)
+        .from(case_alerts::Entity)
+        .and_where(Expr::col(case_alerts::Column::FromDate).lte(today))
+        .and_where(
+            Expr::col(case_alerts::Column::UntilDate)
+                .is_null()
+                .or(Expr::col(case_alerts::Column::UntilDate).gte(today)),
+        )
+        .to_owned()
+}
+
+/// Open cases (of these groups; worked by this user) that may have a deadline on the
+/// deadline lists today: every one, however many cases there are.
+pub async fn alerted_open_records(
+    c: &impl ConnectionTrait,
+    groups: Option<&[Uuid]>,
+    assigned_to: Option<Uuid>,
+    today: time::Date,
+) -> Result<Vec<CaseRecord>, DbErr> {
+    open_cases(groups, assigned_to)
+        .filter(cases::Column::Id.in_subquery(alerted_on(today)))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(CaseRecord::try_from)
+        .collect()
+}
+
+/// Open cases, of these groups and worked by this user when given.
+fn open_cases(
+    groups: Option<&[Uuid]>,
+    assigned_to: Option<Uuid>,
+) -> sea_orm::Select<cases::Entity> {
+    let mut q = cases::Entity::find().filter(
+        cases::Column::Stage.is_in(
+            Stage::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.as_str()),
+        ),
+    );
+    if let Some(groups) = groups {
+        q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
+    }
+    if let Some(user) = assigned_to {
+        q = q.filter(cases::Column::Id.in_subquery(assigned_cases(user)));
+    }
+    q
+}
+
+/// The ids of open cases, of these groups and worked by this user when given, as a
+/// subquery.
+pub fn open_case_ids(
+    groups: Option<&[Uuid]>,
+    assigned_to: Option<Uuid>,
+) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::QueryTrait::into_query(
+        open_cases(groups, assigned_to)
+            .select_only()
+            .column(cases::Column::Id),
+    )
+}
+
+/// Up to `n` cases after `after` in id order (all of them, a batch at a time).
+pub async fn batch_after(
+    c: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    n: u64,
+) -> Result<Vec<CaseRecord>, DbErr> {
+    let mut q = cases::Entity::find();
+    if let Some(after) = after {
+        q = q.filter(cases::Column::Id.gt(after));
+    }
+    q.order_by_asc(cases::Column::Id)
+        .limit(n)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(CaseRecord::try_from)
+        .collect()
+}
+
+/// Every case with one of these ids.
+pub async fn records(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<CaseRecord>, DbErr> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = cases::Entity::find()
+            .filter(cases::Column::Id.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?;
+        for m in rows {
+            out.push(CaseRecord::try_from(m)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Matches of one search word are counted up to this many to find the rarest word.
@@ -535,35 +662,4 @@ pub async fn id_of_reference(
         .one(c)
         .await?
         .map(|m| m.id))
-}
-
-/// The open-stage cases matching `groups` / `assigned_to`, with their facts, newest first,
-/// at most `limit` (for deadline lists).
-pub async fn open_records(
-    c: &impl ConnectionTrait,
-    groups: Option<&[Uuid]>,
-    assigned_to: Option<Uuid>,
-    limit: u64,
-) -> Result<Vec<CaseRecord>, DbErr> {
-    let mut q = cases::Entity::find().filter(
-        cases::Column::Stage.is_in(
-            Stage::ALL
-                .iter()
-                .filter(|s| s.is_open())
-                .map(|s| s.as_str()),
-        ),
-    );
-    if let Some(groups) = groups {
-        q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
-    }
-    if let Some(user) = assigned_to {
-        q = q.filter(cases::Column::Id.in_subquery(assigned_cases(user)));
-    }
-    q.order_by_desc(cases::Column::Id)
-        .limit(limit)
-        .all(c)
-        .await?
-        .into_iter()
-        .map(CaseRecord::try_from)
-        .collect()
 }

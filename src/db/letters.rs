@@ -125,14 +125,16 @@ pub async fn of_case(c: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<Lett
         .await
 }
 
-/// Sent letters awaiting a reply, of these cases.
-pub async fn awaiting_reply(
+/// Sent letters whose reply is due by `until` (overdue ones included), of the cases the
+/// subquery names.
+pub async fn replies_due_by(
     c: &impl ConnectionTrait,
-    cases: &[Uuid],
+    cases: sea_orm::sea_query::SelectStatement,
+    until: Date,
 ) -> Result<Vec<LetterHead>, DbErr> {
     without_bytes()
-        .filter(letters::Column::CaseId.is_in(cases.iter().copied()))
-        .filter(letters::Column::ReplyDue.is_not_null())
+        .filter(letters::Column::ReplyDue.lte(until))
+        .filter(letters::Column::CaseId.in_subquery(cases))
         .into_model::<LetterHead>()
         .all(c)
         .await

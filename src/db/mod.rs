@@ -121,14 +121,39 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
             txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
                 .await?;
             Migrator::up(&txn, None).await?;
+            fill_alerts(&txn).await?;
             txn.commit().await
         }
         _ => {
             let txn = begin_write(db).await?;
             Migrator::up(&*txn, None).await?;
+            fill_alerts(&*txn).await?;
             txn.commit().await
         }
     }
+}
+
+/// Writes the deadline windows of every case once, after the migration that made their
+/// table: they come from the rules, which only the app knows. From then on each change of a
+/// case rewrites its own.
+async fn fill_alerts(c: &impl ConnectionTrait) -> Result<(), DbErr> {
+    const KEY: &str = "case_alerts_filled";
+    if settings::get(c, KEY).await?.is_some() {
+        return Ok(());
+    }
+    let mut after: Option<uuid::Uuid> = None;
+    loop {
+        let batch = cases::batch_after(c, after, 1_000).await?;
+        let Some(last) = batch.last().map(|r| r.id) else {
+            break;
+        };
+        for rec in &batch {
+            cases::replace_alerts(c, rec).await?;
+        }
+        after = Some(last);
+    }
+    settings::set_once(c, KEY, "1").await?;
+    Ok(())
 }
 
 /// Writers to an SQLite file take turns here before they ask SQLite for its write lock, so

@@ -1,5 +1,6 @@
 //! Pure rules and types of the deposit-dispute domain: no web, no database, no I/O.
 
+pub mod alerts;
 pub mod audit;
 pub mod case;
 mod errors;

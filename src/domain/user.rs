@@ -80,6 +80,28 @@ impl Principal {
         }
     }
 
+    /// Coordinators and admins: they see their groups' deadline lists, write letters in
+    /// batches and change the wording of letters.
+    pub fn coordinates(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Coordinator)
+    }
+
+    /// Whether this principal leads `group`: admins lead every group, coordinators their
+    /// own (they assign its cases and change its letters' wording).
+    pub fn leads(&self, group: Uuid) -> bool {
+        self.can_assign(group)
+    }
+
+    /// Whether this principal may give someone `role`: admins any, coordinators only the
+    /// volunteer role.
+    pub fn may_grant(&self, role: Role) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Coordinator => role == Role::Volunteer,
+            Role::Volunteer => false,
+        }
+    }
+
     /// Only admins manage groups and read the audit log.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
@@ -258,5 +280,13 @@ mod tests {
         assert!(!p(Role::Coordinator).manages(Role::Volunteer, &[b]));
         assert!(!p(Role::Coordinator).manages(Role::Coordinator, &[a]));
         assert!(!p(Role::Volunteer).manages(Role::Volunteer, &[a]));
+        assert!(!p(Role::Volunteer).coordinates());
+        assert!(p(Role::Coordinator).coordinates() && p(Role::Admin).coordinates());
+        assert!(p(Role::Coordinator).leads(a) && !p(Role::Coordinator).leads(b));
+        assert!(!p(Role::Volunteer).leads(a) && p(Role::Admin).leads(b));
+        assert!(p(Role::Coordinator).may_grant(Role::Volunteer));
+        assert!(!p(Role::Coordinator).may_grant(Role::Coordinator));
+        assert!(p(Role::Admin).may_grant(Role::Admin));
+        assert!(!p(Role::Volunteer).may_grant(Role::Volunteer));
     }
 }

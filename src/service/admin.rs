@@ -350,7 +350,7 @@ pub async fn update_user(
     let groups: Vec<Uuid> = if actor.is_admin() {
         groups.to_vec()
     } else {
-        if role != Role::Volunteer {
+        if !actor.may_grant(role) {
             return Err(AppError::Invalid(FieldErrors::single(
                 "role",
                 "Coordinators manage volunteers: ask an admin to change a role",

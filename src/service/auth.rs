@@ -126,7 +126,7 @@ pub async fn create_user(
                 "Only coordinators and admins can add users.".into(),
             ));
         }
-        if new.role != Role::Volunteer {
+        if !a.may_grant(new.role) {
             errors.add(
                 "role",
                 "Coordinators add volunteers: ask an admin for other roles",

@@ -1,5 +1,7 @@
 //! Case use cases: intake, edit, notes, list, timeline.
 
+use std::collections::{HashMap, HashSet};
+
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -67,9 +69,39 @@ pub struct UserRef {
 }
 
 /// Refuses a case the actor may not see as if it did not exist.
-pub(crate) fn visible(actor: &Principal, case: Option<CaseRecord>) -> Result<CaseRecord, AppError> {
-    case.filter(|c| actor.can_work_case(c.group_id))
-        .ok_or(AppError::NotFound)
+/// A case the caller may see. It is made only by [`VisibleCase::load`], the one check of
+/// who may see a case: current membership of its group (admins: any). Use cases reach a
+/// case's data through it; a case outside the caller's groups is "not found", exactly like
+/// one that does not exist.
+#[derive(Debug, Clone)]
+pub struct VisibleCase(CaseRecord);
+
+impl VisibleCase {
+    /// Loads the case `id` if `actor` may see it.
+    pub async fn load(
+        c: &impl ConnectionTrait,
+        actor: &Principal,
+        id: Uuid,
+    ) -> Result<VisibleCase, AppError> {
+        db::cases::find(c, id)
+            .await?
+            .filter(|case| actor.can_work_case(case.group_id))
+            .map(VisibleCase)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The record itself.
+    pub fn into_record(self) -> CaseRecord {
+        self.0
+    }
+}
+
+impl std::ops::Deref for VisibleCase {
+    type Target = CaseRecord;
+
+    fn deref(&self) -> &CaseRecord {
+        &self.0
+    }
 }
 
 pub(crate) async fn detail(
@@ -190,11 +222,11 @@ pub async fn get(
     actor: &Principal,
     id: Uuid,
 ) -> Result<CaseDetail, AppError> {
-    let case = visible(actor, db::cases::find(db, id).await?)?;
+    let case = VisibleCase::load(db, actor, id).await?;
     reads
         .record(Some(actor), AuditAction::CaseViewed, Some(id), json!({}))
         .await?;
-    detail(db, case).await
+    detail(db, case.into_record()).await
 }
 
 /// A filtered page of the cases the actor may see, newest first. The read is audited.
@@ -233,7 +265,7 @@ pub async fn update(
     input: CaseInput,
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
-    let current = visible(actor, db::cases::find(&txn, id).await?)?;
+    let current = VisibleCase::load(&txn, actor, id).await?;
     let updated = apply_edit(&txn, clock, actor, current, expected_version, input).await?;
     let detail = detail(&txn, updated).await?;
     txn.commit().await?;
@@ -252,7 +284,7 @@ pub async fn patch(
     body: Value,
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
-    let current = visible(actor, db::cases::find(&txn, id).await?)?;
+    let current = VisibleCase::load(&txn, actor, id).await?;
     let Value::Object(mut body) = body else {
         return Err(AppError::BadRequest(
             "The body must be a JSON object".into(),
@@ -292,10 +324,11 @@ async fn apply_edit(
     txn: &impl ConnectionTrait,
     clock: &dyn Clock,
     actor: &Principal,
-    current: CaseRecord,
+    current: VisibleCase,
     expected_version: i32,
     input: CaseInput,
 ) -> Result<CaseRecord, AppError> {
+    let current = current.into_record();
     if current.version != expected_version {
         return Err(AppError::Conflict(STALE_EDIT.into()));
     }
@@ -337,7 +370,7 @@ pub async fn assessment(
     actor: &Principal,
     id: Uuid,
 ) -> Result<Assessment, AppError> {
-    let case = visible(actor, db::cases::find(db, id).await?)?;
+    let case = VisibleCase::load(db, actor, id).await?;
     reads
         .record(Some(actor), AuditAction::CaseAssessed, Some(id), json!({}))
         .await?;
@@ -375,7 +408,7 @@ pub async fn transition(
     req: TransitionRequest,
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
-    let current = visible(actor, db::cases::find(&txn, id).await?)?;
+    let current = VisibleCase::load(&txn, actor, id).await?;
     let (_, guard) = next_stages(&current, clock.today());
     let held_from = match check_transition(current.stage, current.held_from, to, &req, guard) {
         Ok(held) => held,
@@ -395,7 +428,7 @@ pub async fn transition(
         outcome,
         version: current.version + 1,
         updated_at: now,
-        ..current
+        ..current.into_record()
     };
     if !db::cases::update(&txn, &updated, updated.version - 1).await? {
         return Err(AppError::Conflict(STALE_EDIT.into()));
@@ -453,7 +486,7 @@ pub async fn add_note(
         )));
     }
     let txn = db::begin_write(db).await?;
-    visible(actor, db::cases::find(&txn, id).await?)?;
+    VisibleCase::load(&txn, actor, id).await?;
     let now = clock.now();
     let event = TimelineEvent::Note {
         text: text.to_string(),
@@ -485,7 +518,7 @@ pub async fn timeline(
     actor: &Principal,
     id: Uuid,
 ) -> Result<Vec<TimelineEntry>, AppError> {
-    visible(actor, db::cases::find(db, id).await?)?;
+    VisibleCase::load(db, actor, id).await?;
     reads
         .record(
             Some(actor),
@@ -510,7 +543,7 @@ pub async fn add_scheme_check(
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
     db::cases::lock(&txn, id).await?;
-    let current = visible(actor, db::cases::find(&txn, id).await?)?;
+    let current = VisibleCase::load(&txn, actor, id).await?;
     let mut doc = serde_json::to_value(&current.facts).map_err(|e| anyhow::anyhow!(e))?;
     let index = current.facts.deposit.scheme_checks.len();
     let entry = serde_json::to_value(&check).map_err(|e| anyhow::anyhow!(e))?;
@@ -560,7 +593,7 @@ pub async fn assign(
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
     db::cases::lock(&txn, id).await?;
-    let case = visible(actor, db::cases::find(&txn, id).await?)?;
+    let case = VisibleCase::load(&txn, actor, id).await?;
     if !actor.can_assign(case.group_id) {
         return Err(AppError::Forbidden(
             "Only coordinators of this case's group can assign it.".into(),
@@ -608,7 +641,7 @@ pub async fn assign(
         )
         .await?;
     }
-    let detail = detail(&txn, case).await?;
+    let detail = detail(&txn, case.into_record()).await?;
     txn.commit().await?;
     Ok(detail)
 }
@@ -691,60 +724,39 @@ pub struct DeadlineLists {
 }
 
 /// How far ahead "Due soon" looks.
-pub const DUE_SOON_DAYS: i64 = 14;
-
-/// Most cases one list looks at.
-const DEADLINE_CASES: u64 = 5_000;
+pub use crate::domain::alerts::DUE_SOON_DAYS;
 
 fn deadline_lists(
     cases: &[CaseRecord],
     letters: &[db::letters::LetterHead],
     today: time::Date,
 ) -> DeadlineLists {
+    use crate::domain::alerts::{Listed, listed, reply_listed};
     let mut lists = DeadlineLists::default();
-    let soon = today + time::Duration::days(DUE_SOON_DAYS);
+    let row = |case: &CaseRecord, label: String, due: time::Date| DeadlineRow {
+        case_id: case.id,
+        reference: case.reference.to_string(),
+        tenant_name: case.facts.tenant.name.clone(),
+        landlord_name: case.facts.other_side_name().map(str::to_string),
+        stage: case.stage.label(),
+        label,
+        due,
+    };
+    let mut put = |on: Option<Listed>, r: DeadlineRow| match on {
+        Some(Listed::Overdue) => lists.overdue.push(r),
+        Some(Listed::DueSoon) => lists.due_soon.push(r),
+        None => {}
+    };
+    let by_id: HashMap<Uuid, &CaseRecord> = cases.iter().map(|c| (c.id, c)).collect();
     for letter in letters {
-        let (Some(due), Some(case)) = (
-            letter.reply_due,
-            cases.iter().find(|c| c.id == letter.case_id),
-        ) else {
-            continue;
-        };
-        let row = DeadlineRow {
-            case_id: case.id,
-            reference: case.reference.to_string(),
-            tenant_name: case.facts.tenant.name.clone(),
-            landlord_name: case.facts.other_side_name().map(str::to_string),
-            stage: case.stage.label(),
-            label: format!("Reply due to \"{}\"", letter.title),
-            due,
-        };
-        if due < today {
-            lists.overdue.push(row);
-        } else if due <= soon {
-            lists.due_soon.push(row);
+        if let (Some(due), Some(case)) = (letter.reply_due, by_id.get(&letter.case_id)) {
+            let label = format!("Reply due to \"{}\"", letter.title);
+            put(reply_listed(due, today), row(case, label, due));
         }
     }
     for case in cases {
         for d in rules::assess(&case.facts, today).deadlines {
-            let row = || DeadlineRow {
-                case_id: case.id,
-                reference: case.reference.to_string(),
-                tenant_name: case.facts.tenant.name.clone(),
-                landlord_name: case.facts.other_side_name().map(str::to_string),
-                stage: case.stage.label(),
-                label: d.label.clone(),
-                due: d.due,
-            };
-            match d.status {
-                rules::DeadlineStatus::Missed if d.ours => lists.overdue.push(row()),
-                rules::DeadlineStatus::Open
-                    if d.due <= today + time::Duration::days(DUE_SOON_DAYS) =>
-                {
-                    lists.due_soon.push(row())
-                }
-                _ => {}
-            }
+            put(listed(&d, today), row(case, d.label.clone(), d.due));
         }
     }
     lists.overdue.sort_by_key(|r| r.due);
@@ -753,30 +765,42 @@ fn deadline_lists(
 }
 
 /// The deadline lists of the actor's own cases, and (for coordinators and admins) of
-/// every case of their groups. Derived from the rules each time; none is typed in.
+/// every case of their groups. Derived from the rules each time; none is typed in. Complete
+/// at any caseload: only the cases with a deadline window open today are read
+/// ([`crate::domain::alerts`]), with the cases of letters whose reply is due.
 pub async fn deadlines(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     actor: &Principal,
 ) -> Result<(DeadlineLists, Option<DeadlineLists>), AppError> {
     let today = clock.today();
-    let with_letters = |cases: Vec<CaseRecord>| async move {
-        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
-        let letters = db::letters::awaiting_reply(db, &ids).await?;
-        Ok::<_, AppError>(deadline_lists(&cases, &letters, today))
-    };
     // Assignment alone never shows a case: it must also be in one of the actor's groups now.
     let visible = actor.visible_groups();
-    let mine = db::cases::open_records(db, visible.as_deref(), Some(actor.user_id), DEADLINE_CASES)
-        .await?;
-    let mine = with_letters(mine).await?;
-    let groups = match actor.role {
-        crate::domain::user::Role::Volunteer => None,
-        _ => {
-            let cases =
-                db::cases::open_records(db, visible.as_deref(), None, DEADLINE_CASES).await?;
-            Some(with_letters(cases).await?)
+    let lists = |assigned: Option<Uuid>| {
+        let groups = visible.clone();
+        async move {
+            let groups = groups.as_deref();
+            let mut cases = db::cases::alerted_open_records(db, groups, assigned, today).await?;
+            let soon = today + time::Duration::days(DUE_SOON_DAYS);
+            let open = db::cases::open_case_ids(groups, assigned);
+            let letters = db::letters::replies_due_by(db, open, soon).await?;
+            let loaded: HashSet<Uuid> = cases.iter().map(|c| c.id).collect();
+            let mut missing: Vec<Uuid> = letters
+                .iter()
+                .map(|l| l.case_id)
+                .filter(|id| !loaded.contains(id))
+                .collect();
+            missing.sort_unstable();
+            missing.dedup();
+            cases.extend(db::cases::records(db, &missing).await?);
+            Ok::<_, AppError>(deadline_lists(&cases, &letters, today))
         }
+    };
+    let mine = lists(Some(actor.user_id)).await?;
+    let groups = if actor.coordinates() {
+        Some(lists(None).await?)
+    } else {
+        None
     };
     Ok((mine, groups))
 }

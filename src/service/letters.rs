@@ -10,7 +10,6 @@ use time::Date;
 use uuid::Uuid;
 
 use super::Principal;
-use super::cases::visible;
 use crate::clock::Clock;
 use crate::db;
 use crate::db::letters::{LetterHead, LetterRow};
@@ -22,6 +21,7 @@ use crate::domain::timeline::TimelineEvent;
 use crate::domain::{CaseRecord, FieldErrors, Money};
 use crate::error::AppError;
 use crate::letters::{Letter, pdf, wording};
+use crate::service::cases::VisibleCase;
 
 /// Longest free-text part.
 const MAX_FIELD_CHARS: usize = 2_000;
@@ -407,7 +407,7 @@ pub async fn generate(
     kind: LetterKind,
     mut fields: BTreeMap<String, String>,
 ) -> Result<LetterInfo, AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
+    VisibleCase::load(db, actor, case_id).await?;
     // The day the letter will be sent is its date, and its reply date runs from it.
     let dated = send_date(fields.remove("send_on").as_deref(), clock.today())?;
     let clean = clean_fields(kind, fields)?;
@@ -482,7 +482,7 @@ async fn write(
     clean: &BTreeMap<String, String>,
     dated: Date,
 ) -> Result<(LetterRow, Letter), AppError> {
-    let case = visible(actor, db::cases::find(txn, case_id).await?)?;
+    let case = VisibleCase::load(txn, actor, case_id).await?;
     if !case.stage.is_open() {
         return Err(AppError::Conflict(
             "Letters cannot be written for a resolved or closed case.".into(),
@@ -679,7 +679,7 @@ pub async fn batch(
     let mut items = Vec::with_capacity(cases.len());
     let mut problems: Vec<String> = Vec::new();
     for (done, &case_id) in cases.iter().enumerate() {
-        let case = visible(actor, db::cases::find(&txn, case_id).await?)?;
+        let case = VisibleCase::load(&txn, actor, case_id).await?;
         if !actor.can_assign(case.group_id) {
             return Err(AppError::Forbidden(
                 "Only coordinators and admins write letters in batches.".into(),
@@ -757,7 +757,7 @@ pub async fn preview(
     case_id: Uuid,
     kind: LetterKind,
 ) -> Result<wording::Wording, AppError> {
-    let case = visible(actor, db::cases::find(db, case_id).await?)?;
+    let case = VisibleCase::load(db, actor, case_id).await?;
     let group = db::groups::by_id(db, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -780,7 +780,7 @@ async fn letter_of_visible_case(
     id: Uuid,
 ) -> Result<LetterHead, AppError> {
     let head = db::letters::head(db, id).await?.ok_or(AppError::NotFound)?;
-    visible(actor, db::cases::find(db, head.case_id).await?)?;
+    VisibleCase::load(db, actor, head.case_id).await?;
     Ok(head)
 }
 
@@ -799,8 +799,15 @@ pub async fn of_case(
     actor: &Principal,
     case_id: Uuid,
 ) -> Result<Vec<LetterInfo>, AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
-    Ok(db::letters::of_case(db, case_id)
+    of_visible(db, &VisibleCase::load(db, actor, case_id).await?).await
+}
+
+/// The letters of a case the caller may see, newest first.
+pub async fn of_visible(
+    db: &DatabaseConnection,
+    case: &VisibleCase,
+) -> Result<Vec<LetterInfo>, AppError> {
+    Ok(db::letters::of_case(db, case.id)
         .await?
         .into_iter()
         .map(LetterInfo::from)

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod case_file;
 pub mod cases;
 pub mod demo;
 pub mod letters;

@@ -17,7 +17,6 @@ use crate::db::groups::Group;
 use crate::domain::audit::AuditAction;
 use crate::domain::input::CaseInput;
 use crate::domain::letters::LetterKind;
-use crate::domain::user::Role;
 use crate::domain::{CaseFacts, CaseRecord, CaseReference, FieldErrors};
 use crate::error::AppError;
 use crate::letters::wording;
@@ -28,13 +27,14 @@ const MAX_WORDING_CHARS: usize = 20_000;
 /// Admins edit any group's wording, coordinators their own groups'. Volunteers are told
 /// no; coordinators of other groups are not told the group exists.
 fn may_edit(actor: &Principal, group: Uuid) -> Result<(), AppError> {
-    match actor.role {
-        Role::Admin => Ok(()),
-        Role::Coordinator if actor.sees_group(group) => Ok(()),
-        Role::Coordinator => Err(AppError::NotFound),
-        Role::Volunteer => Err(AppError::Forbidden(
+    if actor.leads(group) {
+        Ok(())
+    } else if actor.coordinates() {
+        Err(AppError::NotFound)
+    } else {
+        Err(AppError::Forbidden(
             "Only coordinators and admins change the wording of letters.".into(),
-        )),
+        ))
     }
 }
 
@@ -60,7 +60,7 @@ pub async fn overview(
     db: &DatabaseConnection,
     actor: &Principal,
 ) -> Result<Vec<TemplateSummary>, AppError> {
-    if actor.role == Role::Volunteer {
+    if !actor.coordinates() {
         return Err(AppError::Forbidden(
             "Only coordinators and admins change the wording of letters.".into(),
         ));

@@ -2,6 +2,7 @@
 //! examples E1, E2, W1, S1 and C1, guarded transitions, and the deadline lists.
 
 use axum::http::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tenantcase::domain::user::Role;
 
@@ -633,6 +634,73 @@ async fn deadline_lists_derive_from_the_rules() {
         home.text[soon_at..]
             .contains("Protect the deposit in an approved scheme: 30 November 2026")
     );
+}
+
+/// The lists used to read the newest 5,000 open cases, so the oldest dropped out of
+/// "Overdue" without a word. They read every case with a deadline window open today, at any
+/// caseload, and the windows of cases that were there before are filled when the server
+/// starts.
+#[tokio::test]
+async fn deadline_lists_are_complete_at_any_caseload() {
+    let app = TestApp::new().await;
+    app.user("coord@example.org", Role::Coordinator).await;
+    let coord = app.token("coord@example.org").await;
+    // Protection due 2019-05-01: the six-year limit passed on 2025-05-01.
+    let late = create_case(
+        &app,
+        &coord,
+        case(
+            json!({"jurisdiction": "england"}),
+            json!({"received_date": "2019-04-02", "scheme": "none"}),
+        ),
+    )
+    .await;
+    let late_ref = late["reference"].as_str().unwrap_or_default().to_string();
+    let id = uuid::Uuid::parse_str(late["id"].as_str().unwrap_or_default()).expect("id");
+    let db = &app.state.db;
+    let template = tenantcase::db::cases::find(db, id)
+        .await
+        .expect("query")
+        .expect("the case");
+    // 5,000 newer open cases of the same group, with no deadline at all.
+    let txn = tenantcase::db::begin_write(db).await.expect("txn");
+    for n in 1..=5_000 {
+        let mut rec = template.clone();
+        rec.id = uuid::Uuid::now_v7();
+        rec.reference = tenantcase::domain::CaseReference::new(2027, n);
+        rec.facts.deposit = Default::default();
+        tenantcase::db::cases::insert(&*txn, &rec, None)
+            .await
+            .expect("insert");
+    }
+    txn.commit().await.expect("commit");
+    let overdue = |lists: Value| -> Vec<String> {
+        lists["groups"]["overdue"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|r| r["reference"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let deadlines = || async {
+        app.api(Method::GET, "/api/v1/deadlines", &coord, None)
+            .await
+            .json()
+    };
+    assert_eq!(overdue(deadlines().await), std::slice::from_ref(&late_ref));
+
+    // A database from before the windows existed: the server fills them when it starts.
+    db.execute_unprepared("DELETE FROM case_alerts")
+        .await
+        .expect("delete");
+    db.execute_unprepared("DELETE FROM settings WHERE key = 'case_alerts_filled'")
+        .await
+        .expect("delete");
+    assert!(overdue(deadlines().await).is_empty(), "nothing to read");
+    tenantcase::db::migrate(db).await.expect("migrate");
+    assert_eq!(overdue(deadlines().await), [late_ref]);
 }
 
 #[tokio::test]

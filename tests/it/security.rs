@@ -539,6 +539,59 @@ async fn reads_are_audited_off_the_request_path_and_none_is_lost_at_shutdown() {
     );
 }
 
+/// Opening a case page is one read of the case: one audit row, "case.viewed", and no
+/// other, however much of the case the page shows (timeline, letters, messages, documents).
+#[tokio::test]
+async fn a_case_page_is_one_audited_read() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let note = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/notes"),
+            &token,
+            Some(serde_json::json!({"text": "Called the agent."})),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED);
+    let b = app.sign_in("api@example.org").await;
+    app.state.reads.flush().await;
+    let before = tenantcase::db::audit::list(
+        &app.state.db,
+        &tenantcase::db::audit::AuditFilter {
+            page: 1,
+            per_page: 500,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("audit")
+    .1;
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("Called the agent."),
+        "the timeline is shown"
+    );
+    assert!(page.text.contains("Łukasz Nowak"));
+    app.state.reads.flush().await;
+    let (entries, after) = tenantcase::db::audit::list(
+        &app.state.db,
+        &tenantcase::db::audit::AuditFilter {
+            page: 1,
+            per_page: 500,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("audit");
+    assert_eq!(after - before, 1, "one audit row for one page");
+    assert_eq!(entries[0].action, "case.viewed");
+    assert_eq!(entries[0].case_id.map(|c| c.to_string()), Some(id));
+}
+
 /// Two connections to one new, empty database (a fresh PostgreSQL schema, or an SQLite
 /// file), as two servers would have.
 async fn two_servers() -> (

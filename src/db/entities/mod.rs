@@ -3,6 +3,7 @@
 pub mod access_codes;
 pub mod api_tokens;
 pub mod audit_log;
+pub mod case_alerts;
 pub mod case_assignees;
 pub mod case_events;
 pub mod case_search_terms;

@@ -11,7 +11,7 @@ use crate::domain::portal::{access_code_from, code_hash, normalise_code};
 use crate::domain::timeline::TimelineEvent;
 use crate::error::AppError;
 use crate::service::Principal;
-use crate::service::cases::visible;
+use crate::service::cases::VisibleCase;
 
 /// Gives a case a new tenant access code and returns it: the only time it is ever shown.
 /// Any earlier code stops working, and the tenant's sessions end.
@@ -22,7 +22,7 @@ pub async fn issue_code(
     actor: &Principal,
     case_id: Uuid,
 ) -> Result<String, AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
+    VisibleCase::load(db, actor, case_id).await?;
     let txn = db::begin_write(db).await?;
     let code = store_new_code(&txn, clock, key, Some(actor), case_id).await?;
     txn.commit().await?;
@@ -63,6 +63,6 @@ pub async fn has_code(
     actor: &Principal,
     case_id: Uuid,
 ) -> Result<bool, AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
+    VisibleCase::load(db, actor, case_id).await?;
     Ok(db::portal::access_code(db, case_id).await?.is_some())
 }

@@ -18,7 +18,7 @@ use crate::domain::timeline::TimelineEvent;
 use crate::error::AppError;
 use crate::service::Principal;
 use crate::service::auth::random_hex;
-use crate::service::cases::visible;
+use crate::service::cases::VisibleCase;
 use crate::storage::Store;
 
 /// Who is adding a document, and so to which case.
@@ -59,7 +59,7 @@ pub async fn upload(
     let case_id = match who {
         Uploader::Tenant(session) => session.case_id,
         Uploader::Staff(actor, case_id) => {
-            visible(actor, db::cases::find(db, case_id).await?)?;
+            VisibleCase::load(db, actor, case_id).await?;
             case_id
         }
     };
@@ -180,8 +180,15 @@ pub async fn documents(
     actor: &Principal,
     case_id: Uuid,
 ) -> Result<Vec<DocumentInfo>, AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
-    let rows = db::portal::documents_of(db, case_id).await?;
+    documents_on(db, &VisibleCase::load(db, actor, case_id).await?).await
+}
+
+/// The documents of a case the caller may see.
+pub async fn documents_on(
+    db: &DatabaseConnection,
+    case: &VisibleCase,
+) -> Result<Vec<DocumentInfo>, AppError> {
+    let rows = db::portal::documents_of(db, case.id).await?;
     let names = db::users::names(db, rows.iter().filter_map(|d| d.uploaded_by)).await?;
     Ok(rows
         .into_iter()
@@ -216,7 +223,7 @@ pub async fn set_visible(
     let doc = db::portal::document(db, document)
         .await?
         .ok_or(AppError::NotFound)?;
-    visible(actor, db::cases::find(db, doc.case_id).await?)?;
+    VisibleCase::load(db, actor, doc.case_id).await?;
     if doc.tenant_visible == show {
         return Ok(doc.case_id);
     }
@@ -276,7 +283,7 @@ pub async fn staff_document(
     let doc = db::portal::document(db, document)
         .await?
         .ok_or(AppError::NotFound)?;
-    visible(actor, db::cases::find(db, doc.case_id).await?)?;
+    VisibleCase::load(db, actor, doc.case_id).await?;
     reads
         .record(
             Some(actor),

@@ -15,7 +15,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::timeline::TimelineEvent;
 use crate::error::AppError;
 use crate::service::Principal;
-use crate::service::cases::visible;
+use crate::service::cases::VisibleCase;
 
 fn message_text(text: &str) -> Result<String, AppError> {
     let text = text.trim().replace("\r\n", "\n");
@@ -83,7 +83,7 @@ pub async fn reply(
     case_id: Uuid,
     text: &str,
 ) -> Result<(), AppError> {
-    visible(actor, db::cases::find(db, case_id).await?)?;
+    VisibleCase::load(db, actor, case_id).await?;
     let text = message_text(text)?;
     let now = clock.now();
     let txn = db::begin_write(db).await?;
@@ -139,8 +139,15 @@ pub async fn messages(
     actor: &Principal,
     case_id: Uuid,
 ) -> Result<Vec<MessageInfo>, AppError> {
-    let case = visible(actor, db::cases::find(db, case_id).await?)?;
-    let rows = db::portal::messages_of(db, case_id).await?;
+    messages_on(db, &VisibleCase::load(db, actor, case_id).await?).await
+}
+
+/// The conversation on a case the caller may see, oldest first.
+pub async fn messages_on(
+    db: &DatabaseConnection,
+    case: &VisibleCase,
+) -> Result<Vec<MessageInfo>, AppError> {
+    let rows = db::portal::messages_of(db, case.id).await?;
     let names = db::users::names(db, rows.iter().filter_map(|m| m.author_id)).await?;
     Ok(rows
         .into_iter()

@@ -3,6 +3,7 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -10,30 +11,89 @@ use super::case_form::{self, FormValues};
 use super::transition_form;
 use super::{PageResult, page};
 use crate::app::AppState;
-use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme};
-use crate::domain::rules::{self, DeadlineStatus};
-use crate::domain::timeline::TimelineEvent;
 use crate::domain::workflow::{OutcomeCode, Route, Stage};
-use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdiction, Money};
+use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdiction};
 use crate::error::AppError;
 use crate::service::admin;
-use crate::service::cases::{self, TimelineEntry};
+use crate::service::cases::{self};
 use crate::web::parse_id as case_id;
 use crate::web::session::{SignedIn, Visitor};
 
 const PER_PAGE: u64 = 25;
 
-fn summary_rows(items: &[CaseSummary]) -> Vec<Value> {
+/// A row of a case list, in words.
+#[derive(Debug, Serialize)]
+struct SummaryRow<'a> {
+    id: Uuid,
+    reference: &'a str,
+    tenant_name: &'a str,
+    landlord_name: Option<&'a str>,
+    postcode: Option<&'a str>,
+    jurisdiction: &'static str,
+    stage: &'static str,
+}
+
+fn summary_rows(items: &[CaseSummary]) -> Vec<SummaryRow<'_>> {
     items
         .iter()
-        .map(|c| {
-            json!({
-                "id": c.id, "reference": c.reference, "tenant_name": c.tenant_name,
-                "landlord_name": c.landlord_name, "postcode": c.postcode,
-                "jurisdiction": c.jurisdiction.label(), "stage": c.stage.label(),
-            })
+        .map(|c| SummaryRow {
+            id: c.id,
+            reference: &c.reference,
+            tenant_name: &c.tenant_name,
+            landlord_name: c.landlord_name.as_deref(),
+            postcode: c.postcode.as_deref(),
+            jurisdiction: c.jurisdiction.label(),
+            stage: c.stage.label(),
         })
         .collect()
+}
+
+/// The home page: the caller's open cases, the deadline lists and what needs attention.
+#[derive(Debug, Serialize)]
+struct HomePage<'a> {
+    items: Vec<SummaryRow<'a>>,
+    total: u64,
+    total_exact: bool,
+    attention: Vec<crate::service::portal::AttentionRow>,
+    mine: cases::DeadlineLists,
+    groups: Option<cases::DeadlineLists>,
+    days: i64,
+}
+
+/// The case list page.
+#[derive(Debug, Serialize)]
+struct ListPage<'a> {
+    items: Vec<SummaryRow<'a>>,
+    total: u64,
+    total_exact: bool,
+    page: u64,
+    pages: Option<u64>,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    filter: ListFilterValues<'a>,
+    choices: Value,
+    batch: bool,
+    letter_types: Vec<Choice>,
+    values: Value,
+}
+
+/// The list's filters as typed.
+#[derive(Debug, Serialize)]
+struct ListFilterValues<'a> {
+    q: &'a str,
+    jurisdiction: &'static str,
+    status: &'static str,
+}
+
+/// A value to choose and its words.
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: &'static str,
+    label: String,
+}
+
+fn view<T: Serialize>(v: &T) -> Result<Value, AppError> {
+    serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// "My cases": the open cases assigned to the signed-in user.
@@ -53,8 +113,15 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let (my_deadlines, group_deadlines) =
         cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
     let attention = crate::service::portal::needs_attention(&state.db, me).await?;
-    let data = json!({"items": summary_rows(&mine.items), "total": mine.total, "total_exact": mine.total_exact, "attention": attention,
-                      "mine": my_deadlines, "groups": group_deadlines, "days": cases::DUE_SOON_DAYS});
+    let data = view(&HomePage {
+        items: summary_rows(&mine.items),
+        total: mine.total,
+        total_exact: mine.total_exact,
+        attention,
+        mine: my_deadlines,
+        groups: group_deadlines,
+        days: cases::DUE_SOON_DAYS,
+    })?;
     Ok(page(
         StatusCode::OK,
         "home.html",
@@ -117,27 +184,32 @@ pub(super) async fn list_page(
         q.append_pair("page", &page.to_string());
         format!("/cases?{}", q.finish())
     };
-    let data = json!({
-        "items": summary_rows(&result.items),
-        "total": result.total,
-        "total_exact": result.total_exact,
-        "page": result.page,
-        "pages": pages,
-        "prev_url": (result.page > 1).then(|| query(result.page - 1)),
-        "next_url": has_next.then(|| query(result.page + 1)),
-        "filter": {
-            "q": filter.q.clone().unwrap_or_default(),
-            "jurisdiction": filter.jurisdiction.map(Jurisdiction::as_str).unwrap_or(""),
-            "status": filter.status.map(CaseStatus::as_str).unwrap_or(""),
+    let data = view(&ListPage {
+        items: summary_rows(&result.items),
+        total: result.total,
+        total_exact: result.total_exact,
+        page: result.page,
+        pages,
+        prev_url: (result.page > 1).then(|| query(result.page - 1)),
+        next_url: has_next.then(|| query(result.page + 1)),
+        filter: ListFilterValues {
+            q: filter.q.as_deref().unwrap_or_default(),
+            jurisdiction: filter.jurisdiction.map(Jurisdiction::as_str).unwrap_or(""),
+            status: filter.status.map(CaseStatus::as_str).unwrap_or(""),
         },
-        "choices": case_form::choices(),
-        "batch": user.principal.role != crate::domain::user::Role::Volunteer,
-        "letter_types": crate::domain::letters::LetterKind::ALL
+        choices: case_form::choices(),
+        batch: user.principal.coordinates(),
+        letter_types: crate::domain::letters::LetterKind::ALL
             .iter()
-            .map(|k| json!({"value": k.as_str(), "label": format!("{}: {}", k.as_str(), k.title())}))
-            .collect::<Vec<_>>(),
-        "values": batch.as_ref().map_or_else(|| json!({"format": "pdf"}), |(_, v)| v.clone()),
-    });
+            .map(|k| Choice {
+                value: k.as_str(),
+                label: format!("{}: {}", k.as_str(), k.title()),
+            })
+            .collect(),
+        values: batch
+            .as_ref()
+            .map_or_else(|| json!({"format": "pdf"}), |(_, v)| v.clone()),
+    })?;
     let errors = batch.map_or(errors, |(e, _)| e);
     Ok(page(
         status,
@@ -257,235 +329,6 @@ pub async fn create(
     }
 }
 
-/// A field path in words: `deposit.amount_pence` → "deposit › amount".
-fn field_label(path: &str) -> String {
-    path.replace("_pence", "")
-        .replace(['_'], " ")
-        .replace('.', " › ")
-}
-
-fn timeline_view(entries: &[TimelineEntry]) -> Vec<Value> {
-    entries
-        .iter()
-        .map(|e| {
-            let (title, detail) = match &e.event {
-                TimelineEvent::Created { reference } => (format!("Case {reference} taken in"), json!(null)),
-                TimelineEvent::Note { text } => ("Note".to_string(), json!(text)),
-                TimelineEvent::Assigned { added, removed } => {
-                    let mut parts = Vec::new();
-                    if !added.is_empty() {
-                        parts.push(format!("Assigned to {}", added.join(", ")));
-                    }
-                    if !removed.is_empty() {
-                        parts.push(format!("No longer assigned: {}", removed.join(", ")));
-                    }
-                    (parts.join(". "), json!(null))
-                }
-                TimelineEvent::Transitioned { from, to, reason, outcome_code, overridden, outcome } => {
-                    let mut lines: Vec<String> = Vec::new();
-                    if let Some(r) = reason {
-                        lines.push(format!("Why: {r}"));
-                    }
-                    if let Some(code) = outcome_code {
-                        lines.push(format!("Outcome: {}", code.label()));
-                    }
-                    if *overridden {
-                        lines.push("The time limit to claim was overridden.".into());
-                    }
-                    if let Some(o) = outcome {
-                        lines.push(format!(
-                            "Recovered {} ({}): deposit {}, penalty {}, prohibited payments {}, interest {}, on {}",
-                            o.total(), o.route.label(), o.deposit, o.penalty, o.prohibited, o.interest,
-                            crate::domain::case::long_date(o.date)
-                        ));
-                    }
-                    (format!("Moved from {} to {}", from.label(), to.label()), json!(lines))
-                }
-                TimelineEvent::LetterGenerated { title, version, .. } => {
-                    (format!("Letter written: {title} (version {version})"), json!(null))
-                }
-                TimelineEvent::LetterSent { title, method, on, reply_due, .. } => {
-                    let due = reply_due.map(|d| format!(" Reply due by {}.", crate::domain::case::long_date(d)));
-                    let line = format!(
-                        "Sent by {method} on {}.{}",
-                        crate::domain::case::long_date(*on),
-                        due.unwrap_or_default()
-                    );
-                    (format!("Letter sent: {title}"), json!([line]))
-                }
-                TimelineEvent::TenantMessage { text, .. } => {
-                    ("Message from the tenant".to_string(), json!(text))
-                }
-                TimelineEvent::MessageToTenant { text, .. } => {
-                    ("Message to the tenant".to_string(), json!(text))
-                }
-                TimelineEvent::DocumentAdded { file_name, from_tenant, .. } => {
-                    let who = if *from_tenant { " by the tenant" } else { "" };
-                    (format!("Document added{who}: {file_name}"), json!(null))
-                }
-                TimelineEvent::DocumentShared { file_name, visible, .. } => {
-                    let what = if *visible { "shown to" } else { "hidden from" };
-                    (format!("Document {what} the tenant: {file_name}"), json!(null))
-                }
-                TimelineEvent::AccessCodeIssued => {
-                    ("New access code for the tenant".to_string(), json!(null))
-                }
-                TimelineEvent::Edited { changes } => (
-                    "Case edited".to_string(),
-                    changes
-                        .iter()
-                        .map(|c| json!({"field": field_label(&c.field), "from": c.from, "to": c.to}))
-                        .collect(),
-                ),
-            };
-            json!({"kind": e.event.kind(), "title": title, "detail": detail, "actor": e.actor,
-                   "at": e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()})
-        })
-        .collect()
-}
-
-/// What was typed into the case page's small forms, shown again when one comes back with
-/// errors.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Drafts<'a> {
-    /// A note.
-    pub note: &'a str,
-    /// A reply to the tenant.
-    pub reply: &'a str,
-    /// A look-up of the schemes.
-    pub check: &'a [(String, String)],
-}
-
-pub(super) async fn case_page(
-    state: &AppState,
-    user: &SignedIn,
-    visitor: &Visitor,
-    id: Uuid,
-    status: StatusCode,
-    errors: &FieldErrors,
-    drafts: Drafts<'_>,
-) -> PageResult {
-    let Drafts { note, reply, check } = drafts;
-    let check: serde_json::Map<String, Value> = check
-        .iter()
-        .filter(|(k, _)| !k.starts_with('_'))
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
-    let me = &user.principal;
-    let detail = cases::get(&state.db, &state.reads, me, id).await?;
-    let timeline = cases::timeline(&state.db, &state.reads, me, id).await?;
-    let can_assign = me.can_assign(detail.case.group_id);
-    let assignable: Vec<Value> = if can_assign {
-        admin::assignable(&state.db, detail.case.group_id)
-            .await?
-            .into_iter()
-            .map(|u| json!({"id": u.id, "name": u.name, "checked": detail.assignees.iter().any(|a| a.id == u.id)}))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let case = &detail.case;
-    let f = &case.facts;
-    let labels = json!({
-        "jurisdiction": f.tenancy.jurisdiction.label(),
-        "stage": case.stage.label(),
-        "tenant_stage": case.stage.tenant_label(),
-        "scheme": f.deposit.scheme.map(Scheme::label),
-        "rent_period": f.tenancy.rent_period.map(RentPeriod::label),
-        "preferred_contact": f.tenant.preferred_contact.map(ContactMethod::label),
-        "landlord_kind": f.landlord.as_ref().map(|l| l.kind).map(PartyKind::label),
-    });
-    let today = state.clock.today();
-    let a = rules::assess(f, today);
-    let next_deadline = a
-        .deadlines
-        .iter()
-        .filter(|d| d.status == DeadlineStatus::Open)
-        .min_by_key(|d| d.due)
-        .map(|d| json!({"label": d.label, "due": d.due.to_string()}));
-    let unreturned = f
-        .deposit
-        .amount
-        .map(|m| m.pence() - f.deposit.returned.map_or(0, Money::pence));
-    let (next, _) = cases::next_stages(case, today);
-    let assessment = json!({
-        "protection_due": a.protection_due.map(|d| d.to_string()),
-        "breaches": a.breaches.iter().map(|b| b.label()).collect::<Vec<_>>(),
-        "penalty": a.penalty,
-        "claim_by": a.claim_by.map(|d| d.to_string()),
-        "deposit_cap_pence": a.deposit_cap_pence,
-        "cap_citation": f.tenancy.start_date
-            .and_then(|start| crate::domain::rules::rule(crate::domain::rules::RuleId::R6, f.tenancy.jurisdiction, start))
-            .map(|r| r.citation),
-        "to_check": a.to_check.iter().map(|t| t.label()).collect::<Vec<_>>(),
-        "interest": a.interest.map(|i| json!({
-            "percent": format!("{}.{:02}", i.rate_bp / 100, i.rate_bp % 100),
-            "from": i.from.to_string(), "daily_pence": i.daily_pence, "to_date_pence": i.to_date_pence,
-            "citation": crate::domain::rules::rule(crate::domain::rules::RuleId::R12, f.tenancy.jurisdiction, today).map(|r| r.citation)})),
-        "prohibited_excess_pence": a.prohibited_excess_pence,
-        "deadlines": a.deadlines.iter().map(|d| json!({
-            "rule": d.rule, "label": d.label, "due": d.due.to_string(), "status": d.status.label(),
-            "citation": d.citation})).collect::<Vec<_>>(),
-        "notes": a.notes,
-    });
-    let letters = crate::service::letters::of_case(&state.db, me, id).await?;
-    let messages = crate::service::portal::messages(&state.db, me, id).await?;
-    let documents = crate::service::portal::documents(&state.db, me, id).await?;
-    let has_code = crate::service::portal::has_code(&state.db, me, id).await?;
-    // L4 accuses the landlord: it is offered only once a breach is established.
-    let kinds: Vec<Value> = crate::domain::letters::LetterKind::ALL
-        .iter()
-        .filter(|k| **k != crate::domain::letters::LetterKind::L4 || !a.breaches.is_empty())
-        .map(|k| json!({"value": k.as_str(), "title": k.title(), "suits": k.suits(case.stage)}))
-        .collect();
-    let data = json!({
-        "case": case,
-        "letters": letters,
-        "letter_kinds": kinds,
-        "open": case.stage.is_open(),
-        "assessment": assessment,
-        "next_deadline": next_deadline,
-        "unreturned_pence": unreturned,
-        "moves": next
-            .iter()
-            .map(|s| {
-                let label = if case.stage == Stage::OnHold && *s != Stage::Withdrawn {
-                    format!("Resume at: {}", s.label())
-                } else {
-                    format!("Move to: {}", s.label())
-                };
-                json!({"value": s.as_str(), "label": label})
-            })
-            .collect::<Vec<_>>(),
-        "outcome": case.outcome.as_ref().map(|o| json!({"total_pence": o.total().pence(), "route": o.route.label(),
-            "date": o.date.to_string()})),
-        "group": detail.group,
-        "assignee_names": detail.assignees.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
-        "can_assign": can_assign,
-        "assignable": assignable,
-        "labels": labels,
-        "deductions_total": f.deductions_total().pence(),
-        "timeline": timeline_view(&timeline),
-        "note": note,
-        "messages": messages,
-        "documents": documents,
-        "has_code": has_code,
-        "reply": reply,
-        "check": check,
-        "scheme_choices": case_form::choices()["schemes"].clone(),
-        "scheme_checks": f.deposit.scheme_checks.iter().rev().map(|c| json!({
-            "date": c.date.to_string(), "found": c.found,
-            "scheme": c.scheme.map(Scheme::label), "certificate": c.certificate})).collect::<Vec<_>>(),
-    });
-    Ok(page(
-        status,
-        "cases/show.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
-}
-
 /// The outcome of one of the case page's small forms: on success, back to `anchor` on the
 /// case page; with field errors, the case page again (422) with the errors beside their
 /// fields and what was typed kept in `drafts`; anything else is an error page.
@@ -496,12 +339,12 @@ pub(super) async fn case_form_outcome<T>(
     id: Uuid,
     result: Result<T, AppError>,
     anchor: &str,
-    drafts: Drafts<'_>,
+    drafts: super::case_page::Drafts<'_>,
 ) -> PageResult {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#{anchor}")).into_response()),
         Err(AppError::Invalid(e)) => {
-            case_page(
+            super::case_page::case_page(
                 state,
                 user,
                 visitor,
@@ -523,14 +366,14 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    case_page(
+    super::case_page::case_page(
         &state,
         &user,
         &visitor,
         id,
         StatusCode::OK,
         &FieldErrors::default(),
-        Drafts::default(),
+        super::case_page::Drafts::default(),
     )
     .await
 }
@@ -619,9 +462,9 @@ pub async fn add_note(
     let id = case_id(&id)?;
     let text = super::form_field(&pairs, "text").to_string();
     let result = cases::add_note(&state.db, state.clock.as_ref(), &user.principal, id, &text).await;
-    let drafts = Drafts {
+    let drafts = super::case_page::Drafts {
         note: &text,
-        ..Drafts::default()
+        ..super::case_page::Drafts::default()
     };
     case_form_outcome(&state, &user, &visitor, id, result, "timeline", drafts).await
 }
@@ -646,9 +489,9 @@ pub async fn add_scheme_check(
     };
     let result =
         cases::add_scheme_check(&state.db, state.clock.as_ref(), &user.principal, id, check).await;
-    let drafts = Drafts {
+    let drafts = super::case_page::Drafts {
         check: &pairs,
-        ..Drafts::default()
+        ..super::case_page::Drafts::default()
     };
     case_form_outcome(&state, &user, &visitor, id, result, "scheme-checks", drafts).await
 }
@@ -686,7 +529,7 @@ pub async fn assign(
         id,
         result,
         "assignees",
-        Drafts::default(),
+        super::case_page::Drafts::default(),
     )
     .await
 }

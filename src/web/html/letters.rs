@@ -214,14 +214,14 @@ pub async fn sent(
                 errors.add(target, message);
             }
             let case_id = letters::case_of(&state.db, &user.principal, id).await?;
-            super::cases::case_page(
+            super::case_page::case_page(
                 &state,
                 &user,
                 &visitor,
                 case_id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &errors,
-                super::cases::Drafts::default(),
+                super::case_page::Drafts::default(),
             )
             .await
         }

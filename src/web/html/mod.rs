@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod auth;
 mod case_form;
+mod case_page;
 mod cases;
 mod letters;
 mod portal;

@@ -652,9 +652,9 @@ pub async fn reply(
     let id = id_of(&id)?;
     let text = field(&pairs, "message");
     let result = portal::reply(&state.db, state.clock.as_ref(), &user.principal, id, text).await;
-    let drafts = super::cases::Drafts {
+    let drafts = super::case_page::Drafts {
         reply: text,
-        ..super::cases::Drafts::default()
+        ..super::case_page::Drafts::default()
     };
     super::cases::case_form_outcome(&state, &user, &visitor, id, result, "messages", drafts).await
 }
@@ -679,7 +679,7 @@ pub async fn staff_upload(
         .await
         .map(|_| ()),
     };
-    let drafts = super::cases::Drafts::default();
+    let drafts = super::case_page::Drafts::default();
     super::cases::case_form_outcome(&state, &user, &visitor, id, result, "documents", drafts).await
 }
 

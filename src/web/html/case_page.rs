@@ -1,0 +1,455 @@
+//! The case page: one read of the case ([`crate::service::case_file::open`]) turned into a
+//! typed view, rendered by `templates/cases/show.html`.
+
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::case_form;
+use super::{PageResult, page};
+use crate::app::AppState;
+use crate::db::cases::TimelineEntry;
+use crate::db::groups::Group;
+use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme, long_date};
+use crate::domain::letters::LetterKind;
+use crate::domain::rules::{self, Assessment, DeadlineStatus, PenaltyRange, RuleId};
+use crate::domain::timeline::TimelineEvent;
+use crate::domain::workflow::Stage;
+use crate::domain::{CaseRecord, FieldErrors, Money};
+use crate::service::case_file::{self, Assignable, CaseFile};
+use crate::service::cases;
+use crate::service::letters::LetterInfo;
+use crate::service::portal::{DocumentInfo, MessageInfo};
+use crate::web::session::{SignedIn, Visitor};
+
+/// What was typed into the case page's small forms, shown again when one comes back with
+/// errors.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Drafts<'a> {
+    /// A note.
+    pub note: &'a str,
+    /// A reply to the tenant.
+    pub reply: &'a str,
+    /// A look-up of the schemes.
+    pub check: &'a [(String, String)],
+}
+
+/// Everything `cases/show.html` shows.
+#[derive(Debug, Serialize)]
+struct CasePage<'a> {
+    case: &'a CaseRecord,
+    group: &'a Group,
+    labels: Labels,
+    open: bool,
+    next_deadline: Option<NextDeadline>,
+    assignee_names: String,
+    unreturned_pence: Option<i64>,
+    deductions_total: i64,
+    outcome: Option<OutcomeView>,
+    assessment: AssessmentView,
+    scheme_checks: Vec<SchemeCheckView>,
+    moves: Vec<Choice>,
+    letters: &'a [LetterInfo],
+    letter_kinds: Vec<LetterChoice>,
+    messages: &'a [MessageInfo],
+    documents: &'a [DocumentInfo],
+    has_code: bool,
+    can_assign: bool,
+    assignable: &'a [Assignable],
+    timeline: Vec<TimelineItem>,
+    note: &'a str,
+    reply: &'a str,
+    check: serde_json::Map<String, Value>,
+    scheme_choices: Value,
+}
+
+/// The facts' codes in words.
+#[derive(Debug, Serialize)]
+struct Labels {
+    jurisdiction: &'static str,
+    stage: &'static str,
+    tenant_stage: &'static str,
+    scheme: Option<&'static str>,
+    rent_period: Option<&'static str>,
+    preferred_contact: Option<&'static str>,
+    landlord_kind: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+struct NextDeadline {
+    label: String,
+    due: String,
+}
+
+#[derive(Debug, Serialize)]
+struct OutcomeView {
+    total_pence: i64,
+    route: &'static str,
+    date: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AssessmentView {
+    protection_due: Option<String>,
+    breaches: Vec<&'static str>,
+    penalty: Option<PenaltyRange>,
+    claim_by: Option<String>,
+    deposit_cap_pence: Option<i64>,
+    cap_citation: Option<&'static str>,
+    to_check: Vec<&'static str>,
+    interest: Option<InterestView>,
+    prohibited_excess_pence: i64,
+    deadlines: Vec<DeadlineView>,
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct InterestView {
+    percent: String,
+    from: String,
+    daily_pence: i64,
+    to_date_pence: i64,
+    citation: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+struct DeadlineView {
+    rule: RuleId,
+    label: String,
+    due: String,
+    status: &'static str,
+    citation: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct SchemeCheckView {
+    date: String,
+    found: bool,
+    scheme: Option<&'static str>,
+    certificate: Option<String>,
+}
+
+/// A value to choose and its words.
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: &'static str,
+    label: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LetterChoice {
+    value: &'static str,
+    title: &'static str,
+    suits: bool,
+}
+
+/// One timeline entry in words: a title, and a text, lines or changes beneath it.
+#[derive(Debug, Default, Serialize)]
+struct TimelineItem {
+    kind: &'static str,
+    title: String,
+    text: Option<String>,
+    lines: Vec<String>,
+    changes: Vec<ChangeView>,
+    actor: Option<String>,
+    at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ChangeView {
+    field: String,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// A field path in words: `deposit.amount_pence` → "deposit › amount".
+fn field_label(path: &str) -> String {
+    path.replace("_pence", "")
+        .replace(['_'], " ")
+        .replace('.', " › ")
+}
+
+fn transition_lines(event: &TimelineEvent) -> Vec<String> {
+    let TimelineEvent::Transitioned {
+        reason,
+        outcome_code,
+        overridden,
+        outcome,
+        ..
+    } = event
+    else {
+        return Vec::new();
+    };
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(r) = reason {
+        lines.push(format!("Why: {r}"));
+    }
+    if let Some(code) = outcome_code {
+        lines.push(format!("Outcome: {}", code.label()));
+    }
+    if *overridden {
+        lines.push("The time limit to claim was overridden.".into());
+    }
+    if let Some(o) = outcome {
+        lines.push(format!(
+            "Recovered {} ({}): deposit {}, penalty {}, prohibited payments {}, interest {}, on {}",
+            o.total(),
+            o.route.label(),
+            o.deposit,
+            o.penalty,
+            o.prohibited,
+            o.interest,
+            long_date(o.date)
+        ));
+    }
+    lines
+}
+
+fn timeline_item(e: &TimelineEntry) -> TimelineItem {
+    let mut item = TimelineItem {
+        kind: e.event.kind(),
+        actor: e.actor.clone(),
+        at: e
+            .at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        ..TimelineItem::default()
+    };
+    item.title = match &e.event {
+        TimelineEvent::Created { reference } => format!("Case {reference} taken in"),
+        TimelineEvent::Note { text } => {
+            item.text = Some(text.clone());
+            "Note".to_string()
+        }
+        TimelineEvent::Assigned { added, removed } => {
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("Assigned to {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                parts.push(format!("No longer assigned: {}", removed.join(", ")));
+            }
+            parts.join(". ")
+        }
+        TimelineEvent::Transitioned { from, to, .. } => {
+            item.lines = transition_lines(&e.event);
+            format!("Moved from {} to {}", from.label(), to.label())
+        }
+        TimelineEvent::LetterGenerated { title, version, .. } => {
+            format!("Letter written: {title} (version {version})")
+        }
+        TimelineEvent::LetterSent {
+            title,
+            method,
+            on,
+            reply_due,
+            ..
+        } => {
+            let due = reply_due.map(|d| format!(" Reply due by {}.", long_date(d)));
+            item.lines = vec![format!(
+                "Sent by {method} on {}.{}",
+                long_date(*on),
+                due.unwrap_or_default()
+            )];
+            format!("Letter sent: {title}")
+        }
+        TimelineEvent::TenantMessage { text, .. } => {
+            item.text = Some(text.clone());
+            "Message from the tenant".to_string()
+        }
+        TimelineEvent::MessageToTenant { text, .. } => {
+            item.text = Some(text.clone());
+            "Message to the tenant".to_string()
+        }
+        TimelineEvent::DocumentAdded {
+            file_name,
+            from_tenant,
+            ..
+        } => {
+            let who = if *from_tenant { " by the tenant" } else { "" };
+            format!("Document added{who}: {file_name}")
+        }
+        TimelineEvent::DocumentShared {
+            file_name, visible, ..
+        } => {
+            let what = if *visible { "shown to" } else { "hidden from" };
+            format!("Document {what} the tenant: {file_name}")
+        }
+        TimelineEvent::AccessCodeIssued => "New access code for the tenant".to_string(),
+        TimelineEvent::Edited { changes } => {
+            item.changes = changes
+                .iter()
+                .map(|c| ChangeView {
+                    field: field_label(&c.field),
+                    from: c.from.clone(),
+                    to: c.to.clone(),
+                })
+                .collect();
+            "Case edited".to_string()
+        }
+    };
+    item
+}
+
+fn assessment_view(case: &CaseRecord, a: &Assessment, today: time::Date) -> AssessmentView {
+    let f = &case.facts;
+    let j = f.tenancy.jurisdiction;
+    AssessmentView {
+        protection_due: a.protection_due.map(|d| d.to_string()),
+        breaches: a.breaches.iter().map(|b| b.label()).collect(),
+        penalty: a.penalty,
+        claim_by: a.claim_by.map(|d| d.to_string()),
+        deposit_cap_pence: a.deposit_cap_pence,
+        cap_citation: f
+            .tenancy
+            .start_date
+            .and_then(|start| rules::rule(RuleId::R6, j, start))
+            .map(|r| r.citation),
+        to_check: a.to_check.iter().map(|t| t.label()).collect(),
+        interest: a.interest.map(|i| InterestView {
+            percent: format!("{}.{:02}", i.rate_bp / 100, i.rate_bp % 100),
+            from: i.from.to_string(),
+            daily_pence: i.daily_pence,
+            to_date_pence: i.to_date_pence,
+            citation: rules::rule(RuleId::R12, j, today).map(|r| r.citation),
+        }),
+        prohibited_excess_pence: a.prohibited_excess_pence,
+        deadlines: a
+            .deadlines
+            .iter()
+            .map(|d| DeadlineView {
+                rule: d.rule,
+                label: d.label.clone(),
+                due: d.due.to_string(),
+                status: d.status.label(),
+                citation: d.citation,
+            })
+            .collect(),
+        notes: a.notes.clone(),
+    }
+}
+
+fn moves(case: &CaseRecord, today: time::Date) -> Vec<Choice> {
+    let (next, _) = cases::next_stages(case, today);
+    next.iter()
+        .map(|s| Choice {
+            value: s.as_str(),
+            label: if case.stage == Stage::OnHold && *s != Stage::Withdrawn {
+                format!("Resume at: {}", s.label())
+            } else {
+                format!("Move to: {}", s.label())
+            },
+        })
+        .collect()
+}
+
+fn labels(case: &CaseRecord) -> Labels {
+    let f = &case.facts;
+    Labels {
+        jurisdiction: f.tenancy.jurisdiction.label(),
+        stage: case.stage.label(),
+        tenant_stage: case.stage.tenant_label(),
+        scheme: f.deposit.scheme.map(Scheme::label),
+        rent_period: f.tenancy.rent_period.map(RentPeriod::label),
+        preferred_contact: f.tenant.preferred_contact.map(ContactMethod::label),
+        landlord_kind: f.landlord.as_ref().map(|l| l.kind).map(PartyKind::label),
+    }
+}
+
+/// The case page, with `status`, the errors of a form that came back and what was typed.
+pub(super) async fn case_page(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    id: Uuid,
+    status: StatusCode,
+    errors: &FieldErrors,
+    drafts: Drafts<'_>,
+) -> PageResult {
+    let file: CaseFile = case_file::open(&state.db, &state.reads, &user.principal, id).await?;
+    let today = state.clock.today();
+    let case = &file.detail.case;
+    let f = &case.facts;
+    let a = rules::assess(f, today);
+    let view = CasePage {
+        case,
+        group: &file.detail.group,
+        labels: labels(case),
+        open: case.stage.is_open(),
+        next_deadline: a
+            .deadlines
+            .iter()
+            .filter(|d| d.status == DeadlineStatus::Open)
+            .min_by_key(|d| d.due)
+            .map(|d| NextDeadline {
+                label: d.label.clone(),
+                due: d.due.to_string(),
+            }),
+        assignee_names: file
+            .detail
+            .assignees
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        unreturned_pence: f
+            .deposit
+            .amount
+            .map(|m| m.pence() - f.deposit.returned.map_or(0, Money::pence)),
+        deductions_total: f.deductions_total().pence(),
+        outcome: case.outcome.as_ref().map(|o| OutcomeView {
+            total_pence: o.total().pence(),
+            route: o.route.label(),
+            date: o.date.to_string(),
+        }),
+        assessment: assessment_view(case, &a, today),
+        scheme_checks: f
+            .deposit
+            .scheme_checks
+            .iter()
+            .rev()
+            .map(|c| SchemeCheckView {
+                date: c.date.to_string(),
+                found: c.found,
+                scheme: c.scheme.map(Scheme::label),
+                certificate: c.certificate.clone(),
+            })
+            .collect(),
+        moves: moves(case, today),
+        letters: &file.letters,
+        // L4 accuses the landlord: it is offered only once a breach is established.
+        letter_kinds: LetterKind::ALL
+            .iter()
+            .filter(|k| **k != LetterKind::L4 || !a.breaches.is_empty())
+            .map(|k| LetterChoice {
+                value: k.as_str(),
+                title: k.title(),
+                suits: k.suits(case.stage),
+            })
+            .collect(),
+        messages: &file.messages,
+        documents: &file.documents,
+        has_code: file.has_code,
+        can_assign: file.assignable.is_some(),
+        assignable: file.assignable.as_deref().unwrap_or_default(),
+        timeline: file.timeline.iter().map(timeline_item).collect(),
+        note: drafts.note,
+        reply: drafts.reply,
+        check: drafts
+            .check
+            .iter()
+            .filter(|(k, _)| !k.starts_with('_'))
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+        scheme_choices: case_form::choices()["schemes"].clone(),
+    };
+    let data = serde_json::to_value(&view).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(page(
+        status,
+        "cases/show.html",
+        Some(visitor),
+        errors,
+        data,
+    )?)
+}
