@@ -122,60 +122,6 @@ pub struct TemplateDetail {
     pub names: Vec<&'static str>,
 }
 
-/// The names a letter's wording can print, as the context gives them.
-const NAMES: &[&str] = &[
-    "tenants",
-    "tenant_name",
-    "property",
-    "tenancy_start",
-    "tenancy_end",
-    "deposit",
-    "paid_on",
-    "returned",
-    "balance",
-    "deductions",
-    "deductions_total",
-    "scheme_known",
-    "scheme",
-    "protection_due",
-    "breaches",
-    "penalty_min",
-    "penalty_max",
-    "penalty_multiples",
-    "penalty_words",
-    "order_words",
-    "forum",
-    "cap",
-    "excess",
-    "r1_citation",
-    "r3_citation",
-    "interest_citation",
-    "interest_rate",
-    "interest_from",
-    "interest_daily",
-    "interest_to_date",
-    "have",
-    "pre_action",
-    "proceedings",
-    "going_to_forum",
-    "costs_word",
-    "information_words",
-    "tenancy_word",
-    "tenant_word",
-    "protect_words",
-    "fees_law",
-    "cap_words",
-    "excess_words",
-    "recover_route",
-    "holding_refund_due",
-    "reply_by",
-    "reply_within",
-    "reference",
-    "group",
-    "reply_to",
-    "fields",
-];
-
 /// The wording of `kind` for `group`, with its history.
 pub async fn detail(
     db: &DatabaseConnection,
@@ -211,7 +157,7 @@ pub async fn detail(
             .unwrap_or_else(|| standard.to_string()),
         standard,
         versions,
-        names: NAMES.to_vec(),
+        names: super::letters::LetterContext::NAMES.to_vec(),
         group,
     })
 }
@@ -371,7 +317,7 @@ mod tests {
             today,
             false,
         );
-        for name in NAMES {
+        for name in super::super::letters::LetterContext::NAMES {
             assert!(ctx.contains_key(name), "{name} is offered but not given");
         }
         assert!(!ctx.contains_key("landlord_favourite_colour"));

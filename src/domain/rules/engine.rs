@@ -8,158 +8,16 @@ use crate::domain::case::{
 };
 
 use super::assessment::*;
+use super::duties::*;
 use super::figures::*;
 use super::table::*;
 
-fn note_unconfirmed(rule: &Rule, notes: &mut Vec<String>) {
+pub(super) fn note_unconfirmed(rule: &Rule, notes: &mut Vec<String>) {
     if !rule.confirmed {
         notes.push(format!(
             "Not confirmed: \"{}\" ({}). Check it before relying on it.",
             rule.label, rule.citation
         ));
-    }
-}
-
-/// One protection deadline: of an instalment, or of the tenancy start in Scotland.
-#[derive(Debug, Clone, Copy)]
-struct Due {
-    due: Date,
-    /// False when the count crossed computed (not published) bank holidays.
-    certain: bool,
-    rule: &'static Rule,
-}
-
-/// The R1 deadlines of the case, with notes and checks for what is missing.
-fn protection_dues(
-    facts: &CaseFacts,
-    notes: &mut Vec<String>,
-    to_check: &mut Vec<ToCheck>,
-) -> Vec<Due> {
-    let j = facts.tenancy.jurisdiction;
-    let dep = &facts.deposit;
-    let start = facts.tenancy.start_date;
-    let mut dues = Vec::new();
-    if j == Jurisdiction::Scotland {
-        // The transitional dates are for tenancies that began before the duties did (2
-        // October 2012); a tenancy that began later is under reg 3 whenever its deposit
-        // was first paid.
-        let first = dep.instalments.first().map(|i| i.received_date);
-        let key = match (first, start) {
-            (Some(f), Some(st)) => Some(f.max(st)),
-            (f, st) => f.or(st),
-        };
-        let Some(r) = key.and_then(|k| rule(RuleId::R1, j, k)) else {
-            to_check.push(ToCheck::TenancyStart);
-            return dues;
-        };
-        match r.param {
-            Param::ProtectBy { by } => dues.push(Due {
-                due: by,
-                certain: true,
-                rule: r,
-            }),
-            Param::ProtectWithinWorkingDays { days, instalments } => {
-                let triggers: Vec<Date> = if instalments && dep.instalments.len() > 1 {
-                    dep.instalments.iter().map(|i| i.received_date).collect()
-                } else {
-                    start.into_iter().collect()
-                };
-                if triggers.is_empty() {
-                    to_check.push(ToCheck::TenancyStart);
-                }
-                for t in triggers {
-                    let (due, certain) = crate::domain::holidays::nth_working_day_after(t, days);
-                    dues.push(Due {
-                        due,
-                        certain,
-                        rule: r,
-                    });
-                }
-            }
-            _ => {}
-        }
-    } else {
-        for inst in &dep.instalments {
-            if let Some(r) = rule(RuleId::R1, j, inst.received_date)
-                && let Param::ProtectWithinDays { days } = r.param
-            {
-                dues.push(Due {
-                    due: inst.received_date + Duration::days(days - 1),
-                    certain: true,
-                    rule: r,
-                });
-            }
-        }
-        if dep.instalments.is_empty() {
-            to_check.push(ToCheck::DepositReceived);
-        } else if dues.is_empty() {
-            notes.push(
-                "No protection duty applies to a deposit received before 6 April 2007.".into(),
-            );
-        }
-    }
-    if dues.iter().any(|d| !d.certain) {
-        notes.push(format!(
-            "The working days were counted over bank holidays computed from statute (the published lists end in {}): a proclamation could still move one.",
-            crate::domain::holidays::DATA_YEARS.end()
-        ));
-    }
-    dues
-}
-
-/// What was found about one duty (protecting the deposit, or giving the information).
-struct Duty {
-    breach: Option<Breach>,
-    status: DeadlineStatus,
-    /// The earliest deadline this duty missed.
-    earliest_missed: Option<Date>,
-}
-
-/// Judges one duty against its deadlines. `done` is the day it was done, if known;
-/// `never` is true when it is established that it was never done; otherwise, with no
-/// date, the duty is unknown and `check` is what to find out.
-fn judge(
-    dues: &[Due],
-    done: Option<Date>,
-    never: bool,
-    today: Date,
-    (late, not_done): (Breach, Breach),
-) -> Duty {
-    let latest = dues.iter().map(|d| d.due).max().unwrap_or(today);
-    match done {
-        Some(day) => {
-            let missed = dues.iter().filter(|d| day > d.due).map(|d| d.due).min();
-            Duty {
-                breach: missed.map(|_| late),
-                status: if missed.is_some() {
-                    DeadlineStatus::Missed
-                } else {
-                    DeadlineStatus::Met
-                },
-                earliest_missed: missed,
-            }
-        }
-        None if never => {
-            let missed = dues.iter().filter(|d| today > d.due).map(|d| d.due).min();
-            Duty {
-                breach: missed.map(|_| not_done),
-                status: if missed.is_some() {
-                    DeadlineStatus::Missed
-                } else {
-                    DeadlineStatus::Open
-                },
-                earliest_missed: missed,
-            }
-        }
-        None => Duty {
-            breach: None,
-            status: if today > latest {
-                DeadlineStatus::ToCheck
-            } else {
-                DeadlineStatus::Open
-            },
-            earliest_missed: None,
-        },
     }
 }
 
@@ -192,188 +50,16 @@ pub(super) fn adr_deadline(
 }
 
 /// A date in words, for labels: "1 September 2025".
-fn long_date_words(d: Date) -> String {
+pub(super) fn long_date_words(d: Date) -> String {
     crate::domain::case::long_date(d)
 }
 
-fn limit_status(limit: Date, today: Date) -> DeadlineStatus {
+pub(super) fn limit_status(limit: Date, today: Date) -> DeadlineStatus {
     if today > limit {
         DeadlineStatus::Missed
     } else {
         DeadlineStatus::Open
     }
-}
-
-/// What was found about the protection duties of one tenancy.
-#[derive(Debug, Clone, Default)]
-struct Duties {
-    breaches: Vec<Breach>,
-    protection: Option<DeadlineStatus>,
-    information: Option<DeadlineStatus>,
-    earliest_missed: Option<Date>,
-}
-
-/// The worse of two statuses, for a duty owed to several people.
-fn worse(a: DeadlineStatus, b: DeadlineStatus) -> DeadlineStatus {
-    let rank = |s: DeadlineStatus| match s {
-        DeadlineStatus::Met => 0,
-        DeadlineStatus::Open => 1,
-        DeadlineStatus::ToCheck => 2,
-        DeadlineStatus::Missed => 3,
-    };
-    if rank(b) > rank(a) { b } else { a }
-}
-
-/// Whether it is established that the deposit was never protected: the scheme is recorded
-/// as "none", or the latest look-up of the schemes found nothing (and no scheme is named).
-fn never_protected(dep: &crate::domain::case::Deposit) -> bool {
-    let latest_check = dep.scheme_checks.iter().max_by_key(|c| c.date);
-    dep.scheme == Some(Scheme::None)
-        || (matches!(dep.scheme, None | Some(Scheme::Unknown))
-            && dep.protected_date.is_none()
-            && latest_check.is_some_and(|c| !c.found))
-}
-
-/// Judges the protection and information duties of one tenancy against its deadlines.
-/// `renewal_start` is the first day of a later tenancy: a deposit already protected, with
-/// the information already given, before it began stays compliant (s.215B).
-fn judge_duties(
-    facts: &CaseFacts,
-    dues: &[Due],
-    renewal_start: Option<Date>,
-    today: Date,
-    to_check: &mut Vec<ToCheck>,
-) -> Duties {
-    let dep = &facts.deposit;
-    if let Some(start) = renewal_start
-        && dep.protected_date.is_some_and(|d| d <= start)
-        && dep.information_date.is_some_and(|d| d <= start)
-    {
-        return Duties {
-            protection: Some(DeadlineStatus::Met),
-            information: Some(DeadlineStatus::Met),
-            ..Duties::default()
-        };
-    }
-    let never = never_protected(dep);
-    let protection = judge(
-        dues,
-        dep.protected_date,
-        never,
-        today,
-        (Breach::ProtectedLate, Breach::NotProtected),
-    );
-    if dep.protected_date.is_none() && !never {
-        let found_in_scheme = dep.scheme_checks.iter().any(|c| c.found);
-        to_check.push(match dep.scheme {
-            Some(Scheme::Unknown) | None if !found_in_scheme => ToCheck::SchemeLookup,
-            _ => ToCheck::ProtectionDate,
-        });
-    }
-    // A deposit never protected never had its information given: the information names
-    // the scheme.
-    let tenant_never = dep.information_given == Some(false) || never;
-    let mut info = vec![judge(
-        dues,
-        dep.information_date,
-        tenant_never,
-        today,
-        (Breach::InformationLate, Breach::InformationNotGiven),
-    )];
-    if dep.information_date.is_none() && !tenant_never {
-        to_check.push(if dep.information_given == Some(true) {
-            ToCheck::InformationDate
-        } else {
-            ToCheck::Information
-        });
-    }
-    // Every relevant person (someone who paid on a tenant's behalf) is owed it too.
-    for person in &dep.relevant_persons {
-        let person_never = person.information_given == Some(false) || never;
-        info.push(judge(
-            dues,
-            person.information_date,
-            person_never,
-            today,
-            (Breach::InformationLate, Breach::InformationNotGiven),
-        ));
-        if person.information_date.is_none() && !person_never {
-            to_check.push(ToCheck::RelevantPersonInformation);
-        }
-    }
-    let mut out = Duties {
-        protection: Some(protection.status),
-        information: info.iter().map(|d| d.status).reduce(worse),
-        ..Duties::default()
-    };
-    for duty in std::iter::once(&protection).chain(info.iter()) {
-        if let Some(b) = duty.breach
-            && !out.breaches.contains(&b)
-        {
-            out.breaches.push(b);
-        }
-        if let Some(m) = duty.earliest_missed {
-            out.earliest_missed = Some(out.earliest_missed.map_or(m, |e| e.min(m)));
-        }
-    }
-    out
-}
-
-/// The two R1 deadlines (protect; give the information) of one tenancy.
-fn push_duty_deadlines(
-    j: Jurisdiction,
-    r1: &'static Rule,
-    due: Date,
-    duties: &Duties,
-    out: &mut Vec<Deadline>,
-) {
-    let (protect_label, info_label) = match j {
-        Jurisdiction::Scotland => (
-            "Lodge the deposit with an approved scheme",
-            "Give the tenant the required information",
-        ),
-        Jurisdiction::Wales if r1.citation.starts_with("Renting Homes") => (
-            "Protect the deposit in an approved scheme",
-            "Give the contract-holder the required information",
-        ),
-        _ => (
-            "Protect the deposit in an approved scheme",
-            "Give the tenant the prescribed information",
-        ),
-    };
-    for (label, status) in [
-        (protect_label, duties.protection),
-        (info_label, duties.information),
-    ] {
-        if let Some(status) = status {
-            out.push(Deadline {
-                rule: RuleId::R1,
-                label: label.into(),
-                due,
-                status,
-                citation: r1.citation,
-                ours: false,
-            });
-        }
-    }
-}
-
-/// A later tenancy's own deadline: its first day is a fresh receipt of the deposit.
-fn renewal_due(j: Jurisdiction, start: Date) -> Option<Due> {
-    let r = rule(RuleId::R1, j, start)?;
-    let (due, certain) = match r.param {
-        Param::ProtectWithinDays { days } => (start + Duration::days(days - 1), true),
-        Param::ProtectWithinWorkingDays { days, .. } => {
-            crate::domain::holidays::nth_working_day_after(start, days)
-        }
-        Param::ProtectBy { by } => (by, true),
-        _ => return None,
-    };
-    Some(Due {
-        due,
-        certain,
-        rule: r,
-    })
 }
 
 /// The deposit cap (R6) for a grant or renewal starting on `start` at `rent`.
@@ -449,14 +135,34 @@ fn penalty_limit(
     Some((limit, r4))
 }
 
-/// Assesses a case from its facts, as of `today`.
-pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
+/// What is gathered while a case is assessed: notes, facts to check and dated deadlines.
+#[derive(Debug, Default)]
+struct Found {
+    notes: Vec<String>,
+    to_check: Vec<ToCheck>,
+    deadlines: Vec<Deadline>,
+}
+
+impl Found {
+    /// A time limit of ours: open until its day, missed after.
+    fn limit(&mut self, rule: &'static Rule, label: String, limit: Date, today: Date) {
+        self.deadlines.push(Deadline {
+            rule: rule.id,
+            label,
+            due: limit,
+            status: limit_status(limit, today),
+            citation: rule.citation,
+            ours: true,
+        });
+    }
+}
+
+/// Whether the protection duty applies to the deposit at all: not to an excluded tenancy,
+/// nor to the deposit of an English assured tenancy (never a shorthold) taken before the
+/// duty reached it on 1 May 2026 (Renters' Rights Act 2025 s.26). Returns (excluded,
+/// applies).
+fn duty_applies(facts: &CaseFacts, notes: &mut Vec<String>) -> (bool, bool) {
     let j = facts.tenancy.jurisdiction;
-    let dep = &facts.deposit;
-    let end = facts.tenancy.end_date;
-    let mut notes = Vec::new();
-    let mut to_check = Vec::new();
-    let mut deadlines = Vec::new();
     let excluded = facts.tenancy.kind == Some(TenancyType::Excluded);
     if excluded {
         notes.push(
@@ -464,10 +170,7 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
                 .into(),
         );
     }
-    // An assured tenancy that was never a shorthold came under the duty in England only on
-    // 1 May 2026 (Renters' Rights Act 2025 s.26): a deposit it took earlier gets no
-    // deadline from tenantcase.
-    let first_received = dep.instalments.first().map(|i| i.received_date);
+    let first_received = facts.deposit.instalments.first().map(|i| i.received_date);
     // The R5 row in force at the receipt tells: the pre-Act row has an end date.
     let assured_before_rra = j == Jurisdiction::England
         && facts.tenancy.kind == Some(TenancyType::Assured)
@@ -480,51 +183,62 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
                 .into(),
         );
     }
-    let dues = if excluded || assured_before_rra {
-        Vec::new()
+    (excluded, !excluded && !assured_before_rra)
+}
+
+/// The first tenancy, as assessed.
+struct Original {
+    protection_due: Option<Date>,
+    breaches: Vec<Breach>,
+    penalty: Option<PenaltyRange>,
+    claim_by: Option<Date>,
+    /// The date that picks the versions of R3 and R4 (Scotland: the tenancy's start; else
+    /// the last instalment's receipt).
+    key: Option<Date>,
+    tenancy: Option<TenancyAssessment>,
+}
+
+/// The protection duties (R1, R2), penalty (R3) and penalty time limit (R4) of the first
+/// tenancy.
+fn original_tenancy(facts: &CaseFacts, applies: bool, today: Date, found: &mut Found) -> Original {
+    let j = facts.tenancy.jurisdiction;
+    let dep = &facts.deposit;
+    let dues = if applies {
+        protection_dues(facts, &mut found.notes, &mut found.to_check)
     } else {
-        protection_dues(facts, &mut notes, &mut to_check)
+        Vec::new()
     };
     let protection_due = dues.iter().map(|d| d.due).max();
-
     let duties = if dues.is_empty() {
         Duties::default()
     } else {
-        judge_duties(facts, &dues, None, today, &mut to_check)
+        judge_duties(facts, &dues, None, today, &mut found.to_check)
     };
-    let breaches = duties.breaches.clone();
-    let earliest_missed = duties.earliest_missed;
     if let (Some(due), Some(first)) = (protection_due, dues.first()) {
-        note_unconfirmed(first.rule, &mut notes);
-        push_duty_deadlines(j, first.rule, due, &duties, &mut deadlines);
+        note_unconfirmed(first.rule, &mut found.notes);
+        push_duty_deadlines(j, first.rule, due, &duties, &mut found.deadlines);
     }
-    // R3: the penalty range, where a breach gives a claim.
     let key = match j {
         Jurisdiction::Scotland => facts.tenancy.start_date,
         _ => dep.instalments.last().map(|i| i.received_date),
     };
-    let penalty = penalty_range(j, key, dep.amount, &breaches, &mut notes);
-
-    // R4: the time limits, one for each kind of claim.
-    let on = key.unwrap_or(today);
+    let breaches = duties.breaches;
+    let penalty = penalty_range(j, key, dep.amount, &breaches, &mut found.notes);
     let claim_by = if breaches.is_empty() {
         None
     } else {
-        penalty_limit(j, on, earliest_missed, end, &mut notes).map(|(limit, r4)| {
-            deadlines.push(Deadline {
-                rule: RuleId::R4,
-                label: "Last day to claim the penalty".into(),
-                due: limit,
-                status: limit_status(limit, today),
-                citation: r4.citation,
-                ours: true,
-            });
+        let on = key.unwrap_or(today);
+        let end = facts.tenancy.end_date;
+        penalty_limit(j, on, duties.earliest_missed, end, &mut found.notes).map(|(limit, r4)| {
+            found.limit(r4, "Last day to claim the penalty".into(), limit, today);
             limit
         })
     };
-    let mut tenancies = Vec::with_capacity(1 + facts.tenancy.renewals.len());
-    if let Some(start) = facts.tenancy.start_date.or(key) {
-        tenancies.push(TenancyAssessment {
+    let tenancy = facts
+        .tenancy
+        .start_date
+        .or(key)
+        .map(|start| TenancyAssessment {
             start_date: start,
             kind: "original",
             protection_due,
@@ -534,185 +248,162 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
             deposit_cap_pence: None,
             prohibited_excess_pence: 0,
         });
+    Original {
+        protection_due,
+        breaches,
+        penalty,
+        claim_by,
+        key,
+        tenancy,
     }
+}
 
-    // Each later tenancy is a fresh receipt of the deposit, with its own deadline, its
-    // own penalty and its own time limit.
-    // Every penalty claim of the case, with its limit (`None`: no limit runs yet).
-    let mut penalty_claims: Vec<Option<Date>> = Vec::new();
-    if !breaches.is_empty() {
-        penalty_claims.push(claim_by);
-    }
-    let renewals = if excluded {
-        &[][..]
-    } else {
-        &facts.tenancy.renewals[..]
-    };
-    for r in renewals {
+/// Each later tenancy is a fresh receipt of the deposit, with its own deadline, its own
+/// penalty and its own time limit. Every penalty claim found is added to `claims` with its
+/// limit (`None`: no limit runs yet).
+fn later_tenancies(
+    facts: &CaseFacts,
+    today: Date,
+    found: &mut Found,
+    claims: &mut Vec<Option<Date>>,
+) -> Vec<TenancyAssessment> {
+    let j = facts.tenancy.jurisdiction;
+    let amount = facts.deposit.amount;
+    let mut out = Vec::new();
+    for r in &facts.tenancy.renewals {
         let Some(due) = renewal_due(j, r.start_date) else {
             continue;
         };
         if !due.certain {
-            notes.push(format!(
+            found.notes.push(format!(
                 "The working days were counted over bank holidays computed from statute (the published lists end in {}): a proclamation could still move one.",
                 crate::domain::holidays::DATA_YEARS.end()
             ));
         }
-        let duties = judge_duties(facts, &[due], Some(r.start_date), today, &mut to_check);
-        let label_from = long_date_words(r.start_date);
+        let duties = judge_duties(
+            facts,
+            &[due],
+            Some(r.start_date),
+            today,
+            &mut found.to_check,
+        );
+        let from = long_date_words(r.start_date);
         let mut these = Vec::new();
         push_duty_deadlines(j, due.rule, due.due, &duties, &mut these);
         for mut d in these {
-            d.label = format!("{} (tenancy from {label_from})", d.label);
-            deadlines.push(d);
+            d.label = format!("{} (tenancy from {from})", d.label);
+            found.deadlines.push(d);
         }
-        let penalty = penalty_range(
-            j,
-            Some(r.start_date),
-            dep.amount,
-            &duties.breaches,
-            &mut notes,
-        );
+        let start = Some(r.start_date);
+        let penalty = penalty_range(j, start, amount, &duties.breaches, &mut found.notes);
         let claim = if duties.breaches.is_empty() {
             None
         } else {
-            penalty_limit(
-                j,
-                r.start_date,
-                duties.earliest_missed,
-                r.end_date,
-                &mut notes,
+            let missed = duties.earliest_missed;
+            penalty_limit(j, r.start_date, missed, r.end_date, &mut found.notes).map(
+                |(limit, r4)| {
+                    let label = format!("Last day to claim the penalty (tenancy from {from})");
+                    found.limit(r4, label, limit, today);
+                    limit
+                },
             )
-            .map(|(limit, r4)| {
-                deadlines.push(Deadline {
-                    rule: RuleId::R4,
-                    label: format!("Last day to claim the penalty (tenancy from {label_from})"),
-                    due: limit,
-                    status: limit_status(limit, today),
-                    citation: r4.citation,
-                    ours: true,
-                });
-                limit
-            })
         };
         if !duties.breaches.is_empty() {
-            penalty_claims.push(claim);
+            claims.push(claim);
         }
         // A renewal is a new grant: its cap follows its own rent.
-        let renewal_cap = cap_for(j, Some(r.start_date), r.rent, r.rent_period);
-        tenancies.push(TenancyAssessment {
+        let cap = cap_for(j, start, r.rent, r.rent_period);
+        out.push(TenancyAssessment {
             start_date: r.start_date,
             kind: r.kind.as_str(),
             protection_due: Some(due.due),
             breaches: duties.breaches,
             penalty,
             claim_by: claim,
-            deposit_cap_pence: renewal_cap.map(Money::pence),
-            prohibited_excess_pence: excess(renewal_cap, dep.amount),
+            deposit_cap_pence: cap.map(Money::pence),
+            prohibited_excess_pence: excess(cap, amount),
         });
     }
-    // The deposit claim runs from the end of the last tenancy.
-    let end = match facts.tenancy.renewals.last() {
-        Some(last) => last.end_date,
-        None => end,
-    };
-    let outstanding = match (dep.amount, dep.returned) {
-        (Some(a), Some(r)) => r < a,
-        (None, _) => false,
-        (Some(_), None) => true,
-    };
-    let deposit_claim_by = end.filter(|_| outstanding).and_then(|e| {
-        let r4 = rule_where(RuleId::R4, j, on, |p| {
-            matches!(p, Param::DepositClaimWithinYears { .. })
-        })?;
-        let Param::DepositClaimWithinYears { years } = r4.param else {
-            return None;
-        };
-        let limit = add_months(e, u32::try_from(years * 12).ok()?);
-        note_unconfirmed(r4, &mut notes);
-        deadlines.push(Deadline {
-            rule: RuleId::R4,
-            label: "Last day to claim the deposit back".into(),
-            due: limit,
-            status: limit_status(limit, today),
-            citation: r4.citation,
-            ours: true,
-        });
-        Some(limit)
-    });
+    out
+}
 
-    // R9: the scheme's dispute window, for insured products once the tenancy has ended.
+/// The last day to claim the deposit itself back (R4), from the end of the last tenancy,
+/// while some of it is still owed.
+fn deposit_claim(
+    facts: &CaseFacts,
+    on: Date,
+    end: Option<Date>,
+    today: Date,
+    found: &mut Found,
+) -> Option<Date> {
+    let j = facts.tenancy.jurisdiction;
+    let r4 = rule_where(RuleId::R4, j, on, |p| {
+        matches!(p, Param::DepositClaimWithinYears { .. })
+    })?;
+    let Param::DepositClaimWithinYears { years } = r4.param else {
+        return None;
+    };
+    let limit = add_months(end?, u32::try_from(years * 12).ok()?);
+    note_unconfirmed(r4, &mut found.notes);
+    found.limit(
+        r4,
+        "Last day to claim the deposit back".into(),
+        limit,
+        today,
+    );
+    Some(limit)
+}
+
+/// The scheme's dispute window (R9), for insured products once the tenancy has ended.
+fn adr_window(
+    facts: &CaseFacts,
+    end: Option<Date>,
+    today: Date,
+    found: &mut Found,
+) -> Option<Date> {
+    let dep = &facts.deposit;
     let in_a_scheme = matches!(
         dep.scheme,
         Some(Scheme::Dps | Scheme::Tds | Scheme::Mydeposits)
     );
     if in_a_scheme && dep.scheme_product.is_none() && end.is_some() {
-        to_check.push(ToCheck::SchemeProduct);
+        found.to_check.push(ToCheck::SchemeProduct);
     }
-    let r9 = rule(RuleId::R9, j, today);
-    let adr = end
-        .zip(r9)
-        .and_then(|(e, r9)| adr_deadline(r9.param, dep.scheme, dep.scheme_product, e));
-    if let (Some(limit), Some(r9)) = (adr, r9) {
-        deadlines.push(Deadline {
-            rule: RuleId::R9,
-            label: "Last day to raise a dispute with the scheme".into(),
-            due: limit,
-            status: limit_status(limit, today),
-            citation: r9.citation,
-            ours: true,
-        });
-    }
+    let r9 = rule(RuleId::R9, facts.tenancy.jurisdiction, today)?;
+    let limit = adr_deadline(r9.param, dep.scheme, dep.scheme_product, end?)?;
+    let label = "Last day to raise a dispute with the scheme".into();
+    found.limit(r9, label, limit, today);
+    Some(limit)
+}
 
-    // R6: the deposit cap, at the rent of the grant.
-    let cap = cap_for(
-        j,
-        facts.tenancy.start_date,
-        facts.tenancy.rent,
-        facts.tenancy.rent_period,
-    );
-    let prohibited_excess_pence = excess(cap, dep.amount);
-    if let Some(original) = tenancies.first_mut() {
-        original.deposit_cap_pence = cap.map(Money::pence);
-        original.prohibited_excess_pence = prohibited_excess_pence;
-    }
+/// The last day any claim can be brought, when every claim has a limit.
+fn last_claim(claims: &[Option<Date>]) -> Option<Date> {
+    claims
+        .iter()
+        .copied()
+        .collect::<Option<Vec<Date>>>()
+        .and_then(|l| l.into_iter().max())
+}
 
-    // Every claim the case has, with its limit (`None`: no limit runs yet).
-    let mut claims = penalty_claims;
-    if outstanding {
-        claims.push(deposit_claim_by);
-    }
-    let last_claim_by = if claims.is_empty() {
-        None
-    } else {
-        claims
-            .iter()
-            .copied()
-            .collect::<Option<Vec<Date>>>()
-            .and_then(|l| l.into_iter().max())
-    };
-
-    notes.dedup();
-    to_check.dedup();
-    // R12: interest on the deposit still owed once the tenancy has ended.
-    let owed = match (dep.amount, dep.returned) {
-        (Some(a), r) => a.pence() - r.map_or(0, Money::pence),
-        (None, _) => 0,
-    };
-    let interest = match (end, rule(RuleId::R12, j, today).map(|r| r.param)) {
+/// Interest (R12) on the deposit still owed once the tenancy has ended.
+fn interest_owed(facts: &CaseFacts, end: Option<Date>, today: Date) -> Option<Interest> {
+    let dep = &facts.deposit;
+    let owed = dep.amount?.pence() - dep.returned.map_or(0, Money::pence);
+    let j = facts.tenancy.jurisdiction;
+    match (end, rule(RuleId::R12, j, today).map(|r| r.param)) {
         (Some(e), Some(Param::Interest { rate_bp })) if owed > 0 && e < today => e
             .next_day()
             .map(|from| simple_interest(owed, rate_bp, from, today)),
         _ => None,
-    };
-    let holding = holding_refund(facts);
-    if let (Some(h), Some(r7)) = (
-        holding,
-        dep.holding
-            .as_ref()
-            .and_then(|h| rule(RuleId::R7, j, h.paid_date)),
-    ) {
-        deadlines.push(Deadline {
+    }
+}
+
+/// The refund of a holding deposit (R7), and its deadline (the landlord's).
+fn holding_deadline(facts: &CaseFacts, today: Date, found: &mut Found) -> Option<HoldingRefund> {
+    let h = holding_refund(facts)?;
+    let paid = facts.deposit.holding.as_ref()?.paid_date;
+    if let Some(r7) = rule(RuleId::R7, facts.tenancy.jurisdiction, paid) {
+        found.deadlines.push(Deadline {
             rule: RuleId::R7,
             label: "Refund the holding deposit".into(),
             due: h.refund_due,
@@ -725,17 +416,72 @@ pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
             ours: false,
         });
     }
+    Some(h)
+}
+
+/// Assesses a case from its facts, as of `today`.
+pub fn assess(facts: &CaseFacts, today: Date) -> Assessment {
+    let j = facts.tenancy.jurisdiction;
+    let dep = &facts.deposit;
+    let mut found = Found::default();
+    let (excluded, applies) = duty_applies(facts, &mut found.notes);
+    let original = original_tenancy(facts, applies, today, &mut found);
+    let mut tenancies: Vec<TenancyAssessment> = original.tenancy.clone().into_iter().collect();
+    // Every claim of the case, with its limit (`None`: no limit runs yet).
+    let mut claims: Vec<Option<Date>> = Vec::new();
+    if !original.breaches.is_empty() {
+        claims.push(original.claim_by);
+    }
+    if !excluded {
+        tenancies.extend(later_tenancies(facts, today, &mut found, &mut claims));
+    }
+    // The deposit claim and the dispute window run from the end of the last tenancy.
+    let end = match facts.tenancy.renewals.last() {
+        Some(last) => last.end_date,
+        None => facts.tenancy.end_date,
+    };
+    let outstanding = match (dep.amount, dep.returned) {
+        (Some(a), Some(r)) => r < a,
+        (None, _) => false,
+        (Some(_), None) => true,
+    };
+    let on = original.key.unwrap_or(today);
+    let deposit_claim_by = if outstanding {
+        deposit_claim(facts, on, end, today, &mut found)
+    } else {
+        None
+    };
+    let adr = adr_window(facts, end, today, &mut found);
+    // R6: the deposit cap, at the rent of the grant.
+    let tenancy = &facts.tenancy;
+    let cap = cap_for(j, tenancy.start_date, tenancy.rent, tenancy.rent_period);
+    let prohibited_excess_pence = excess(cap, dep.amount);
+    if let Some(first) = tenancies.first_mut().filter(|_| original.tenancy.is_some()) {
+        first.deposit_cap_pence = cap.map(Money::pence);
+        first.prohibited_excess_pence = prohibited_excess_pence;
+    }
+    if outstanding {
+        claims.push(deposit_claim_by);
+    }
+    found.notes.dedup();
+    let interest = interest_owed(facts, end, today);
+    let holding = holding_deadline(facts, today, &mut found);
+    let Found {
+        notes,
+        mut to_check,
+        deadlines,
+    } = found;
     to_check.sort_by_key(|t| *t as u8);
     to_check.dedup();
     Assessment {
         holding,
         interest,
         tenancies,
-        last_claim_by,
-        protection_due,
-        breaches,
-        penalty,
-        claim_by,
+        last_claim_by: last_claim(&claims),
+        protection_due: original.protection_due,
+        breaches: original.breaches,
+        penalty: original.penalty,
+        claim_by: original.claim_by,
         deposit_claim_by,
         adr_deadline: adr,
         to_check,

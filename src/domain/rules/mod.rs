@@ -5,9 +5,11 @@
 //! - [`table`]: the rule types and the look-up of a rule;
 //! - [`figures`]: months, annual rent, caps, interest, holding deposits;
 //! - [`assessment`]: what an assessment says;
+//! - [`duties`]: the protection duties, when due and whether done in time;
 //! - [`engine`]: [`assess`] itself.
 
 mod assessment;
+mod duties;
 mod engine;
 mod england;
 mod figures;

@@ -1,5 +1,10 @@
 //! Letters of a case: generate (frozen on the spot), download, mark sent.
 
+mod context;
+
+pub(crate) use context::context;
+pub use context::{LetterContext, MARK_END, MARK_START};
+
 use std::collections::BTreeMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
@@ -15,10 +20,10 @@ use crate::db;
 use crate::db::letters::{LetterHead, LetterRow};
 use crate::domain::audit::AuditAction;
 use crate::domain::case::long_date;
-use crate::domain::letters::{LetterKind, SendMethod, reply_due, times_in_words};
-use crate::domain::rules::{self, RuleId};
+use crate::domain::letters::{LetterKind, SendMethod, reply_due};
+use crate::domain::rules::{self};
 use crate::domain::timeline::TimelineEvent;
-use crate::domain::{CaseRecord, FieldErrors, Money};
+use crate::domain::{CaseRecord, FieldErrors};
 use crate::error::AppError;
 use crate::letters::{Letter, pdf, wording};
 use crate::service::cases::VisibleCase;
@@ -93,45 +98,6 @@ impl From<LetterHead> for LetterInfo {
     }
 }
 
-fn money(m: Option<Money>) -> String {
-    m.map_or_else(|| "[amount not recorded]".to_string(), |m| m.to_string())
-}
-
-fn date(d: Option<Date>) -> Option<String> {
-    d.map(long_date)
-}
-
-/// Marks where a computed value starts and ends in a preview.
-pub const MARK_START: char = '\u{E000}';
-/// See [`MARK_START`].
-pub const MARK_END: char = '\u{E001}';
-
-fn mark_strings(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::String(s) if !s.is_empty() => *s = format!("{MARK_START}{s}{MARK_END}"),
-        serde_json::Value::Object(m) => m.values_mut().for_each(mark_strings),
-        serde_json::Value::Array(a) => a.iter_mut().for_each(mark_strings),
-        _ => {}
-    }
-}
-
-/// A breach in the words of the nation's law: Scotland lodges deposits and gives the
-/// "required" information, as does Wales under the 2016 Act.
-fn breach_words(b: rules::Breach, j: crate::domain::Jurisdiction, information: &str) -> String {
-    use rules::Breach;
-    let scotland = j == crate::domain::Jurisdiction::Scotland;
-    match b {
-        Breach::NotProtected if scotland => {
-            "the deposit was never lodged with an approved scheme".into()
-        }
-        Breach::ProtectedLate if scotland => "the deposit was lodged late".into(),
-        Breach::NotProtected => "the deposit was never protected".into(),
-        Breach::ProtectedLate => "the deposit was protected late".into(),
-        Breach::InformationNotGiven => format!("the {information} was never given"),
-        Breach::InformationLate => format!("the {information} was given late"),
-    }
-}
-
 /// The facts a letter of `kind` needs that the case lacks (see
 /// [`crate::domain::letters::missing_facts`]).
 pub fn missing_facts(
@@ -140,225 +106,6 @@ pub fn missing_facts(
     today: Date,
 ) -> Vec<(&'static str, &'static str)> {
     crate::domain::letters::missing_facts(kind, &case.facts, &rules::assess(&case.facts, today))
-}
-
-/// Everything a letter template can print, from the case's facts and assessment.
-pub(super) fn context(
-    case: &CaseRecord,
-    group: &crate::db::groups::Group,
-    kind: LetterKind,
-    fields: &BTreeMap<String, String>,
-    today: Date,
-    dated: Date,
-    marked: bool,
-) -> tera::Context {
-    let f = &case.facts;
-    let a = rules::assess(f, today);
-    let mut names: Vec<&str> = vec![f.tenant.name.as_str()];
-    names.extend(f.joint_tenants.iter().map(|t| t.name.as_str()));
-    let tenants = match names.as_slice() {
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-        [] => String::new(),
-    };
-    let mut property: Vec<String> = f.property.address.iter().cloned().collect();
-    property.extend(f.property.postcode.iter().map(|p| p.to_string()));
-    let returned = f.deposit.returned.unwrap_or_default();
-    let balance = f
-        .deposit
-        .amount
-        .map(|a| Money::from_pence((a.pence() - returned.pence()).max(0)).unwrap_or_default());
-    let deductions: Vec<String> = f
-        .deductions
-        .iter()
-        .map(|d| format!("{} ({})", d.item, d.amount))
-        .collect();
-    let j = f.tenancy.jurisdiction;
-    let citation = |id| rules::rule(id, j, today).map(|r| r.citation).unwrap_or("");
-    let r1 = a
-        .deadlines
-        .iter()
-        .find(|d| d.rule == RuleId::R1)
-        .map(|d| d.citation);
-    // Printed for first-class post, the slowest way: the landlord has the full time
-    // whichever way the letter goes on its date.
-    let reply = reply_due(kind, j, dated, SendMethod::Post);
-    // The penalty's law is the one of the deposit's regime (its receipt; in Scotland the
-    // tenancy start), never today's.
-    let regime_date = match j {
-        crate::domain::Jurisdiction::Scotland => f.tenancy.start_date,
-        _ => f.deposit.instalments.first().map(|i| i.received_date),
-    }
-    .unwrap_or(today);
-    let r3 = rules::rule(RuleId::R3, j, regime_date);
-    let ended = f.tenancy.end_date.is_some_and(|e| e <= today);
-    // R3: what the court or tribunal must, and what it may, order.
-    let (order_words, penalty_range) = match (j, r3.map(|r| r.param)) {
-        (crate::domain::Jurisdiction::Scotland, _) => ("must order you", "up to"),
-        (_, Some(rules::Param::Penalty { min, .. })) if min > 0 && ended => (
-            "may order you to repay all or part of the deposit, and must order you",
-            "between",
-        ),
-        (_, Some(rules::Param::Penalty { min, .. })) if min > 0 => (
-            "must order you to repay the deposit or protect it, and must order you",
-            "between",
-        ),
-        _ => ("may order you", "up to"),
-    };
-    let penalty_words = match (penalty_range, a.penalty) {
-        ("between", Some(p)) => Some(format!(
-            "between {} and {}",
-            Money::from_pence(p.min_pence).unwrap_or_default(),
-            Money::from_pence(p.max_pence).unwrap_or_default()
-        )),
-        (_, Some(p)) => Some(format!(
-            "up to {}",
-            Money::from_pence(p.max_pence).unwrap_or_default()
-        )),
-        (_, None) => None,
-    };
-    let penalty_multiples = match r3.map(|r| r.param) {
-        Some(rules::Param::Penalty { min, max }) if min > 0 => {
-            format!(
-                "between {} and {} times the deposit",
-                times_in_words(min),
-                times_in_words(max)
-            )
-        }
-        Some(rules::Param::Penalty { max, .. }) => {
-            format!("up to {} times the deposit", times_in_words(max))
-        }
-        _ => String::new(),
-    };
-    // Interest on the balance, to the letter's own date (R12).
-    let interest = a
-        .interest
-        .map(|i| rules::simple_interest(i.principal_pence, i.rate_bp, i.from, dated.max(i.from)));
-    // The words of the nation's law and forum.
-    use crate::domain::Jurisdiction::{England, Scotland, Wales};
-    let rhwa = j == Wales && regime_date >= time::macros::date!(2022 - 12 - 01);
-    let information_words = if j == Scotland || rhwa {
-        "required information"
-    } else {
-        "prescribed information"
-    };
-    // The cap in words, from the R6 row of the grant: weeks (England) or months (Scotland).
-    let cap_words = match f
-        .tenancy
-        .start_date
-        .and_then(|start| rules::rule(RuleId::R6, j, start))
-        .map(|r| r.param)
-    {
-        Some(rules::Param::DepositCap {
-            weeks,
-            weeks_high,
-            high_rent_pence,
-        }) => {
-            let high = match (f.tenancy.rent, f.tenancy.rent_period) {
-                (Some(r), Some(p)) => rules::annual_rent(r, p) >= high_rent_pence,
-                _ => false,
-            };
-            let n = if high { weeks_high } else { weeks };
-            format!("{} weeks' rent", times_in_words(n))
-        }
-        Some(rules::Param::DepositCapMonths { months }) => {
-            format!("{} months' rent", times_in_words(months))
-        }
-        _ => String::new(),
-    };
-    let (fees_law, excess_words, recover_route) = match j {
-        England => (
-            "the Tenant Fees Act 2019",
-            "a prohibited payment",
-            "recover it through the First-tier Tribunal under section 15 of the Tenant Fees Act 2019, and report the matter to the local trading standards service",
-        ),
-        Wales => (
-            "the Renting Homes (Fees etc.) (Wales) Act 2019",
-            "a prohibited payment",
-            "recover it through the county court under the Renting Homes (Fees etc.) (Wales) Act 2019",
-        ),
-        Scotland => (
-            "section 90 of the Rent (Scotland) Act 1984",
-            "an unlawful premium",
-            "take further steps to recover it",
-        ),
-    };
-    let scheme_known = f.deposit.scheme.is_some_and(|s| {
-        !matches!(
-            s,
-            crate::domain::case::Scheme::None | crate::domain::case::Scheme::Unknown
-        )
-    });
-    let value = json!({
-        "tenants": tenants,
-        "tenant_name": f.tenant.name,
-        "property": if property.is_empty() { "the property".to_string() } else { property.join(", ") },
-        "tenancy_start": date(f.tenancy.start_date),
-        "tenancy_end": date(f.tenancy.end_date),
-        "deposit": money(f.deposit.amount),
-        "paid_on": date(f.deposit.instalments.first().map(|i| i.received_date)),
-        "returned": returned.to_string(),
-        "balance": money(balance),
-        "deductions": deductions.join("; "),
-        "deductions_total": f.deductions_total().to_string(),
-        "scheme_known": scheme_known,
-        "scheme": f.deposit.scheme.map(|s| s.label()),
-        "protection_due": date(a.protection_due).unwrap_or_else(|| "the date the law sets".into()),
-        "breaches": a.breaches.iter().map(|b| breach_words(*b, j, information_words)).collect::<Vec<_>>().join("; "),
-        "protect_words": if j == Scotland {
-            "lodge the deposit with an approved scheme"
-        } else {
-            "protect the deposit in an authorised scheme"
-        },
-        "penalty_min": a.penalty.map(|p| money(Money::from_pence(p.min_pence))),
-        "penalty_max": a.penalty.map(|p| money(Money::from_pence(p.max_pence))),
-        "cap": a.deposit_cap_pence.map(|p| money(Money::from_pence(p))),
-        "excess": (a.prohibited_excess_pence > 0).then(|| money(Money::from_pence(a.prohibited_excess_pence))),
-        "r1_citation": r1.unwrap_or_else(|| citation(RuleId::R1)),
-        "r3_citation": r3.map(|r| r.citation).unwrap_or_else(|| citation(RuleId::R3)),
-        "order_words": order_words,
-        "penalty_words": penalty_words,
-        "interest_citation": rules::rule(RuleId::R12, j, today).map(|r| r.citation),
-        "interest_rate": interest.map(|i| format!("{}%", i.rate_bp as f64 / 100.0)),
-        "interest_from": interest.map(|i| long_date(i.from)),
-        "interest_daily": interest.map(|i| money(Money::from_pence(i.daily_pence))),
-        "interest_to_date": interest.map(|i| money(Money::from_pence(i.to_date_pence))),
-        "have": if names.len() == 1 { "has" } else { "have" },
-        "pre_action": j != Scotland,
-        "proceedings": if j == Scotland {
-            "apply to the First-tier Tribunal (Housing and Property Chamber)"
-        } else {
-            "start court proceedings"
-        },
-        "going_to_forum": if j == Scotland { "an application to the tribunal" } else { "going to court" },
-        "costs_word": if j == Scotland { "expenses" } else { "costs" },
-        "information_words": information_words,
-        // Wales under the 2016 Act: occupation contracts and contract-holders.
-        "tenancy_word": if rhwa { "occupation contract" } else { "tenancy" },
-        "tenant_word": if rhwa { "contract-holder" } else { "tenant" },
-        "fees_law": fees_law,
-        "cap_words": cap_words,
-        "excess_words": excess_words,
-        "recover_route": recover_route,
-        "holding_refund_due": a.holding.map(|h| long_date(h.refund_due)),
-        "reply_by": reply.as_ref().map(|r| long_date(r.due)),
-        "reply_within": reply.as_ref().map(|r| r.within.clone()),
-        "penalty_multiples": penalty_multiples,
-        "forum": if j == crate::domain::Jurisdiction::Scotland {
-            "First-tier Tribunal (Housing and Property Chamber)"
-        } else {
-            "court"
-        },
-        "reference": case.reference.to_string(),
-        "group": group.name,
-        "reply_to": group.reply_to(),
-        "fields": fields,
-    });
-    let mut value = value;
-    if marked {
-        mark_strings(&mut value);
-    }
-    tera::Context::from_serialize(&value).unwrap_or_default()
 }
 
 /// Checks the free-text parts given for a letter of `kind`: known names, sensible lengths.
