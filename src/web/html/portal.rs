@@ -6,6 +6,7 @@ use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::header::{HOST, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{PageResult, page};
@@ -126,13 +127,42 @@ pub async fn status_login(
     }
 }
 
+/// What the tenant typed into the status page's forms, shown again beside an error.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+struct TenantDrafts<'a> {
+    /// A message.
+    message: &'a str,
+    /// What a document is.
+    description: &'a str,
+}
+
+/// A value to choose and its words.
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+/// Everything `tenant/status.html` shows.
+#[derive(Debug, Serialize)]
+struct StatusPage<'a> {
+    /// The tenant's view of their case.
+    s: portal::StatusView,
+    /// What was typed.
+    values: TenantDrafts<'a>,
+    /// What just happened, if anything.
+    notice: &'static str,
+    /// What a document can be.
+    kinds: Vec<Choice>,
+}
+
 async fn status_view(
     state: &AppState,
     visitor: &Visitor,
     tenant: &Tenant,
     status: StatusCode,
     errors: &FieldErrors,
-    values: Value,
+    values: TenantDrafts<'_>,
     sent: &str,
 ) -> PageResult {
     let view = portal::status(&state.db, state.clock.as_ref(), &tenant.session).await?;
@@ -141,14 +171,17 @@ async fn status_view(
         "document" => "Your document was sent. Thank you.",
         _ => "",
     };
-    Ok(page(
-        status,
-        "tenant/status.html",
-        Some(visitor),
-        errors,
-        json!({"s": view, "values": values, "notice": notice,
-               "kinds": DOCUMENT_KINDS.iter().map(|k| json!({"value": k, "label": k})).collect::<Vec<_>>()}),
-    )?)
+    let data = StatusPage {
+        s: view,
+        values,
+        notice,
+        kinds: DOCUMENT_KINDS
+            .iter()
+            .map(|k| Choice { value: k, label: k })
+            .collect(),
+    };
+    let data = serde_json::to_value(&data).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(page(status, "tenant/status.html", Some(visitor), errors, data)?)
 }
 
 /// What a tenant can say a document is.
@@ -173,7 +206,7 @@ pub async fn status_page(
         &tenant,
         StatusCode::OK,
         &FieldErrors::default(),
-        json!({}),
+        TenantDrafts::default(),
         field(&pairs, "sent"),
     )
     .await
@@ -224,7 +257,10 @@ pub async fn tenant_message(
                 &tenant,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                json!({"message": text}),
+                TenantDrafts {
+                    message: text,
+                    ..TenantDrafts::default()
+                },
                 "",
             )
             .await
@@ -336,7 +372,10 @@ pub async fn tenant_upload(
                 &tenant,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e,
-                json!({"description": description}),
+                TenantDrafts {
+                    description,
+                    ..TenantDrafts::default()
+                },
                 "",
             )
             .await
