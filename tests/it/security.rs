@@ -557,18 +557,18 @@ async fn a_case_page_is_one_audited_read() {
         .await;
     assert_eq!(note.status, StatusCode::CREATED);
     let b = app.sign_in("api@example.org").await;
-    app.state.reads.flush().await;
-    let before = tenantcase::db::audit::list(
-        &app.state.db,
-        &tenantcase::db::audit::AuditFilter {
+    let log = || async {
+        app.state.reads.flush().await;
+        let all = tenantcase::db::audit::AuditFilter {
             page: 1,
             per_page: 500,
             ..Default::default()
-        },
-    )
-    .await
-    .expect("audit")
-    .1;
+        };
+        tenantcase::db::audit::list(&app.state.db, &all)
+            .await
+            .expect("audit")
+    };
+    let before = log().await.1;
     let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -576,17 +576,7 @@ async fn a_case_page_is_one_audited_read() {
         "the timeline is shown"
     );
     assert!(page.text.contains("Łukasz Nowak"));
-    app.state.reads.flush().await;
-    let (entries, after) = tenantcase::db::audit::list(
-        &app.state.db,
-        &tenantcase::db::audit::AuditFilter {
-            page: 1,
-            per_page: 500,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("audit");
+    let (entries, after) = log().await;
     assert_eq!(after - before, 1, "one audit row for one page");
     assert_eq!(entries[0].action, "case.viewed");
     assert_eq!(entries[0].case_id.map(|c| c.to_string()), Some(id));

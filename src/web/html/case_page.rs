@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::case_form;
-use super::{PageResult, page};
+use super::{Choice, PageResult, page, view};
 use crate::app::AppState;
 use crate::db::cases::TimelineEntry;
 use crate::db::groups::Group;
@@ -128,13 +128,6 @@ struct SchemeCheckView {
     found: bool,
     scheme: Option<&'static str>,
     certificate: Option<String>,
-}
-
-/// A value to choose and its words.
-#[derive(Debug, Serialize)]
-struct Choice {
-    value: &'static str,
-    label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -336,9 +329,9 @@ fn moves(case: &CaseRecord, today: time::Date) -> Vec<Choice> {
         .map(|s| Choice {
             value: s.as_str(),
             label: if case.stage == Stage::OnHold && *s != Stage::Withdrawn {
-                format!("Resume at: {}", s.label())
+                format!("Resume at: {}", s.label()).into()
             } else {
-                format!("Move to: {}", s.label())
+                format!("Move to: {}", s.label()).into()
             },
         })
         .collect()
@@ -372,7 +365,7 @@ pub(super) async fn case_page(
     let case = &file.detail.case;
     let f = &case.facts;
     let a = rules::assess(f, today);
-    let view = CasePage {
+    let page_view = CasePage {
         case,
         group: &file.detail.group,
         labels: labels(case),
@@ -444,12 +437,11 @@ pub(super) async fn case_page(
             .collect(),
         scheme_choices: case_form::choices()["schemes"].clone(),
     };
-    let data = serde_json::to_value(&view).map_err(|e| anyhow::anyhow!(e))?;
     Ok(page(
         status,
         "cases/show.html",
         Some(visitor),
         errors,
-        data,
+        view(&page_view)?,
     )?)
 }

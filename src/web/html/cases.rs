@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::case_form::{self, FormValues};
 use super::transition_form;
-use super::{PageResult, page};
+use super::{Choice, PageResult, page, view};
 use crate::app::AppState;
 use crate::domain::workflow::{OutcomeCode, Route, Stage};
 use crate::domain::{CaseRecord, CaseStatus, CaseSummary, FieldErrors, Jurisdiction};
@@ -83,17 +83,6 @@ struct ListFilterValues<'a> {
     q: &'a str,
     jurisdiction: &'static str,
     status: &'static str,
-}
-
-/// A value to choose and its words.
-#[derive(Debug, Serialize)]
-struct Choice {
-    value: &'static str,
-    label: String,
-}
-
-fn view<T: Serialize>(v: &T) -> Result<Value, AppError> {
-    serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// "My cases": the open cases assigned to the signed-in user.
@@ -203,7 +192,7 @@ pub(super) async fn list_page(
             .iter()
             .map(|k| Choice {
                 value: k.as_str(),
-                label: format!("{}: {}", k.as_str(), k.title()),
+                label: format!("{}: {}", k.as_str(), k.title()).into(),
             })
             .collect(),
         values: batch

@@ -129,6 +129,20 @@ struct SummaryItem<'a> {
     message: &'a str,
 }
 
+/// A value to choose on a form, and its words.
+#[derive(Debug, serde::Serialize)]
+pub(super) struct Choice {
+    /// What the form sends.
+    pub value: &'static str,
+    /// What people read.
+    pub label: std::borrow::Cow<'static, str>,
+}
+
+/// A page's typed view, as its template's context.
+pub(super) fn view<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))
+}
+
 /// Renders a page: `template` with `data`, plus what the layout needs (the user, the CSRF
 /// token, the error summary).
 fn page(

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{PageResult, page};
+use super::{Choice, PageResult, page, view};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -136,13 +136,6 @@ struct TenantDrafts<'a> {
     description: &'a str,
 }
 
-/// A value to choose and its words.
-#[derive(Debug, Serialize)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
-}
-
 /// Everything `tenant/status.html` shows.
 #[derive(Debug, Serialize)]
 struct StatusPage<'a> {
@@ -165,23 +158,31 @@ async fn status_view(
     values: TenantDrafts<'_>,
     sent: &str,
 ) -> PageResult {
-    let view = portal::status(&state.db, state.clock.as_ref(), &tenant.session).await?;
+    let case = portal::status(&state.db, state.clock.as_ref(), &tenant.session).await?;
     let notice = match sent {
         "message" => "Your message was sent. We will reply here.",
         "document" => "Your document was sent. Thank you.",
         _ => "",
     };
     let data = StatusPage {
-        s: view,
+        s: case,
         values,
         notice,
         kinds: DOCUMENT_KINDS
             .iter()
-            .map(|k| Choice { value: k, label: k })
+            .map(|k| Choice {
+                value: k,
+                label: (*k).into(),
+            })
             .collect(),
     };
-    let data = serde_json::to_value(&data).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(page(status, "tenant/status.html", Some(visitor), errors, data)?)
+    Ok(page(
+        status,
+        "tenant/status.html",
+        Some(visitor),
+        errors,
+        view(&data)?,
+    )?)
 }
 
 /// What a tenant can say a document is.
