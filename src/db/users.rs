@@ -8,7 +8,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{api_tokens, sessions, users};
+use super::entities::{api_tokens, case_assignees, sessions, users};
 use crate::domain::user::Role;
 
 /// A user as the services see it. The password hash stays in this module's rows.
@@ -83,16 +83,6 @@ pub async fn count(c: &impl ConnectionTrait) -> Result<u64, DbErr> {
     users::Entity::find().count(c).await
 }
 
-/// The user with this id, if active.
-async fn active_user(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
-    let user = users::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .map(User::try_from)
-        .transpose()?;
-    Ok(user.filter(|u| u.active))
-}
-
 /// Stores a new session.
 pub async fn insert_session(c: &impl ConnectionTrait, row: sessions::Model) -> Result<(), DbErr> {
     let am = sessions::ActiveModel {
@@ -134,14 +124,17 @@ pub async fn find_session(
     id: &str,
     now: OffsetDateTime,
 ) -> Result<Option<(sessions::Model, User)>, DbErr> {
-    let Some(s) = sessions::Entity::find_by_id(id.to_string())
+    // One query: the session with its user.
+    let found = sessions::Entity::find_by_id(id.to_string())
         .filter(sessions::Column::ExpiresAt.gt(now))
+        .find_also_related(users::Entity)
         .one(c)
-        .await?
-    else {
+        .await?;
+    let Some((s, Some(user))) = found else {
         return Ok(None);
     };
-    Ok(active_user(c, s.user_id).await?.map(|u| (s, u)))
+    let user = User::try_from(user)?;
+    Ok(user.active.then_some((s, user)))
 }
 
 /// Stores a new API token's hash.
@@ -166,15 +159,18 @@ pub async fn find_token(
     c: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<(api_tokens::Model, User)>, DbErr> {
-    let Some(t) = api_tokens::Entity::find()
+    // One query: the token with its owner.
+    let found = api_tokens::Entity::find()
         .filter(api_tokens::Column::TokenHash.eq(hash))
         .filter(api_tokens::Column::RevokedAt.is_null())
+        .find_also_related(users::Entity)
         .one(c)
-        .await?
-    else {
+        .await?;
+    let Some((t, Some(user))) = found else {
         return Ok(None);
     };
-    Ok(active_user(c, t.user_id).await?.map(|u| (t, u)))
+    let user = User::try_from(user)?;
+    Ok(user.active.then_some((t, user)))
 }
 
 /// Records that a token was used.
@@ -251,6 +247,26 @@ pub async fn names(
 pub async fn by_ids(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<User>, DbErr> {
     users::Entity::find()
         .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(users::Column::Name)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// The users who work a case, by name, in one query.
+pub async fn assignees_of(c: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<User>, DbErr> {
+    let assigned = sea_orm::sea_query::Query::select()
+        .column(case_assignees::Column::UserId)
+        .from(case_assignees::Entity)
+        .and_where(sea_orm::sea_query::ExprTrait::eq(
+            sea_orm::sea_query::Expr::col(case_assignees::Column::CaseId),
+            case_id,
+        ))
+        .to_owned();
+    users::Entity::find()
+        .filter(users::Column::Id.in_subquery(assigned))
         .order_by_asc(users::Column::Name)
         .all(c)
         .await?

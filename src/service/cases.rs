@@ -111,8 +111,7 @@ pub(crate) async fn detail(
     let group = db::groups::by_id(c, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let ids = db::cases::assignees(c, case.id).await?;
-    let assignees = db::users::by_ids(c, &ids)
+    let assignees = db::users::assignees_of(c, case.id)
         .await?
         .into_iter()
         .map(|u| UserRef {

@@ -113,42 +113,57 @@ async fn write(db: &DatabaseConnection, rows: &mut Vec<db::audit::NewEntry>) {
     }
 }
 
+/// How long the writer waits for more rows after the first of a batch: rows written
+/// together cost one transaction, instead of one each, and leave the CPU to the reads.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(25);
+
 async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Msg>) {
     let mut rows = Vec::with_capacity(BATCH);
-    while let Some(first) = rx.recv().await {
-        let mut next = Some(first);
-        while let Some(msg) = next.take() {
-            match msg {
-                Msg::Row(r) => {
-                    rows.push(*r);
-                    if rows.len() >= BATCH {
-                        write(&db, &mut rows).await;
-                    }
-                }
-                Msg::Flush(done) => {
+    let mut deadline = tokio::time::Instant::now();
+    loop {
+        let msg = if rows.is_empty() {
+            rx.recv().await
+        } else {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(msg) => msg,
+                Err(_) => {
                     write(&db, &mut rows).await;
-                    let _ = done.send(());
-                }
-                Msg::Close(done) => {
-                    rx.close();
-                    // Whatever was sent before the queue closed is still in it.
-                    let mut waiting = vec![done];
-                    while let Ok(msg) = rx.try_recv() {
-                        match msg {
-                            Msg::Row(r) => rows.push(*r),
-                            Msg::Flush(d) | Msg::Close(d) => waiting.push(d),
-                        }
-                    }
-                    write(&db, &mut rows).await;
-                    for d in waiting {
-                        let _ = d.send(());
-                    }
-                    return;
+                    continue;
                 }
             }
-            next = rx.try_recv().ok();
+        };
+        let Some(msg) = msg else { break };
+        match msg {
+            Msg::Row(r) => {
+                if rows.is_empty() {
+                    deadline = tokio::time::Instant::now() + LINGER;
+                }
+                rows.push(*r);
+                if rows.len() >= BATCH {
+                    write(&db, &mut rows).await;
+                }
+            }
+            Msg::Flush(done) => {
+                write(&db, &mut rows).await;
+                let _ = done.send(());
+            }
+            Msg::Close(done) => {
+                rx.close();
+                // Whatever was sent before the queue closed is still in it.
+                let mut waiting = vec![done];
+                while let Ok(msg) = rx.try_recv() {
+                    match msg {
+                        Msg::Row(r) => rows.push(*r),
+                        Msg::Flush(d) | Msg::Close(d) => waiting.push(d),
+                    }
+                }
+                write(&db, &mut rows).await;
+                for d in waiting {
+                    let _ = d.send(());
+                }
+                return;
+            }
         }
-        write(&db, &mut rows).await;
     }
     write(&db, &mut rows).await;
 }

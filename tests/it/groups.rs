@@ -820,6 +820,8 @@ async fn reads_and_changes_are_audited_and_admins_can_filter_the_log() {
 
     use sea_orm::{EntityTrait, QueryOrder};
     use tenantcase::db::entities::audit_log;
+    // Reads are written by the background writer: wait for what is queued.
+    app.state.reads.flush().await;
     let rows = audit_log::Entity::find()
         .order_by_asc(audit_log::Column::Id)
         .all(&app.state.db)
