@@ -8,6 +8,7 @@ pub mod holidays;
 pub mod input;
 pub mod letters;
 pub mod money;
+pub mod patch;
 pub mod portal;
 pub mod postcode;
 pub mod rules;

@@ -1,0 +1,119 @@
+//! Who works a case: assignment by coordinators, and its end when someone leaves a group.
+
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::db;
+use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
+use crate::domain::timeline::TimelineEvent;
+use crate::error::AppError;
+use crate::service::Principal;
+
+use super::*;
+
+/// Makes `users` exactly the people working a case. Coordinators of the case's group (and
+/// admins) assign; only active members of that group can be assigned.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]
+pub async fn assign(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    users: &[Uuid],
+) -> Result<CaseDetail, AppError> {
+    let txn = db::begin_write(db).await?;
+    db::cases::lock(&txn, id).await?;
+    let case = VisibleCase::load(&txn, actor, id).await?;
+    if !actor.can_assign(case.group_id) {
+        return Err(AppError::Forbidden(
+            "Only coordinators of this case's group can assign it.".into(),
+        ));
+    }
+    let eligible = crate::service::admin::assignable(&txn, case.group_id).await?;
+    let mut wanted: Vec<Uuid> = users.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if let Some(bad) = wanted
+        .iter()
+        .find(|u| !eligible.iter().any(|e| e.id == **u))
+    {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "assignees",
+            format!("{bad} is not an active volunteer or coordinator of this case's group"),
+        )));
+    }
+    let before = db::cases::assignees(&txn, id).await?;
+    let name = |u: &Uuid| eligible.iter().find(|e| e.id == *u).map(|e| e.name.clone());
+    let before_names = db::users::by_ids(&txn, &before).await?;
+    let mut added: Vec<String> = wanted
+        .iter()
+        .filter(|u| !before.contains(u))
+        .filter_map(name)
+        .collect();
+    added.sort();
+    let removed: Vec<String> = before_names
+        .iter()
+        .filter(|u| !wanted.contains(&u.id))
+        .map(|u| u.name.clone())
+        .collect();
+    if !added.is_empty() || !removed.is_empty() {
+        let now = clock.now();
+        db::cases::set_assignees(&txn, id, &wanted, now).await?;
+        let event = TimelineEvent::Assigned { added, removed };
+        db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
+        db::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            AuditAction::CaseAssigned,
+            Some(id),
+            json!({"assignees": wanted}),
+        )
+        .await?;
+    }
+    let detail = detail(&txn, case.into_record()).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
+/// Takes `user` (called `name`) off every case of `groups`, the groups they have just left,
+/// and records it on each case's timeline. Part of the caller's transaction.
+pub(crate) async fn end_assignments(
+    txn: &sea_orm::DatabaseTransaction,
+    clock: &dyn Clock,
+    actor: &Principal,
+    user: Uuid,
+    name: &str,
+    groups: &[Uuid],
+) -> Result<(), AppError> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let cases = db::cases::assigned_in_groups(txn, user, groups).await?;
+    if cases.is_empty() {
+        return Ok(());
+    }
+    db::cases::unassign(txn, user, &cases).await?;
+    let now = clock.now();
+    let event = TimelineEvent::Assigned {
+        added: Vec::new(),
+        removed: vec![name.to_string()],
+    };
+    for case in &cases {
+        db::cases::append_event(txn, *case, now, Some(actor.user_id), &event).await?;
+    }
+    let detail = json!({"user": user, "cases": cases, "reason": "left the group"});
+    db::audit::record(
+        txn,
+        now,
+        Some(actor),
+        AuditAction::CaseUnassigned,
+        None,
+        detail,
+    )
+    .await?;
+    Ok(())
+}
