@@ -8,6 +8,8 @@ mod case_page;
 mod cases;
 mod letters;
 mod portal;
+mod referral;
+mod staff_portal;
 mod transition_form;
 
 use axum::Router;
@@ -57,16 +59,16 @@ pub fn routes() -> Router<AppState> {
             "/letters/wording/{group}/{kind}",
             get(letters::wording).post(letters::save_wording),
         )
-        .route("/cases/{id}/access-code", post(portal::issue_code))
-        .route("/cases/{id}/messages", post(portal::reply))
+        .route("/cases/{id}/access-code", post(staff_portal::issue_code))
+        .route("/cases/{id}/messages", post(staff_portal::reply))
         .route(
             "/cases/{id}/documents",
-            post(portal::staff_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(staff_portal::staff_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/documents/{id}", get(portal::staff_document))
+        .route("/documents/{id}", get(staff_portal::staff_document))
         .route(
             "/documents/{id}/visibility",
-            post(portal::document_visibility),
+            post(staff_portal::document_visibility),
         )
         .route(
             "/status",
@@ -82,7 +84,10 @@ pub fn routes() -> Router<AppState> {
             post(portal::tenant_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/status/sheet", post(portal::sheet))
-        .route("/get-help", get(portal::help_start).post(portal::help_step))
+        .route(
+            "/get-help",
+            get(referral::help_start).post(referral::help_step),
+        )
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))

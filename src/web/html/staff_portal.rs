@@ -1,0 +1,129 @@
+//! The staff side of the tenant portal, on a case: access codes, replies to the tenant,
+//! documents and whether the tenant sees them.
+
+use axum::extract::{Form, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use super::{PageResult, page};
+use crate::app::AppState;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::service::portal::{self, Uploader};
+use crate::web::parse_id as id_of;
+use crate::web::session::{SignedIn, Visitor};
+
+use super::form_field as field;
+use super::portal::{document_response, read_upload};
+
+pub async fn issue_code(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = id_of(&id)?;
+    let code = portal::issue_code(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.secret,
+        &user.principal,
+        id,
+    )
+    .await?;
+    let case = crate::service::cases::get(&state.db, &state.reads, &user.principal, id)
+        .await?
+        .case;
+    Ok(page(
+        StatusCode::OK,
+        "cases/access_code.html",
+        Some(&visitor),
+        &FieldErrors::default(),
+        json!({"case": {"id": case.id, "reference": case.reference.to_string(),
+                        "tenant": case.facts.tenant.name}, "code": code}),
+    )?)
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let id = id_of(&id)?;
+    let text = field(&pairs, "message");
+    let result = portal::reply(&state.db, state.clock.as_ref(), &user.principal, id, text).await;
+    let drafts = super::case_page::Drafts {
+        reply: text,
+        ..super::case_page::Drafts::default()
+    };
+    super::cases::case_form_outcome(&state, &user, &visitor, id, result, "messages", drafts).await
+}
+
+pub async fn staff_upload(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    form: Multipart,
+) -> PageResult {
+    let id = id_of(&id)?;
+    let result = match read_upload(&visitor, form).await? {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(up) => portal::upload(
+            &state.db,
+            state.clock.as_ref(),
+            &state.store,
+            Uploader::Staff(&user.principal, id),
+            up.document(),
+        )
+        .await
+        .map(|_| ()),
+    };
+    let drafts = super::case_page::Drafts::default();
+    super::cases::case_form_outcome(&state, &user, &visitor, id, result, "documents", drafts).await
+}
+
+pub async fn staff_document(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, super::PageError> {
+    let file = portal::staff_document(
+        &state.db,
+        &state.reads,
+        &state.store,
+        &user.principal,
+        id_of(&id)?,
+    )
+    .await?;
+    Ok(document_response(file))
+}
+
+pub async fn document_visibility(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let show = match field(&pairs, "visible") {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return Err(
+                AppError::BadRequest("Say whether the tenant should see it.".into()).into(),
+            );
+        }
+    };
+    let case = portal::set_visible(
+        &state.db,
+        state.clock.as_ref(),
+        &user.principal,
+        id_of(&id)?,
+        show,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/cases/{case}#documents")).into_response())
+}
