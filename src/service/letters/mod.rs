@@ -1,9 +1,13 @@
 //! Letters of a case: generate (frozen on the spot), download, mark sent.
 
+mod batch;
 mod context;
+mod sending;
 
+pub use batch::*;
 pub(crate) use context::context;
 pub use context::{LetterContext, MARK_END, MARK_START};
+pub use sending::*;
 
 use std::collections::BTreeMap;
 
@@ -373,128 +377,6 @@ async fn write(
     Ok((row, letter))
 }
 
-/// How a batch of letters is handed over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchFormat {
-    /// One PDF holding every letter, each numbered on its own.
-    Pdf,
-    /// A zip of the frozen PDFs, one file a letter.
-    Zip,
-}
-
-/// Most cases in one batch.
-pub const MAX_BATCH: usize = 500;
-
-/// One letter of a batch: its file name and frozen bytes, and what was drawn.
-#[derive(Debug, Clone)]
-pub struct BatchItem {
-    /// e.g. "TC-2026-00042-L1-v2.pdf".
-    pub file_name: String,
-    /// The frozen PDF.
-    pub pdf: Vec<u8>,
-    /// What it says, for a combined PDF.
-    pub letter: Letter,
-}
-
-/// Writes a letter of `kind` for each case, all or none: if any case cannot have it,
-/// nothing is written and every problem is reported against the field `cases`.
-/// Coordinators (of each case's group) and admins only. `progress` is called after each
-/// letter with the count done.
-pub async fn batch(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    actor: &Principal,
-    cases: &[Uuid],
-    kind: LetterKind,
-    fields: BTreeMap<String, String>,
-    progress: &mut (dyn FnMut(usize) + Send),
-) -> Result<Vec<BatchItem>, AppError> {
-    if cases.is_empty() {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "cases",
-            "Select at least one case",
-        )));
-    }
-    if cases.len() > MAX_BATCH {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "cases",
-            format!("Select {MAX_BATCH} cases or fewer"),
-        )));
-    }
-    let clean = clean_fields(kind, fields)?;
-    let txn = db::begin_write(db).await?;
-    let mut items = Vec::with_capacity(cases.len());
-    let mut problems: Vec<String> = Vec::new();
-    for (done, &case_id) in cases.iter().enumerate() {
-        let case = VisibleCase::load(&txn, actor, case_id).await?;
-        if !actor.can_assign(case.group_id) {
-            return Err(AppError::Forbidden(
-                "Only coordinators and admins write letters in batches.".into(),
-            ));
-        }
-        match write(&txn, clock, actor, case_id, kind, &clean, clock.today()).await {
-            Ok((row, letter)) => items.push(BatchItem {
-                file_name: format!("{}-{}-v{}.pdf", case.reference, row.kind, row.version),
-                pdf: row.pdf,
-                letter,
-            }),
-            Err(AppError::Invalid(e)) => {
-                for (_, message) in e.iter() {
-                    problems.push(format!("{}: {message}", case.reference));
-                }
-            }
-            Err(AppError::Conflict(message)) => {
-                problems.push(format!("{}: {message}", case.reference));
-            }
-            Err(e) => return Err(e),
-        }
-        progress(done + 1);
-    }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "cases",
-            format!(
-                "No letters were written. {} of the selected cases cannot have this letter. {}",
-                problems.len(),
-                problems.join(". ")
-            ),
-        )));
-    }
-    txn.commit().await?;
-    Ok(items)
-}
-
-/// Packs a batch as one PDF or a zip.
-pub fn pack(
-    items: &[BatchItem],
-    format: BatchFormat,
-    created: time::OffsetDateTime,
-) -> Result<Vec<u8>, AppError> {
-    match format {
-        BatchFormat::Pdf => {
-            let letters: Vec<&Letter> = items.iter().map(|i| &i.letter).collect();
-            let author = letters
-                .first()
-                .map(|l| l.sender.clone())
-                .unwrap_or_default();
-            pdf::render_many("Letters", &author, &letters, created)
-                .map_err(|e| anyhow::anyhow!(e).into())
-        }
-        BatchFormat::Zip => {
-            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-            // The PDFs are compressed already.
-            let options = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Stored);
-            for item in items {
-                zip.start_file(item.file_name.as_str(), options)
-                    .map_err(|e| anyhow::anyhow!(e))?;
-                std::io::Write::write_all(&mut zip, &item.pdf).map_err(|e| anyhow::anyhow!(e))?;
-            }
-            Ok(zip.finish().map_err(|e| anyhow::anyhow!(e))?.into_inner())
-        }
-    }
-}
-
 /// The wording a letter of `kind` would have now, with every value taken from the case
 /// between [`MARK_START`] and [`MARK_END`], for a preview.
 pub async fn preview(
@@ -584,101 +466,5 @@ pub async fn pdf(
     Ok((
         row.pdf,
         format!("{}-{}-v{}.pdf", case.reference, head.kind, head.version),
-    ))
-}
-
-/// Records that a letter was sent (once), which starts its reply deadline.
-#[tracing::instrument(skip_all, fields(actor = %actor.user_id, letter = %id))]
-pub async fn mark_sent(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    actor: &Principal,
-    id: Uuid,
-    method: Option<&str>,
-    on: Option<&str>,
-    tracking: Option<&str>,
-) -> Result<LetterInfo, AppError> {
-    let head = letter_of_visible_case(db, actor, id).await?;
-    let mut errors = FieldErrors::default();
-    let method = match method.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(m) => SendMethod::parse(m).or_else(|| {
-            errors.add("method", "Choose post, email or hand");
-            None
-        }),
-        None => {
-            errors.add("method", "Choose how the letter was sent");
-            None
-        }
-    };
-    let on = match on.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Some(clock.today()),
-        Some(raw) => match Date::parse(raw, &time::format_description::well_known::Iso8601::DATE) {
-            Ok(d) if d > clock.today() => {
-                errors.add("date", "Must be today or in the past");
-                None
-            }
-            Ok(d) if d < head.created_at.date() => {
-                errors.add(
-                    "date",
-                    format!(
-                        "Must be on or after {}, the day the letter was written",
-                        crate::domain::case::long_date(head.created_at.date())
-                    ),
-                );
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.add("date", "Enter the date as YYYY-MM-DD");
-                None
-            }
-        },
-    };
-    let tracking = tracking
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
-    if tracking.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        errors.add("tracking", "Must be 100 characters or fewer");
-    }
-    let (Some(method), Some(on)) = (method, on) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let kind =
-        LetterKind::parse(&head.kind).ok_or_else(|| anyhow::anyhow!("unknown letter kind"))?;
-    let txn = db::begin_write(db).await?;
-    let case = db::cases::find(&txn, head.case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on, method).map(|r| r.due);
-    if !db::letters::mark_sent(&txn, id, on, method.as_str(), tracking, due).await? {
-        return Err(AppError::Conflict(
-            "This letter is already marked as sent.".into(),
-        ));
-    }
-    let now = clock.now();
-    let event = TimelineEvent::LetterSent {
-        letter: id,
-        title: head.title.clone(),
-        method: method.as_str().into(),
-        on,
-        reply_due: due,
-    };
-    db::cases::append_event(&txn, head.case_id, now, Some(actor.user_id), &event).await?;
-    db::audit::record(
-        &txn,
-        now,
-        Some(actor),
-        AuditAction::LetterSent,
-        Some(head.case_id),
-        json!({"letter": id}),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(LetterInfo::from(
-        db::letters::head(db, id).await?.ok_or(AppError::NotFound)?,
     ))
 }

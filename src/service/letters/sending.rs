@@ -1,0 +1,113 @@
+//! Marking a letter sent: how and when, and the reply deadline that starts.
+
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+use time::Date;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::db;
+use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
+use crate::domain::letters::{LetterKind, SendMethod, reply_due};
+use crate::domain::timeline::TimelineEvent;
+use crate::error::AppError;
+use crate::service::Principal;
+
+use super::*;
+
+/// Records that a letter was sent (once), which starts its reply deadline.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, letter = %id))]
+pub async fn mark_sent(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    method: Option<&str>,
+    on: Option<&str>,
+    tracking: Option<&str>,
+) -> Result<LetterInfo, AppError> {
+    let head = letter_of_visible_case(db, actor, id).await?;
+    let mut errors = FieldErrors::default();
+    let method = match method.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => SendMethod::parse(m).or_else(|| {
+            errors.add("method", "Choose post, email or hand");
+            None
+        }),
+        None => {
+            errors.add("method", "Choose how the letter was sent");
+            None
+        }
+    };
+    let on = match on.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Some(clock.today()),
+        Some(raw) => match Date::parse(raw, &time::format_description::well_known::Iso8601::DATE) {
+            Ok(d) if d > clock.today() => {
+                errors.add("date", "Must be today or in the past");
+                None
+            }
+            Ok(d) if d < head.created_at.date() => {
+                errors.add(
+                    "date",
+                    format!(
+                        "Must be on or after {}, the day the letter was written",
+                        crate::domain::case::long_date(head.created_at.date())
+                    ),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add("date", "Enter the date as YYYY-MM-DD");
+                None
+            }
+        },
+    };
+    let tracking = tracking
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    if tracking.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        errors.add("tracking", "Must be 100 characters or fewer");
+    }
+    let (Some(method), Some(on)) = (method, on) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let kind =
+        LetterKind::parse(&head.kind).ok_or_else(|| anyhow::anyhow!("unknown letter kind"))?;
+    let txn = db::begin_write(db).await?;
+    let case = db::cases::find(&txn, head.case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let due = reply_due(kind, case.facts.tenancy.jurisdiction, on, method).map(|r| r.due);
+    if !db::letters::mark_sent(&txn, id, on, method.as_str(), tracking, due).await? {
+        return Err(AppError::Conflict(
+            "This letter is already marked as sent.".into(),
+        ));
+    }
+    let now = clock.now();
+    let event = TimelineEvent::LetterSent {
+        letter: id,
+        title: head.title.clone(),
+        method: method.as_str().into(),
+        on,
+        reply_due: due,
+    };
+    db::cases::append_event(&txn, head.case_id, now, Some(actor.user_id), &event).await?;
+    db::audit::record(
+        &txn,
+        now,
+        Some(actor),
+        AuditAction::LetterSent,
+        Some(head.case_id),
+        json!({"letter": id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(LetterInfo::from(
+        db::letters::head(db, id).await?.ok_or(AppError::NotFound)?,
+    ))
+}
