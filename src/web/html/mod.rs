@@ -3,6 +3,8 @@
 mod account;
 mod admin;
 mod auth;
+mod case_actions;
+mod case_edit;
 mod case_form;
 mod case_page;
 mod cases;
@@ -35,19 +37,22 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(cases::home))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/cases", get(cases::list).post(cases::create))
-        .route("/cases/new", get(cases::new_form))
+        .route("/cases", get(cases::list).post(case_edit::create))
+        .route("/cases/new", get(case_edit::new_form))
         .route("/cases/{id}", get(cases::show))
         .route(
             "/cases/{id}/edit",
-            get(cases::edit_form).post(cases::update),
+            get(case_edit::edit_form).post(case_edit::update),
         )
-        .route("/cases/{id}/notes", post(cases::add_note))
-        .route("/cases/{id}/scheme-checks", post(cases::add_scheme_check))
-        .route("/cases/{id}/assignees", post(cases::assign))
+        .route("/cases/{id}/notes", post(case_actions::add_note))
+        .route(
+            "/cases/{id}/scheme-checks",
+            post(case_actions::add_scheme_check),
+        )
+        .route("/cases/{id}/assignees", post(case_actions::assign))
         .route(
             "/cases/{id}/move",
-            get(cases::move_form).post(cases::move_case),
+            get(case_actions::move_form).post(case_actions::move_case),
         )
         .route("/cases/{id}/letters", post(letters::create))
         .route("/cases/{id}/letters/new", get(letters::new_letter))

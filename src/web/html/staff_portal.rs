@@ -59,7 +59,8 @@ pub async fn reply(
         reply: text,
         ..super::case_page::Drafts::default()
     };
-    super::cases::case_form_outcome(&state, &user, &visitor, id, result, "messages", drafts).await
+    super::case_actions::case_form_outcome(&state, &user, &visitor, id, result, "messages", drafts)
+        .await
 }
 
 pub async fn staff_upload(
@@ -83,7 +84,8 @@ pub async fn staff_upload(
         .map(|_| ()),
     };
     let drafts = super::case_page::Drafts::default();
-    super::cases::case_form_outcome(&state, &user, &visitor, id, result, "documents", drafts).await
+    super::case_actions::case_form_outcome(&state, &user, &visitor, id, result, "documents", drafts)
+        .await
 }
 
 pub async fn staff_document(
