@@ -11,6 +11,7 @@ pub mod money;
 pub mod patch;
 pub mod portal;
 pub mod postcode;
+pub mod record;
 pub mod rules;
 pub mod timeline;
 pub mod user;
