@@ -209,32 +209,7 @@ labelled_enum!(Scheme {
     Unknown => "unknown", "Not known yet";
 });
 
-time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// A date the British way, for letters and pages: "8 February 2024".
-pub fn long_date(d: Date) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTHS[usize::from(u8::from(d.month())) - 1],
-        d.year()
-    )
-}
+pub use super::dates::{iso_date, long_date};
 
 /// A tenant: the lead tenant or a joint tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

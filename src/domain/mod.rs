@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod case;
+pub mod dates;
 mod errors;
 pub mod holidays;
 pub mod input;
