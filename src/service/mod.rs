@@ -12,5 +12,6 @@ pub mod reads;
 pub mod referral;
 pub mod templates;
 pub mod throttle;
+pub mod tokens;
 
 pub use auth::Principal;
