@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_audit;
 mod auth;
 mod case_actions;
 mod case_edit;
@@ -116,7 +117,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/groups/{id}",
             get(admin::group).post(admin::update_group),
         )
-        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit", get(admin_audit::audit))
 }
 
 /// The value of a form field, if sent.

@@ -1,0 +1,111 @@
+//! The audit log page, for admins: filtered by user, case, action and dates.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use time::format_description::well_known::Iso8601;
+use time::{Date, Time};
+use uuid::Uuid;
+
+use super::{PageResult, page};
+use crate::app::AppState;
+use crate::db::audit::AuditFilter;
+use crate::domain::FieldErrors;
+use crate::domain::audit::AuditAction;
+use crate::service::admin;
+use crate::web::session::{SignedIn, Visitor};
+
+use super::admin::forbid_unless_admin;
+use super::form_field as field;
+
+/// The audit log, newest first, 100 entries a page.
+pub async fn audit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let mut errors = FieldErrors::default();
+    let mut filter = AuditFilter {
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let text = |k: &str| field(&pairs, k).trim().to_string();
+    let users = admin::users(&state.db, &user.principal).await?;
+    if !text("user").is_empty() {
+        match Uuid::parse_str(&text("user")) {
+            Ok(id) => filter.actor = Some(id),
+            Err(_) => errors.add("user", "Choose a user from the list"),
+        }
+    }
+    if !text("case").is_empty() {
+        let reference = crate::domain::CaseReference::parse(&text("case"));
+        match reference {
+            Some(r) => match crate::service::cases::id_of_reference(&state.db, &r).await? {
+                Some(id) => filter.case = Some(id),
+                None => errors.add("case", "No case has this reference"),
+            },
+            None => errors.add("case", "Enter a case reference like TC-2026-00042"),
+        }
+    }
+    if !text("action").is_empty() {
+        match AuditAction::parse(&text("action")) {
+            Some(a) => filter.action = Some(a),
+            None => errors.add("action", "Choose an action from the list"),
+        }
+    }
+    for (key, is_from) in [("from", true), ("until", false)] {
+        let raw = text(key);
+        if raw.is_empty() {
+            continue;
+        }
+        match Date::parse(&raw, &Iso8601::DATE) {
+            Ok(d) if is_from => filter.from = Some(d.with_time(Time::MIDNIGHT).assume_utc()),
+            Ok(d) => {
+                filter.until = d
+                    .next_day()
+                    .map(|n| n.with_time(Time::MIDNIGHT).assume_utc())
+            }
+            Err(_) => errors.add(key, "Enter a real date"),
+        }
+    }
+    if let Ok(p) = text("page").parse::<u64>() {
+        filter.page = p.clamp(1, 100_000);
+    }
+    let (entries, total) = admin::audit(&state.db, &state.reads, &user.principal, &filter).await?;
+    let entries: Vec<Value> = entries
+        .into_iter()
+        .map(|e| {
+            let mut v = json!(e);
+            v["detail_text"] = json!(e.detail.to_string());
+            let label = AuditAction::parse(&e.action).map(AuditAction::label);
+            v["action_label"] = json!(label.unwrap_or(e.action.as_str()));
+            v
+        })
+        .collect();
+    let values: serde_json::Map<String, Value> = ["user", "case", "action", "from", "until"]
+        .iter()
+        .map(|k| (k.to_string(), json!(text(k))))
+        .collect();
+    let actions: Vec<Value> = AuditAction::ALL
+        .iter()
+        .map(|a| json!({"value": a.as_str(), "label": a.label()}))
+        .collect();
+    let data = json!({"entries": entries, "total": total, "users": users, "values": values,
+                      "actions": actions,
+                      "page": filter.page, "more": total > filter.page * filter.per_page});
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(page(
+        status,
+        "admin/audit.html",
+        Some(&visitor),
+        &errors,
+        data,
+    )?)
+}
