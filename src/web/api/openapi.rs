@@ -135,39 +135,7 @@ impl Modify for Conventions {
                 ),
             );
         }
-        if let Some(RefOr::T(Schema::Object(input))) = components.schemas.get("CaseInput") {
-            let with = |name: &str, schema: Object| {
-                let mut extended = input.clone();
-                extended.properties.insert(name.into(), schema.into());
-                Schema::Object(extended)
-            };
-            let group = ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-                    Type::String,
-                    Type::Null,
-                ]))
-                .description(Some(
-                    "The name of the case's group; by default the caller's only group",
-                ))
-                .build();
-            let version = ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .description(Some("The version being edited, if not sent as If-Match"))
-                .build();
-            let mut new_case = with("group", group);
-            let mut patch = with("version", version);
-            if let Schema::Object(o) = &mut new_case {
-                o.examples = vec![new_case_example()];
-            }
-            if let Schema::Object(o) = &mut patch {
-                o.examples = vec![serde_json::json!({
-                    "tenant": {"phone": "07700 900123"},
-                    "deposit": {"scheme": "dps", "protected_date": "2024-03-01"}
-                })];
-            }
-            components.schemas.insert("NewCase".into(), new_case.into());
-            components.schemas.insert("CasePatch".into(), patch.into());
-        }
+        extend_case_input(components);
         for (path, item) in doc.paths.paths.iter_mut() {
             let ops = [
                 (&mut item.get, "get"),
@@ -199,6 +167,43 @@ impl Modify for Conventions {
                 }
             }
         }
+    }
+}
+
+/// Intake's body is a case's input with its `group`; a patch's, with its `version`.
+fn extend_case_input(components: &mut utoipa::openapi::Components) {
+    if let Some(RefOr::T(Schema::Object(input))) = components.schemas.get("CaseInput") {
+        let with = |name: &str, schema: Object| {
+            let mut extended = input.clone();
+            extended.properties.insert(name.into(), schema.into());
+            Schema::Object(extended)
+        };
+        let group = ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ]))
+            .description(Some(
+                "The name of the case's group; by default the caller's only group",
+            ))
+            .build();
+        let version = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .description(Some("The version being edited, if not sent as If-Match"))
+            .build();
+        let mut new_case = with("group", group);
+        let mut patch = with("version", version);
+        if let Schema::Object(o) = &mut new_case {
+            o.examples = vec![new_case_example()];
+        }
+        if let Schema::Object(o) = &mut patch {
+            o.examples = vec![serde_json::json!({
+                "tenant": {"phone": "07700 900123"},
+                "deposit": {"scheme": "dps", "protected_date": "2024-03-01"}
+            })];
+        }
+        components.schemas.insert("NewCase".into(), new_case.into());
+        components.schemas.insert("CasePatch".into(), patch.into());
     }
 }
 

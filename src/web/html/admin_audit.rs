@@ -12,28 +12,25 @@ use crate::app::AppState;
 use crate::db::audit::AuditFilter;
 use crate::domain::FieldErrors;
 use crate::domain::audit::AuditAction;
+use crate::error::AppError;
 use crate::service::admin;
 use crate::web::session::{SignedIn, Visitor};
 
 use super::admin::forbid_unless_admin;
 use super::form_field as field;
 
-/// The audit log, newest first, 100 entries a page.
-pub async fn audit(
-    State(state): State<AppState>,
-    user: SignedIn,
-    visitor: Visitor,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> PageResult {
-    forbid_unless_admin(&user)?;
+/// The audit filter from the query string, with a message beside each field that is wrong.
+async fn read_filter(
+    state: &AppState,
+    pairs: &[(String, String)],
+) -> Result<(AuditFilter, FieldErrors), AppError> {
     let mut errors = FieldErrors::default();
     let mut filter = AuditFilter {
         page: 1,
         per_page: 100,
         ..Default::default()
     };
-    let text = |k: &str| field(&pairs, k).trim().to_string();
-    let users = admin::users(&state.db, &user.principal).await?;
+    let text = |k: &str| field(pairs, k).trim().to_string();
     if !text("user").is_empty() {
         match Uuid::parse_str(&text("user")) {
             Ok(id) => filter.actor = Some(id),
@@ -71,6 +68,20 @@ pub async fn audit(
             Err(_) => errors.add(key, "Enter a real date"),
         }
     }
+    Ok((filter, errors))
+}
+
+/// The audit log, newest first, 100 entries a page.
+pub async fn audit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let users = admin::users(&state.db, &user.principal).await?;
+    let (mut filter, errors) = read_filter(&state, &pairs).await?;
+    let text = |k: &str| field(&pairs, k).trim().to_string();
     if let Ok(p) = text("page").parse::<u64>() {
         filter.page = p.clamp(1, 100_000);
     }

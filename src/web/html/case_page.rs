@@ -350,6 +350,36 @@ fn labels(case: &CaseRecord) -> Labels {
     }
 }
 
+/// The scheme look-ups, newest first.
+fn scheme_checks(case: &CaseRecord) -> Vec<SchemeCheckView> {
+    case.facts
+        .deposit
+        .scheme_checks
+        .iter()
+        .rev()
+        .map(|c| SchemeCheckView {
+            date: c.date.to_string(),
+            found: c.found,
+            scheme: c.scheme.map(Scheme::label),
+            certificate: c.certificate.clone(),
+        })
+        .collect()
+}
+
+/// The letters that can be written, and whether each suits the case's stage. L4 accuses
+/// the landlord: it is offered only once a breach is established.
+fn letter_choices(case: &CaseRecord, a: &Assessment) -> Vec<LetterChoice> {
+    LetterKind::ALL
+        .iter()
+        .filter(|k| **k != LetterKind::L4 || !a.breaches.is_empty())
+        .map(|k| LetterChoice {
+            value: k.as_str(),
+            title: k.title(),
+            suits: k.suits(case.stage),
+        })
+        .collect()
+}
+
 /// The case page, with `status`, the errors of a form that came back and what was typed.
 pub(super) async fn case_page(
     state: &AppState,
@@ -397,30 +427,10 @@ pub(super) async fn case_page(
             date: o.date.to_string(),
         }),
         assessment: assessment_view(case, &a, today),
-        scheme_checks: f
-            .deposit
-            .scheme_checks
-            .iter()
-            .rev()
-            .map(|c| SchemeCheckView {
-                date: c.date.to_string(),
-                found: c.found,
-                scheme: c.scheme.map(Scheme::label),
-                certificate: c.certificate.clone(),
-            })
-            .collect(),
+        scheme_checks: scheme_checks(case),
         moves: moves(case, today),
         letters: &file.letters,
-        // L4 accuses the landlord: it is offered only once a breach is established.
-        letter_kinds: LetterKind::ALL
-            .iter()
-            .filter(|k| **k != LetterKind::L4 || !a.breaches.is_empty())
-            .map(|k| LetterChoice {
-                value: k.as_str(),
-                title: k.title(),
-                suits: k.suits(case.stage),
-            })
-            .collect(),
+        letter_kinds: letter_choices(case, &a),
         messages: &file.messages,
         documents: &file.documents,
         has_code: file.has_code,

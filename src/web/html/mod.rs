@@ -35,6 +35,14 @@ const UPLOAD_LIMIT: usize = crate::service::portal::MAX_DOCUMENT_BYTES + 64 * 10
 /// Page routes. They need the [`super::session::visitor`] layer.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(staff_routes())
+        .merge(tenant_routes())
+        .merge(admin_routes())
+}
+
+/// Volunteers' and coordinators' pages: home, cases, letters, documents.
+fn staff_routes() -> Router<AppState> {
+    Router::new()
         .route("/", get(cases::home))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
@@ -76,6 +84,11 @@ pub fn routes() -> Router<AppState> {
             "/documents/{id}/visibility",
             post(staff_portal::document_visibility),
         )
+}
+
+/// The tenant's pages and the online request for help: no account needed.
+fn tenant_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/status",
             get(portal::status_login_page).post(portal::status_login),
@@ -94,6 +107,11 @@ pub fn routes() -> Router<AppState> {
             "/get-help",
             get(referral::help_start).post(referral::help_step),
         )
+}
+
+/// Everyone's own account, and the admin pages.
+fn admin_routes() -> Router<AppState> {
+    Router::new()
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
