@@ -753,4 +753,21 @@ mod tests {
             prop_assert_eq!(deposit.min(cap) + excess, deposit, "cap plus excess is the deposit");
         }
     }
+
+    #[test]
+    fn the_renting_homes_act_governs_welsh_deposits_from_1_december_2022() {
+        use time::macros::date;
+        assert!(!renting_homes_wales(
+            Jurisdiction::Wales,
+            date!(2022 - 11 - 30)
+        ));
+        assert!(renting_homes_wales(
+            Jurisdiction::Wales,
+            date!(2022 - 12 - 01)
+        ));
+        assert!(!renting_homes_wales(
+            Jurisdiction::England,
+            date!(2023 - 01 - 01)
+        ));
+    }
 }

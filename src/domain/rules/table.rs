@@ -214,3 +214,10 @@ pub(super) const fn date(year: i32, month: Month, day: u8) -> Date {
         Err(_) => Date::MIN,
     }
 }
+
+/// Whether the Renting Homes (Wales) Act 2016 governs a Welsh deposit whose regime starts
+/// on `on`: the R5 row in force then has no end date (the Housing Act row before it ends
+/// on 30 November 2022).
+pub fn renting_homes_wales(j: Jurisdiction, on: Date) -> bool {
+    j == Jurisdiction::Wales && rule(RuleId::R5, j, on).is_some_and(|r| r.until.is_none())
+}

@@ -323,7 +323,7 @@ impl LetterContext {
             rules::simple_interest(i.principal_pence, i.rate_bp, i.from, dated.max(i.from))
         });
         // Wales under the 2016 Act: occupation contracts and contract-holders.
-        let rhwa = j == Jurisdiction::Wales && regime_date >= time::macros::date!(2022 - 12 - 01);
+        let rhwa = rules::renting_homes_wales(j, regime_date);
         let information_words = if scotland || rhwa {
             "required information"
         } else {
