@@ -13,6 +13,7 @@ pub mod patch;
 pub mod portal;
 pub mod postcode;
 pub mod record;
+pub mod referral;
 pub mod rules;
 pub mod timeline;
 pub mod user;

@@ -18,6 +18,18 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, the least first.
+    pub const ALL: [Role; 3] = [Role::Volunteer, Role::Coordinator, Role::Admin];
+
+    /// What the role may do, in a sentence for whoever grants it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Volunteer => "Volunteer: works the cases of their groups",
+            Role::Coordinator => "Coordinator: also assigns the cases of their groups",
+            Role::Admin => "Admin: everything, in every group",
+        }
+    }
+
     /// The machine name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {

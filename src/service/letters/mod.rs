@@ -31,6 +31,7 @@ use crate::domain::{CaseRecord, FieldErrors};
 use crate::error::AppError;
 use crate::letters::{Letter, pdf, wording};
 use crate::service::cases::VisibleCase;
+use crate::service::reads::ReadAudit;
 
 /// Longest free-text part.
 const MAX_FIELD_CHARS: usize = 2_000;
@@ -377,16 +378,35 @@ async fn write(
     Ok((row, letter))
 }
 
-/// The wording a letter of `kind` would have now, with every value taken from the case
-/// between [`MARK_START`] and [`MARK_END`], for a preview.
-pub async fn preview(
+/// A letter being written: its case, and the wording it would have now.
+#[derive(Debug)]
+pub struct Draft {
+    /// The case.
+    pub case: CaseRecord,
+    /// The wording, with every value taken from the case between [`MARK_START`] and
+    /// [`MARK_END`], for a preview.
+    pub wording: wording::Wording,
+}
+
+/// The letter of `kind` as it would be written now, for the page that writes it. The read
+/// of the case is audited.
+pub async fn draft(
     db: &DatabaseConnection,
+    reads: &ReadAudit,
     clock: &dyn Clock,
     actor: &Principal,
     case_id: Uuid,
     kind: LetterKind,
-) -> Result<wording::Wording, AppError> {
+) -> Result<Draft, AppError> {
     let case = VisibleCase::load(db, actor, case_id).await?;
+    reads
+        .record(
+            Some(actor),
+            AuditAction::CaseViewed,
+            Some(case_id),
+            json!({}),
+        )
+        .await?;
     let group = db::groups::by_id(db, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -400,7 +420,12 @@ pub async fn preview(
         true,
     );
     let (version, custom) = wording_in_use(db, group.id, kind).await?;
-    wording::render(kind, custom.as_deref(), &ctx).map_err(|e| wording_error(kind, version, &e))
+    let wording = wording::render(kind, custom.as_deref(), &ctx)
+        .map_err(|e| wording_error(kind, version, &e))?;
+    Ok(Draft {
+        case: case.into_record(),
+        wording,
+    })
 }
 
 async fn letter_of_visible_case(

@@ -21,12 +21,24 @@ pub async fn issue_code(
     key: &[u8; 32],
     actor: &Principal,
     case_id: Uuid,
-) -> Result<String, AppError> {
-    VisibleCase::load(db, actor, case_id).await?;
+) -> Result<IssuedCode, AppError> {
+    let case = VisibleCase::load(db, actor, case_id).await?;
     let txn = db::begin_write(db).await?;
     let code = store_new_code(&txn, clock, key, Some(actor), case_id).await?;
     txn.commit().await?;
-    Ok(code)
+    Ok(IssuedCode {
+        case: case.into_record(),
+        code,
+    })
+}
+
+/// A new access code and the case it opens.
+#[derive(Debug)]
+pub struct IssuedCode {
+    /// The case.
+    pub case: crate::domain::CaseRecord,
+    /// The code, in groups of four: shown once, never stored.
+    pub code: String,
 }
 
 pub(crate) async fn store_new_code(

@@ -344,6 +344,7 @@ pub async fn access_code(
         &caller,
         case_id(&id)?,
     )
-    .await?;
+    .await?
+    .code;
     Ok(Json(AccessCode { code }).into_response())
 }

@@ -1,10 +1,8 @@
 //! The signed-in user's own account: password and API tokens.
 
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{PageResult, page};
@@ -14,31 +12,36 @@ use crate::error::AppError;
 use crate::service::auth;
 use crate::web::session::{SignedIn, Visitor};
 
+/// What `account.html` shows: the user's API tokens, a token just made (shown once), and
+/// a notice of what was done.
+#[derive(Debug, Serialize)]
+struct AccountPage<'a> {
+    tokens: Vec<auth::TokenInfo>,
+    new_token: Option<&'a str>,
+    notice: Option<&'a str>,
+}
+
 async fn account_page(
     state: &AppState,
     user: &SignedIn,
     visitor: &Visitor,
-    status: StatusCode,
     errors: &FieldErrors,
     new_token: Option<&str>,
     notice: Option<&str>,
 ) -> PageResult {
     let tokens = auth::list_tokens(&state.db, &user.principal, user.principal.user_id).await?;
-    let data = json!({"tokens": tokens, "new_token": new_token, "notice": notice, "values": {}});
-    Ok(page(status, "account.html", Some(visitor), errors, data)?)
+    let data = AccountPage {
+        tokens,
+        new_token,
+        notice,
+    };
+    let status = super::form_status(errors);
+    page(status, "account.html", Some(visitor), errors, &data)
 }
 
 pub async fn show(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
-    account_page(
-        &state,
-        &user,
-        &visitor,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        None,
-        None,
-    )
-    .await
+    let errors = FieldErrors::default();
+    account_page(&state, &user, &visitor, &errors, None, None).await
 }
 
 /// The change-password form.
@@ -68,33 +71,14 @@ pub async fn change_password(
         &form.confirm,
     )
     .await;
+    let none = FieldErrors::default();
     match result {
         Ok(()) => {
             let notice =
                 "Your password has been changed. You have been signed out everywhere else.";
-            account_page(
-                &state,
-                &user,
-                &visitor,
-                StatusCode::OK,
-                &FieldErrors::default(),
-                None,
-                Some(notice),
-            )
-            .await
+            account_page(&state, &user, &visitor, &none, None, Some(notice)).await
         }
-        Err(AppError::Invalid(e)) => {
-            account_page(
-                &state,
-                &user,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                None,
-                None,
-            )
-            .await
-        }
+        Err(AppError::Invalid(e)) => account_page(&state, &user, &visitor, &e, None, None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -112,38 +96,11 @@ pub async fn create_token(
     visitor: Visitor,
     Form(form): Form<TokenForm>,
 ) -> PageResult {
-    match auth::create_token_for(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        &form.label,
-    )
-    .await
-    {
-        Ok(token) => {
-            account_page(
-                &state,
-                &user,
-                &visitor,
-                StatusCode::OK,
-                &FieldErrors::default(),
-                Some(&token),
-                None,
-            )
-            .await
-        }
-        Err(AppError::Invalid(e)) => {
-            account_page(
-                &state,
-                &user,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                None,
-                None,
-            )
-            .await
-        }
+    let clock = state.clock.as_ref();
+    let none = FieldErrors::default();
+    match auth::create_token_for(&state.db, clock, &user.principal, &form.label).await {
+        Ok(token) => account_page(&state, &user, &visitor, &none, Some(&token), None).await,
+        Err(AppError::Invalid(e)) => account_page(&state, &user, &visitor, &e, None, None).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -3,11 +3,12 @@
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
-use super::{PageResult, page};
+use super::{Choice, PageResult, form_outcome, page};
 use crate::app::AppState;
+use crate::db::groups::Group;
 use crate::domain::FieldErrors;
 use crate::domain::user::Role;
 use crate::error::AppError;
@@ -33,15 +34,6 @@ pub(super) fn forbid_unless_admin(user: &SignedIn) -> Result<(), AppError> {
     }
 }
 
-const ROLES: [(&str, &str); 3] = [
-    ("volunteer", "Volunteer: works the cases of their groups"),
-    (
-        "coordinator",
-        "Coordinator: also assigns the cases of their groups",
-    ),
-    ("admin", "Admin: everything, in every group"),
-];
-
 use super::form_field as field;
 
 fn chosen_groups(pairs: &[(String, String)]) -> Result<Vec<Uuid>, AppError> {
@@ -52,44 +44,80 @@ fn chosen_groups(pairs: &[(String, String)]) -> Result<Vec<Uuid>, AppError> {
         .collect()
 }
 
+/// What `admin/users.html` shows.
+#[derive(Debug, Serialize)]
+struct UsersPage {
+    users: Vec<admin::UserRow>,
+}
+
 pub async fn users(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
     let users = admin::users(&state.db, &user.principal).await?;
-    Ok(page(
+    page(
         StatusCode::OK,
         "admin/users.html",
         Some(&visitor),
         &FieldErrors::default(),
-        json!({"users": users}),
-    )?)
+        &UsersPage { users },
+    )
+}
+
+/// What the user form keeps of what was typed.
+#[derive(Debug, Default, Clone, Serialize)]
+struct UserValues {
+    name: String,
+    email: String,
+    role: String,
+    groups: Vec<Uuid>,
+}
+
+impl UserValues {
+    fn typed(pairs: &[(String, String)], groups: Vec<Uuid>) -> Self {
+        UserValues {
+            name: field(pairs, "name").into(),
+            email: field(pairs, "email").into(),
+            role: field(pairs, "role").into(),
+            groups,
+        }
+    }
+}
+
+/// What `admin/user_form.html` shows: a new user, or `existing`.
+#[derive(Debug, Serialize)]
+struct UserFormPage<'a> {
+    existing: Option<&'a admin::UserRow>,
+    groups: Vec<Group>,
+    roles: Vec<Choice>,
+    values: &'a UserValues,
 }
 
 async fn user_form(
     state: &AppState,
     visitor: &Visitor,
-    status: StatusCode,
     errors: &FieldErrors,
     existing: Option<&admin::UserRow>,
-    values: Value,
+    values: &UserValues,
 ) -> PageResult {
     let me = visitor.session.as_ref().map(|s| &s.principal);
-    let admin = me.is_some_and(|p| p.is_admin());
     let groups = match me {
         Some(p) => admin::groups_for(&state.db, p).await?,
         None => Vec::new(),
     };
-    let roles: Vec<Value> = ROLES
-        .iter()
-        .filter(|(v, _)| admin || *v == "volunteer")
-        .map(|(v, l)| json!({"value": v, "label": l}))
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| me.is_some_and(|p| p.may_grant(*r)))
+        .map(|r| Choice {
+            value: r.as_str(),
+            label: r.description().into(),
+        })
         .collect();
-    let data = json!({"existing": existing, "groups": groups, "roles": roles, "values": values});
-    Ok(page(
-        status,
-        "admin/user_form.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
+    let data = UserFormPage {
+        existing,
+        groups,
+        roles,
+        values,
+    };
+    let status = super::form_status(errors);
+    page(status, "admin/user_form.html", Some(visitor), errors, &data)
 }
 
 pub async fn new_user(
@@ -98,15 +126,17 @@ pub async fn new_user(
     visitor: Visitor,
 ) -> PageResult {
     forbid_unless_manager(&user)?;
-    user_form(
-        &state,
-        &visitor,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        None,
-        json!({"role": "volunteer", "groups": []}),
-    )
-    .await
+    let values = UserValues {
+        role: Role::Volunteer.as_str().into(),
+        ..UserValues::default()
+    };
+    user_form(&state, &visitor, &FieldErrors::default(), None, &values).await
+}
+
+/// The role chosen on the user form, or the field error.
+fn chosen_role(pairs: &[(String, String)]) -> Result<Role, AppError> {
+    Role::parse(field(pairs, "role"))
+        .ok_or_else(|| AppError::Invalid(FieldErrors::single("role", "Choose a role")))
 }
 
 pub async fn create_user(
@@ -117,42 +147,26 @@ pub async fn create_user(
 ) -> PageResult {
     forbid_unless_manager(&user)?;
     let groups = chosen_groups(&pairs)?;
-    let values = json!({"name": field(&pairs, "name"), "email": field(&pairs, "email"),
-                        "role": field(&pairs, "role"), "groups": groups});
-    let Some(role) = Role::parse(field(&pairs, "role")) else {
-        let errors = FieldErrors::single("role", "Choose a role");
-        return user_form(
-            &state,
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors,
-            None,
-            values,
-        )
-        .await;
-    };
-    let new = auth::NewUser {
-        email: field(&pairs, "email").to_string(),
-        name: field(&pairs, "name").to_string(),
-        role,
-        password: field(&pairs, "password").to_string(),
-        groups,
-    };
-    match auth::create_user(&state.db, state.clock.as_ref(), Some(&user.principal), new).await {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(AppError::Invalid(e)) => {
-            user_form(
-                &state,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                None,
-                values,
-            )
-            .await
+    let values = UserValues::typed(&pairs, groups.clone());
+    let result = match chosen_role(&pairs) {
+        Ok(role) => {
+            let new = auth::NewUser {
+                email: field(&pairs, "email").to_string(),
+                name: field(&pairs, "name").to_string(),
+                role,
+                password: field(&pairs, "password").to_string(),
+                groups,
+            };
+            auth::create_user(&state.db, state.clock.as_ref(), Some(&user.principal), new).await
         }
-        Err(e) => Err(e.into()),
-    }
+        Err(e) => Err(e),
+    };
+    form_outcome(
+        result,
+        |_| "/admin/users".into(),
+        async |e| user_form(&state, &visitor, e, None, &values).await,
+    )
+    .await
 }
 
 pub async fn edit_user(
@@ -162,17 +176,13 @@ pub async fn edit_user(
     Path(id): Path<String>,
 ) -> PageResult {
     let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
-    let groups: Vec<Uuid> = target.groups.iter().map(|g| g.id).collect();
-    let values = json!({"role": target.role, "groups": groups});
-    user_form(
-        &state,
-        &visitor,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        Some(&target),
-        values,
-    )
-    .await
+    let values = UserValues {
+        role: target.role.as_str().into(),
+        groups: target.groups.iter().map(|g| g.id).collect(),
+        ..UserValues::default()
+    };
+    let errors = FieldErrors::default();
+    user_form(&state, &visitor, &errors, Some(&target), &values).await
 }
 
 pub async fn update_user(
@@ -184,40 +194,27 @@ pub async fn update_user(
 ) -> PageResult {
     let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
     let groups = chosen_groups(&pairs)?;
-    let values = json!({"role": field(&pairs, "role"), "groups": groups});
-    let errors = |e: FieldErrors| {
-        let (state, visitor, target, values) = (&state, &visitor, &target, values.clone());
-        async move {
-            user_form(
-                state,
-                visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                Some(target),
-                values,
-            )
-            .await
+    let values = UserValues::typed(&pairs, groups.clone());
+    let result = match chosen_role(&pairs) {
+        Ok(role) => {
+            let clock = state.clock.as_ref();
+            let (db, me, active) = (&state.db, &user.principal, target.active);
+            admin::update_user(db, clock, me, target.id, role, &groups, active).await
         }
+        Err(e) => Err(e),
     };
-    let Some(role) = Role::parse(field(&pairs, "role")) else {
-        return errors(FieldErrors::single("role", "Choose a role")).await;
-    };
-    let clock = state.clock.as_ref();
-    match admin::update_user(
-        &state.db,
-        clock,
-        &user.principal,
-        target.id,
-        role,
-        &groups,
-        target.active,
+    form_outcome(
+        result,
+        |()| "/admin/users".into(),
+        async |e| user_form(&state, &visitor, e, Some(&target), &values).await,
     )
     .await
-    {
-        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(AppError::Invalid(e)) => errors(e).await,
-        Err(e) => Err(e.into()),
-    }
+}
+
+/// What `admin/confirm_disable.html` shows.
+#[derive(Debug, Serialize)]
+struct ConfirmDisablePage {
+    target: admin::UserRow,
 }
 
 pub async fn confirm_disable(
@@ -227,13 +224,13 @@ pub async fn confirm_disable(
     Path(id): Path<String>,
 ) -> PageResult {
     let target = admin::user(&state.db, &user.principal, id_of(&id)?).await?;
-    Ok(page(
+    page(
         StatusCode::OK,
         "admin/confirm_disable.html",
         Some(&visitor),
         &FieldErrors::default(),
-        json!({"target": target}),
-    )?)
+        &ConfirmDisablePage { target },
+    )
 }
 
 async fn set_active(state: &AppState, user: &SignedIn, id: &str, active: bool) -> PageResult {
@@ -280,42 +277,59 @@ fn group_fields(pairs: &[(String, String)]) -> admin::GroupFields {
     }
 }
 
-fn group_values(f: &admin::GroupFields) -> Value {
-    json!({"name": f.name, "address": f.address, "postcode_areas": f.postcode_areas,
-           "organisation": f.organisation, "phone": f.phone, "email": f.email,
-           "takes_unmatched": if f.takes_unmatched { "yes" } else { "" }})
+/// What the group forms keep of what was typed.
+#[derive(Debug, Serialize)]
+struct GroupValues<'a> {
+    name: &'a str,
+    address: &'a str,
+    postcode_areas: &'a str,
+    organisation: &'a str,
+    phone: &'a str,
+    email: &'a str,
+    /// "yes" when ticked, as the checkbox sends it.
+    takes_unmatched: &'static str,
+}
+
+impl<'a> From<&'a admin::GroupFields> for GroupValues<'a> {
+    fn from(f: &'a admin::GroupFields) -> Self {
+        GroupValues {
+            name: &f.name,
+            address: &f.address,
+            postcode_areas: &f.postcode_areas,
+            organisation: &f.organisation,
+            phone: &f.phone,
+            email: &f.email,
+            takes_unmatched: if f.takes_unmatched { "yes" } else { "" },
+        }
+    }
+}
+
+/// What `admin/groups.html` shows: every group, and the form to add one.
+#[derive(Debug, Serialize)]
+struct GroupsPage<'a> {
+    groups: Vec<Group>,
+    values: GroupValues<'a>,
 }
 
 async fn groups_page(
     state: &AppState,
     user: &SignedIn,
     visitor: &Visitor,
-    status: StatusCode,
     errors: &FieldErrors,
-    values: Value,
+    fields: &admin::GroupFields,
 ) -> PageResult {
     forbid_unless_admin(user)?;
-    let groups = admin::groups(&state.db).await?;
-    let data = json!({"groups": groups, "values": values});
-    Ok(page(
-        status,
-        "admin/groups.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
+    let data = GroupsPage {
+        groups: admin::groups(&state.db).await?,
+        values: fields.into(),
+    };
+    let status = super::form_status(errors);
+    page(status, "admin/groups.html", Some(visitor), errors, &data)
 }
 
 pub async fn groups(State(state): State<AppState>, user: SignedIn, visitor: Visitor) -> PageResult {
-    groups_page(
-        &state,
-        &user,
-        &visitor,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        json!({}),
-    )
-    .await
+    let (errors, fields) = (FieldErrors::default(), admin::GroupFields::default());
+    groups_page(&state, &user, &visitor, &errors, &fields).await
 }
 
 pub async fn create_group(
@@ -325,44 +339,35 @@ pub async fn create_group(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = group_fields(&pairs);
-    match admin::create_group(
-        &state.db,
-        state.clock.as_ref(),
-        Some(&user.principal),
-        &fields,
+    let clock = state.clock.as_ref();
+    let result = admin::create_group(&state.db, clock, Some(&user.principal), &fields).await;
+    form_outcome(
+        result,
+        |_| "/admin/groups".into(),
+        async |e| groups_page(&state, &user, &visitor, e, &fields).await,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to("/admin/groups").into_response()),
-        Err(AppError::Invalid(e)) => {
-            groups_page(
-                &state,
-                &user,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                group_values(&fields),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+}
+
+/// What `admin/group.html` shows: one group's form.
+#[derive(Debug, Serialize)]
+struct GroupPage<'a> {
+    id: Uuid,
+    values: GroupValues<'a>,
 }
 
 fn group_page(
     visitor: &Visitor,
-    status: StatusCode,
     errors: &FieldErrors,
     id: Uuid,
-    values: Value,
+    fields: &admin::GroupFields,
 ) -> PageResult {
-    Ok(page(
-        status,
-        "admin/group.html",
-        Some(visitor),
-        errors,
-        json!({"id": id, "values": values}),
-    )?)
+    let data = GroupPage {
+        id,
+        values: fields.into(),
+    };
+    let status = super::form_status(errors);
+    page(status, "admin/group.html", Some(visitor), errors, &data)
 }
 
 pub async fn group(
@@ -383,13 +388,7 @@ pub async fn group(
         phone: g.phone.unwrap_or_default(),
         email: g.email.unwrap_or_default(),
     };
-    group_page(
-        &visitor,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        id,
-        group_values(&fields),
-    )
+    group_page(&visitor, &FieldErrors::default(), id, &fields)
 }
 
 pub async fn update_group(
@@ -402,23 +401,12 @@ pub async fn update_group(
     forbid_unless_admin(&user)?;
     let id = id_of(&id)?;
     let fields = group_fields(&pairs);
-    match admin::update_group(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        id,
-        &fields,
+    let clock = state.clock.as_ref();
+    let result = admin::update_group(&state.db, clock, &user.principal, id, &fields).await;
+    form_outcome(
+        result,
+        |_| "/admin/groups".into(),
+        async |e| group_page(&visitor, e, id, &fields),
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to("/admin/groups").into_response()),
-        Err(AppError::Invalid(e)) => group_page(
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &e,
-            id,
-            group_values(&fields),
-        ),
-        Err(e) => Err(e.into()),
-    }
 }

@@ -1,15 +1,14 @@
 //! The audit log page, for admins: filtered by user, case, action and dates.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::Serialize;
 use time::format_description::well_known::Iso8601;
 use time::{Date, Time};
 use uuid::Uuid;
 
-use super::{PageResult, page};
+use super::{Choice, PageResult, page};
 use crate::app::AppState;
-use crate::db::audit::AuditFilter;
+use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::domain::FieldErrors;
 use crate::domain::audit::AuditAction;
 use crate::error::AppError;
@@ -86,37 +85,69 @@ pub async fn audit(
         filter.page = p.clamp(1, 100_000);
     }
     let (entries, total) = admin::audit(&state.db, &state.reads, &user.principal, &filter).await?;
-    let entries: Vec<Value> = entries
-        .into_iter()
-        .map(|e| {
-            let mut v = json!(e);
-            v["detail_text"] = json!(e.detail.to_string());
-            let label = AuditAction::parse(&e.action).map(AuditAction::label);
-            v["action_label"] = json!(label.unwrap_or(e.action.as_str()));
-            v
-        })
-        .collect();
-    let values: serde_json::Map<String, Value> = ["user", "case", "action", "from", "until"]
-        .iter()
-        .map(|k| (k.to_string(), json!(text(k))))
-        .collect();
-    let actions: Vec<Value> = AuditAction::ALL
-        .iter()
-        .map(|a| json!({"value": a.as_str(), "label": a.label()}))
-        .collect();
-    let data = json!({"entries": entries, "total": total, "users": users, "values": values,
-                      "actions": actions,
-                      "page": filter.page, "more": total > filter.page * filter.per_page});
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let data = AuditPage {
+        entries: entries.iter().map(EntryView::of).collect(),
+        total,
+        users,
+        values: AuditValues {
+            user: text("user"),
+            case: text("case"),
+            action: text("action"),
+            from: text("from"),
+            until: text("until"),
+        },
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| Choice {
+                value: a.as_str(),
+                label: a.label().into(),
+            })
+            .collect(),
+        page: filter.page,
+        more: total > filter.page * filter.per_page,
     };
-    Ok(page(
-        status,
-        "admin/audit.html",
-        Some(&visitor),
-        &errors,
-        data,
-    )?)
+    let status = super::form_status(&errors);
+    page(status, "admin/audit.html", Some(&visitor), &errors, &data)
+}
+
+/// What `admin/audit.html` shows: a page of entries and the filter that chose them.
+#[derive(Debug, Serialize)]
+struct AuditPage<'a> {
+    entries: Vec<EntryView<'a>>,
+    total: u64,
+    users: Vec<admin::UserRow>,
+    values: AuditValues,
+    actions: Vec<Choice>,
+    page: u64,
+    more: bool,
+}
+
+/// The filter as typed, kept.
+#[derive(Debug, Serialize)]
+struct AuditValues {
+    user: String,
+    case: String,
+    action: String,
+    from: String,
+    until: String,
+}
+
+/// One entry of the log, with its action in words and its detail as text.
+#[derive(Debug, Serialize)]
+struct EntryView<'a> {
+    #[serde(flatten)]
+    entry: &'a AuditEntry,
+    action_label: &'a str,
+    detail_text: String,
+}
+
+impl<'a> EntryView<'a> {
+    fn of(entry: &'a AuditEntry) -> Self {
+        let label = AuditAction::parse(&entry.action).map(AuditAction::label);
+        EntryView {
+            entry,
+            action_label: label.unwrap_or(entry.action.as_str()),
+            detail_text: entry.detail.to_string(),
+        }
+    }
 }

@@ -4,8 +4,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::{PageResult, page};
 use crate::app::AppState;
@@ -22,17 +21,23 @@ pub struct LoginForm {
     password: String,
 }
 
+/// What `login.html` shows: the address typed, kept.
+#[derive(Debug, Serialize)]
+struct LoginPage<'a> {
+    email: &'a str,
+}
+
 pub async fn login_page(visitor: Visitor) -> PageResult {
     if visitor.session.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    Ok(page(
+    page(
         StatusCode::OK,
         "login.html",
         Some(&visitor),
         &FieldErrors::default(),
-        json!({"email": ""}),
-    )?)
+        &LoginPage { email: "" },
+    )
 }
 
 pub async fn login(
@@ -47,15 +52,10 @@ pub async fn login(
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
     }
+    let data = LoginPage { email: &form.email };
     if !errors.is_empty() {
-        let data = json!({"email": form.email});
-        return Ok(page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "login.html",
-            Some(&visitor),
-            &errors,
-            data,
-        )?);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return page(status, "login.html", Some(&visitor), &errors, &data);
     }
     let outcome = auth::login(
         &state.db,
@@ -82,8 +82,7 @@ pub async fn login(
         ),
     };
     errors.add("email", message);
-    let data = json!({"email": form.email});
-    Ok(page(status, "login.html", Some(&visitor), &errors, data)?)
+    page(status, "login.html", Some(&visitor), &errors, &data)
 }
 
 pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> PageResult {

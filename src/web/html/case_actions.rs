@@ -3,13 +3,13 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
-use super::case_form::{self};
+use super::case_form::{self, FormValues};
 use super::transition_form;
-use super::{PageResult, page};
+use super::{CaseRef, Choice, PageResult, form_outcome, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::workflow::{OutcomeCode, Route, Stage};
@@ -30,22 +30,13 @@ pub(super) async fn case_form_outcome<T>(
     anchor: &str,
     drafts: super::case_page::Drafts<'_>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#{anchor}")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            super::case_page::case_page(
-                state,
-                user,
-                visitor,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                drafts,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    form_outcome(
+        result,
+        |_| format!("/cases/{id}#{anchor}"),
+        async |e| super::case_page::case_page(state, user, visitor, id, status, e, drafts).await,
+    )
+    .await
 }
 
 pub async fn add_note(
@@ -134,16 +125,45 @@ fn move_target(pairs: &[(String, String)]) -> Result<Stage, AppError> {
     Stage::parse(super::form_field(pairs, "to")).ok_or(AppError::NotFound)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
+/// What `cases/move.html` shows: what moving the case to `to` needs.
+#[derive(Debug, Serialize)]
+struct MovePage<'a> {
+    case: MovedCase,
+    to: MoveTarget,
+    needs_code: bool,
+    needs_reason: bool,
+    late: bool,
+    #[serde(with = "crate::domain::case::iso_date::option")]
+    claim_by: Option<time::Date>,
+    needs_outcome: bool,
+    codes: Vec<Choice>,
+    routes: Vec<Choice>,
+    values: &'a FormValues,
+}
+
+/// The case, and the stage it is at.
+#[derive(Debug, Serialize)]
+struct MovedCase {
+    #[serde(flatten)]
+    case: CaseRef,
+    stage: &'static str,
+}
+
+/// The stage the case moves to, as staff and the tenant read it.
+#[derive(Debug, Serialize)]
+struct MoveTarget {
+    value: &'static str,
+    label: &'static str,
+    tenant_label: &'static str,
+}
+
 async fn move_page(
     state: &AppState,
     user: &SignedIn,
     visitor: &Visitor,
-    id: Uuid,
-    to: Stage,
-    status: StatusCode,
+    (id, to): (Uuid, Stage),
     errors: &FieldErrors,
-    values: Value,
+    values: &FormValues,
 ) -> PageResult {
     let detail = cases::get(&state.db, &state.reads, &user.principal, id).await?;
     let case = &detail.case;
@@ -157,33 +177,39 @@ async fn move_page(
         return Err(AppError::Conflict(message).into());
     }
     let late = to == Stage::Court && guard.claim_by.is_some_and(|c| guard.today > c);
-    let codes: Vec<Value> = OutcomeCode::ALL
-        .iter()
-        .map(|c| json!({"value": c.as_str(), "label": c.label()}))
-        .collect();
-    let routes: Vec<Value> = Route::ALL
-        .iter()
-        .map(|r| json!({"value": r.as_str(), "label": r.label()}))
-        .collect();
-    let data = json!({
-        "case": {"id": case.id, "reference": case.reference.to_string(), "stage": case.stage.label()},
-        "to": {"value": to.as_str(), "label": to.label(), "tenant_label": to.tenant_label()},
-        "needs_code": to == Stage::Closed,
-        "needs_reason": matches!(to, Stage::Closed | Stage::Withdrawn) || late,
-        "late": late,
-        "claim_by": guard.claim_by.map(|d| d.to_string()),
-        "needs_outcome": to == Stage::Resolved,
-        "codes": codes,
-        "routes": routes,
-        "values": values,
-    });
-    Ok(page(
-        status,
-        "cases/move.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
+    let data = MovePage {
+        case: MovedCase {
+            case: CaseRef::of(case),
+            stage: case.stage.label(),
+        },
+        to: MoveTarget {
+            value: to.as_str(),
+            label: to.label(),
+            tenant_label: to.tenant_label(),
+        },
+        needs_code: to == Stage::Closed,
+        needs_reason: matches!(to, Stage::Closed | Stage::Withdrawn) || late,
+        late,
+        claim_by: guard.claim_by,
+        needs_outcome: to == Stage::Resolved,
+        codes: OutcomeCode::ALL
+            .iter()
+            .map(|c| Choice {
+                value: c.as_str(),
+                label: c.label().into(),
+            })
+            .collect(),
+        routes: Route::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.as_str(),
+                label: r.label().into(),
+            })
+            .collect(),
+        values,
+    };
+    let status = super::form_status(errors);
+    page(status, "cases/move.html", Some(visitor), errors, &data)
 }
 
 pub async fn move_form(
@@ -194,18 +220,9 @@ pub async fn move_form(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     let (id, to) = (case_id(&id)?, move_target(&pairs)?);
-    let values = json!({"outcome.date": state.clock.today().to_string()});
-    move_page(
-        &state,
-        &user,
-        &visitor,
-        id,
-        to,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        values,
-    )
-    .await
+    let values = FormValues::from([("outcome.date".into(), state.clock.today().to_string())]);
+    let errors = FieldErrors::default();
+    move_page(&state, &user, &visitor, (id, to), &errors, &values).await
 }
 
 pub async fn move_case(
@@ -216,46 +233,18 @@ pub async fn move_case(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let (id, to) = (case_id(&id)?, move_target(&pairs)?);
-    let values = case_form::values(pairs.clone());
+    let values = case_form::values(pairs);
     let (req, errors) = transition_form::request(&values, to);
-    let shown = json!(values);
-    if !errors.is_empty() {
-        return move_page(
-            &state,
-            &user,
-            &visitor,
-            id,
-            to,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors,
-            shown,
-        )
-        .await;
-    }
-    match cases::transition(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        id,
-        to,
-        req,
+    let result = if errors.is_empty() {
+        let clock = state.clock.as_ref();
+        cases::transition(&state.db, clock, &user.principal, id, to, req).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    form_outcome(
+        result,
+        |_| format!("/cases/{id}"),
+        async |e| move_page(&state, &user, &visitor, (id, to), e, &values).await,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            move_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                to,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                shown,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }

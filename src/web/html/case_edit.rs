@@ -4,17 +4,37 @@
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde_json::json;
+use serde::Serialize;
 
 use super::case_form::{self, FormValues};
-use super::{PageResult, page};
+use super::{CaseRef, PageResult, page};
 use crate::app::AppState;
+use crate::db::groups::Group;
 use crate::domain::{CaseRecord, FieldErrors};
 use crate::error::AppError;
 use crate::service::admin;
 use crate::service::cases::{self};
 use crate::web::parse_id as case_id;
 use crate::web::session::{SignedIn, Visitor};
+
+/// What `cases/form.html` shows: intake of a new case, or the facts of `case` to edit.
+#[derive(Debug, Serialize)]
+struct FormPage<'a> {
+    values: &'a FormValues,
+    groups: Vec<Group>,
+    choices: case_form::FormChoices,
+    case: Option<EditedCase<'a>>,
+    notice: Option<&'a str>,
+}
+
+/// The case being edited, at the version the form was opened at.
+#[derive(Debug, Serialize)]
+struct EditedCase<'a> {
+    #[serde(flatten)]
+    case: CaseRef,
+    version: i32,
+    stage: &'a str,
+}
 
 async fn form_page(
     state: &AppState,
@@ -29,21 +49,18 @@ async fn form_page(
         Some(s) if case.is_none() => admin::groups_for(&state.db, &s.principal).await?,
         _ => Vec::new(),
     };
-    let data = json!({
-        "values": values,
-        "groups": groups,
-        "choices": case_form::choices_for(values),
-        "case": case.map(|c| json!({"id": c.id, "reference": c.reference.to_string(), "version": c.version,
-                                     "stage": c.stage.label()})),
-        "notice": notice,
-    });
-    Ok(page(
-        status,
-        "cases/form.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
+    let data = FormPage {
+        values,
+        groups,
+        choices: case_form::choices_for(values),
+        case: case.map(|c| EditedCase {
+            case: CaseRef::of(c),
+            version: c.version,
+            stage: c.stage.label(),
+        }),
+        notice,
+    };
+    page(status, "cases/form.html", Some(visitor), errors, &data)
 }
 
 /// When the form itself has problems (amounts that are not money), adds the domain's

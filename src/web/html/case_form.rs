@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::Choice;
 
 use crate::domain::case::{
     ContactMethod, HoldingOutcome, Jurisdiction, PartyKind, RenewalKind, RentPeriod, Scheme,
@@ -107,7 +110,7 @@ pub fn to_input(values: &FormValues) -> (CaseInput, FieldErrors) {
         };
         let value = if name.ends_with("_pence") {
             match Money::parse_pounds(raw) {
-                Ok(m) => json!(m.pence()),
+                Ok(m) => Value::from(m.pence()),
                 Err(msg) => {
                     errors.add(name.as_str(), msg);
                     continue;
@@ -142,14 +145,53 @@ fn options<T: Copy>(
     all: &[T],
     value: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
-) -> Value {
+) -> Vec<Choice> {
     all.iter()
-        .map(|t| json!({"value": value(*t), "label": label(*t)}))
+        .map(|t| Choice {
+            value: value(*t),
+            label: label(*t).into(),
+        })
         .collect()
 }
 
-/// What the form template needs besides values and errors: choices and row counts.
-pub fn choices() -> Value {
+/// What the case form offers besides values and errors: the choices of each list, and
+/// how many rows each repeated part shows.
+#[derive(Debug, Serialize)]
+pub struct FormChoices {
+    jurisdictions: Vec<Choice>,
+    schemes: Vec<Choice>,
+    rent_periods: Vec<Choice>,
+    tenancy_types: Vec<Choice>,
+    scheme_products: Vec<Choice>,
+    information_given: [Choice; 2],
+    party_kinds: Vec<Choice>,
+    contact_methods: Vec<Choice>,
+    statuses: Vec<Choice>,
+    renewal_kinds: Vec<Choice>,
+    holding_outcomes: Vec<Choice>,
+    joint_slots: Vec<usize>,
+    instalment_slots: Vec<usize>,
+    deduction_slots: Vec<usize>,
+    renewal_slots: Vec<usize>,
+    relevant_person_slots: Vec<usize>,
+    /// Kept as they are: the case page records them, the form carries them through.
+    kept: Vec<Kept>,
+}
+
+/// A value the form carries through unchanged, in a hidden field.
+#[derive(Debug, Serialize)]
+struct Kept {
+    name: String,
+    value: String,
+}
+
+/// The deposit schemes, to choose from.
+pub fn schemes() -> Vec<Choice> {
+    options(Scheme::ALL, Scheme::as_str, Scheme::label)
+}
+
+/// The form's choices with no values typed yet.
+pub fn choices() -> FormChoices {
     choices_for(&FormValues::new())
 }
 
@@ -173,30 +215,54 @@ fn slots(values: &FormValues, prefix: &str, default: usize) -> Vec<usize> {
 }
 
 /// The choices and list rows of the form for these values.
-pub fn choices_for(values: &FormValues) -> Value {
-    json!({
-        "jurisdictions": options(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
-        "schemes": options(Scheme::ALL, Scheme::as_str, Scheme::label),
-        "rent_periods": options(RentPeriod::ALL, RentPeriod::as_str, RentPeriod::label),
-        "tenancy_types": options(TenancyType::ALL, TenancyType::as_str, TenancyType::label),
-        "scheme_products": options(SchemeProduct::ALL, SchemeProduct::as_str, SchemeProduct::label),
-        "information_given": [
-            {"value": "true", "label": "Yes"},
-            {"value": "false", "label": "No: the tenant confirms they never had it"},
+pub fn choices_for(values: &FormValues) -> FormChoices {
+    FormChoices {
+        jurisdictions: options(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
+        schemes: schemes(),
+        rent_periods: options(RentPeriod::ALL, RentPeriod::as_str, RentPeriod::label),
+        tenancy_types: options(TenancyType::ALL, TenancyType::as_str, TenancyType::label),
+        scheme_products: options(
+            SchemeProduct::ALL,
+            SchemeProduct::as_str,
+            SchemeProduct::label,
+        ),
+        information_given: [
+            Choice {
+                value: "true",
+                label: "Yes".into(),
+            },
+            Choice {
+                value: "false",
+                label: "No: the tenant confirms they never had it".into(),
+            },
         ],
-        "party_kinds": options(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
-        "contact_methods": options(ContactMethod::ALL, ContactMethod::as_str, ContactMethod::label),
-        "statuses": options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
-        "renewal_kinds": options(RenewalKind::ALL, RenewalKind::as_str, RenewalKind::label),
-        "holding_outcomes": options(HoldingOutcome::ALL, HoldingOutcome::as_str, HoldingOutcome::label),
-        "joint_slots": slots(values, "joint_tenants[", JOINT_SLOTS),
-        "instalment_slots": slots(values, "deposit.instalments[", INSTALMENT_SLOTS),
-        "deduction_slots": slots(values, "deductions[", DEDUCTION_SLOTS),
-        "renewal_slots": slots(values, "tenancy.renewals[", RENEWAL_SLOTS),
-        "relevant_person_slots": slots(values, "deposit.relevant_persons[", RELEVANT_PERSON_SLOTS),
-        // Kept as they are: the case page records them, the form carries them through.
-        "kept": values.iter().filter(|(k, _)| k.starts_with("deposit.scheme_checks[")).map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),
-    })
+        party_kinds: options(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
+        contact_methods: options(
+            ContactMethod::ALL,
+            ContactMethod::as_str,
+            ContactMethod::label,
+        ),
+        statuses: options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
+        renewal_kinds: options(RenewalKind::ALL, RenewalKind::as_str, RenewalKind::label),
+        holding_outcomes: options(
+            HoldingOutcome::ALL,
+            HoldingOutcome::as_str,
+            HoldingOutcome::label,
+        ),
+        joint_slots: slots(values, "joint_tenants[", JOINT_SLOTS),
+        instalment_slots: slots(values, "deposit.instalments[", INSTALMENT_SLOTS),
+        deduction_slots: slots(values, "deductions[", DEDUCTION_SLOTS),
+        renewal_slots: slots(values, "tenancy.renewals[", RENEWAL_SLOTS),
+        relevant_person_slots: slots(values, "deposit.relevant_persons[", RELEVANT_PERSON_SLOTS),
+        kept: values
+            .iter()
+            .filter(|(k, _)| k.starts_with("deposit.scheme_checks["))
+            .map(|(k, v)| Kept {
+                name: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -3,11 +3,10 @@
 
 use axum::http::StatusCode;
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::case_form;
-use super::{Choice, PageResult, page, view};
+use super::{Choice, PageResult, page};
 use crate::app::AppState;
 use crate::db::cases::TimelineEntry;
 use crate::db::groups::Group;
@@ -60,8 +59,8 @@ struct CasePage<'a> {
     timeline: Vec<TimelineItem>,
     note: &'a str,
     reply: &'a str,
-    check: serde_json::Map<String, Value>,
-    scheme_choices: Value,
+    check: std::collections::BTreeMap<&'a str, &'a str>,
+    scheme_choices: Vec<Choice>,
 }
 
 /// The facts' codes in words.
@@ -443,15 +442,9 @@ pub(super) async fn case_page(
             .check
             .iter()
             .filter(|(k, _)| !k.starts_with('_'))
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect(),
-        scheme_choices: case_form::choices()["schemes"].clone(),
+        scheme_choices: case_form::schemes(),
     };
-    Ok(page(
-        status,
-        "cases/show.html",
-        Some(visitor),
-        errors,
-        view(&page_view)?,
-    )?)
+    page(status, "cases/show.html", Some(visitor), errors, &page_view)
 }

@@ -7,11 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Serialize;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::case_form::{self};
-use super::{Choice, PageResult, page, view};
+use super::{Choice, PageResult, page};
 use crate::app::AppState;
 use crate::domain::{CaseStatus, CaseSummary, FieldErrors, Jurisdiction};
 use crate::service::cases::{self};
@@ -70,10 +69,10 @@ struct ListPage<'a> {
     prev_url: Option<String>,
     next_url: Option<String>,
     filter: ListFilterValues<'a>,
-    choices: Value,
+    choices: case_form::FormChoices,
     batch: bool,
     letter_types: Vec<Choice>,
-    values: Value,
+    values: BatchValues,
 }
 
 /// The list's filters as typed.
@@ -101,7 +100,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let (my_deadlines, group_deadlines) =
         cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
     let attention = crate::service::portal::needs_attention(&state.db, me).await?;
-    let data = view(&HomePage {
+    let data = HomePage {
         items: summary_rows(&mine.items),
         total: mine.total,
         total_exact: mine.total_exact,
@@ -109,14 +108,14 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
         mine: my_deadlines,
         groups: group_deadlines,
         days: cases::DUE_SOON_DAYS,
-    })?;
-    Ok(page(
+    };
+    page(
         StatusCode::OK,
         "home.html",
         Some(&visitor),
         &FieldErrors::default(),
-        data,
-    )?)
+        &data,
+    )
 }
 
 pub async fn list(
@@ -128,6 +127,28 @@ pub async fn list(
     list_page(&state, &user, &visitor, &pairs, StatusCode::OK, None).await
 }
 
+/// The batch-letter form as typed, kept.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct BatchValues {
+    /// The letter chosen.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// "pdf" or "zip".
+    pub format: String,
+    /// The ids of the cases ticked, separated by commas.
+    pub cases: String,
+}
+
+impl Default for BatchValues {
+    fn default() -> Self {
+        BatchValues {
+            kind: String::new(),
+            format: "pdf".into(),
+            cases: String::new(),
+        }
+    }
+}
+
 /// The case list, filtered by `pairs`. `batch` carries the errors and choices of a batch
 /// of letters that could not be written.
 pub(super) async fn list_page(
@@ -136,7 +157,7 @@ pub(super) async fn list_page(
     visitor: &Visitor,
     pairs: &[(String, String)],
     status: StatusCode,
-    batch: Option<(FieldErrors, serde_json::Value)>,
+    batch: Option<(FieldErrors, BatchValues)>,
 ) -> PageResult {
     let (filter, errors) = match crate::web::list_filter(pairs, PER_PAGE) {
         Ok(f) => (f, FieldErrors::default()),
@@ -172,7 +193,7 @@ pub(super) async fn list_page(
         q.append_pair("page", &page.to_string());
         format!("/cases?{}", q.finish())
     };
-    let data = view(&ListPage {
+    let data = ListPage {
         items: summary_rows(&result.items),
         total: result.total,
         total_exact: result.total_exact,
@@ -196,16 +217,10 @@ pub(super) async fn list_page(
             .collect(),
         values: batch
             .as_ref()
-            .map_or_else(|| json!({"format": "pdf"}), |(_, v)| v.clone()),
-    })?;
+            .map_or_else(BatchValues::default, |(_, v)| v.clone()),
+    };
     let errors = batch.map_or(errors, |(e, _)| e);
-    Ok(page(
-        status,
-        "cases/list.html",
-        Some(visitor),
-        &errors,
-        data,
-    )?)
+    page(status, "cases/list.html", Some(visitor), &errors, &data)
 }
 
 pub async fn show(

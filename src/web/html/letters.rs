@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
-use super::{PageResult, form_field, form_value, page};
+use super::{CaseRef, PageResult, form_field, form_outcome, form_value, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
 use crate::error::AppError;
-use crate::service::{cases, letters, templates};
+use crate::service::{letters, templates};
 use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
@@ -21,44 +21,82 @@ fn kind_of(pairs: &[(String, String)]) -> Result<LetterKind, AppError> {
     LetterKind::parse(form_field(pairs, "type")).ok_or(AppError::NotFound)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the parts of one form page")]
+/// What `letters/write.html` shows: the letter's free fields, the facts it still needs,
+/// and a preview with every value taken from the case marked.
+#[derive(Debug, Serialize)]
+struct WritePage {
+    missing: Vec<MissingFact>,
+    case: CaseRef,
+    kind: KindView,
+    fields: Vec<FreeField>,
+    values: BTreeMap<String, String>,
+    preview: PreviewView,
+}
+
+/// A fact the letter needs and the case lacks, with a link to its field.
+#[derive(Debug, Serialize)]
+struct MissingFact {
+    href: String,
+    what: &'static str,
+}
+
+/// The letter's kind.
+#[derive(Debug, Serialize)]
+struct KindView {
+    value: &'static str,
+    title: &'static str,
+}
+
+/// A field the volunteer fills in.
+#[derive(Debug, Serialize)]
+struct FreeField {
+    name: String,
+    label: &'static str,
+    hint: &'static str,
+}
+
+/// The wording, HTML-escaped, with the case's values in `<mark>`.
+#[derive(Debug, Serialize)]
+struct PreviewView {
+    subject: String,
+    paragraphs: Vec<String>,
+}
+
+impl PreviewView {
+    fn of(wording: &crate::letters::wording::Wording) -> Self {
+        let marked = |text: &str| {
+            let mut escaped = Vec::with_capacity(text.len());
+            let _ = tera::escape_html(text, &mut escaped);
+            String::from_utf8_lossy(&escaped)
+                .replace(letters::MARK_START, "<mark>")
+                .replace(letters::MARK_END, "</mark>")
+        };
+        PreviewView {
+            subject: marked(&wording.subject),
+            paragraphs: wording.paragraphs.iter().map(|p| marked(p)).collect(),
+        }
+    }
+}
+
+/// The write-a-letter page. `values` are the free fields and the send date as typed.
 async fn write_page(
     state: &AppState,
     user: &SignedIn,
     visitor: &Visitor,
-    case_id: Uuid,
-    kind: LetterKind,
-    status: StatusCode,
+    (case_id, kind): (Uuid, LetterKind),
     errors: &FieldErrors,
     values: &BTreeMap<String, String>,
 ) -> PageResult {
-    let case = cases::get(&state.db, &state.reads, &user.principal, case_id)
-        .await?
-        .case;
-    let preview = letters::preview(
+    let clock = state.clock.as_ref();
+    let letters::Draft { case, wording } = letters::draft(
         &state.db,
-        state.clock.as_ref(),
+        &state.reads,
+        clock,
         &user.principal,
         case_id,
         kind,
     )
     .await?;
-    let marked = |text: &str| {
-        let mut escaped = Vec::with_capacity(text.len());
-        let _ = tera::escape_html(text, &mut escaped);
-        String::from_utf8_lossy(&escaped)
-            .replace(letters::MARK_START, "<mark>")
-            .replace(letters::MARK_END, "</mark>")
-    };
-    let preview = json!({
-        "subject": marked(&preview.subject),
-        "paragraphs": preview.paragraphs.iter().map(|p| marked(p)).collect::<Vec<_>>(),
-    });
-    let fields: Vec<_> = kind
-        .free_fields()
-        .iter()
-        .map(|(name, label, hint)| json!({"name": format!("fields.{name}"), "label": label, "hint": hint}))
-        .collect();
     let mut shown: BTreeMap<String, String> = values
         .iter()
         .filter(|(k, _)| k.as_str() != "send_on")
@@ -68,43 +106,56 @@ async fn write_page(
         .get("send_on")
         .filter(|v| !v.trim().is_empty())
         .cloned()
-        .unwrap_or_else(|| state.clock.today().to_string());
+        .unwrap_or_else(|| clock.today().to_string());
     shown.insert("send_on".into(), send_on);
     // Facts the letter needs and the case lacks: listed with a link to each field, and
     // the letter cannot be made until they are added.
-    let missing: Vec<Value> = letters::missing_facts(&case, kind, state.clock.today())
+    let missing: Vec<MissingFact> = letters::missing_facts(&case, kind, clock.today())
         .into_iter()
-        .map(|(field, what)| json!({"href": format!("/cases/{}/edit#{field}", case.id), "what": what}))
+        .map(|(field, what)| MissingFact {
+            href: format!("/cases/{}/edit#{field}", case.id),
+            what,
+        })
         .collect();
-    let mut shown_errors = FieldErrors::default();
+    let errors = shown_errors(errors, !missing.is_empty());
+    let data = WritePage {
+        missing,
+        case: CaseRef::of(&case),
+        kind: KindView {
+            value: kind.as_str(),
+            title: kind.title(),
+        },
+        fields: kind
+            .free_fields()
+            .iter()
+            .map(|(name, label, hint)| FreeField {
+                name: format!("fields.{name}"),
+                label,
+                hint,
+            })
+            .collect(),
+        values: shown,
+        preview: PreviewView::of(&wording),
+    };
+    let status = super::form_status(&errors);
+    page(status, "letters/write.html", Some(visitor), &errors, &data)
+}
+
+/// The errors as the write page shows them: a fact the case lacks is named once, at the
+/// list of missing facts, rather than at a field the page does not have.
+fn shown_errors(errors: &FieldErrors, facts_missing: bool) -> FieldErrors {
+    let mut shown = FieldErrors::default();
     for (field, message) in errors.iter() {
-        if field.starts_with("fields.") || field == "type" {
-            shown_errors.add(field, message);
-        } else if !missing.is_empty() {
-            shown_errors.add(
+        if field.starts_with("fields.") || field == "type" || !facts_missing {
+            shown.add(field, message);
+        } else {
+            shown.add(
                 "missing-facts",
                 "This letter needs facts the case does not have yet",
             );
-        } else {
-            shown_errors.add(field, message);
         }
     }
-    let errors = &shown_errors;
-    let data = json!({
-        "missing": missing,
-        "case": {"id": case.id, "reference": case.reference.to_string()},
-        "kind": {"value": kind.as_str(), "title": kind.title()},
-        "fields": fields,
-        "values": shown,
-        "preview": preview,
-    });
-    Ok(page(
-        status,
-        "letters/write.html",
-        Some(visitor),
-        errors,
-        data,
-    )?)
+    shown
 }
 
 pub async fn new_letter(
@@ -115,17 +166,8 @@ pub async fn new_letter(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     let (id, kind) = (id_of(&id)?, kind_of(&pairs)?);
-    write_page(
-        &state,
-        &user,
-        &visitor,
-        id,
-        kind,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        &BTreeMap::new(),
-    )
-    .await
+    let (errors, values) = (FieldErrors::default(), BTreeMap::new());
+    write_page(&state, &user, &visitor, (id, kind), &errors, &values).await
 }
 
 pub async fn create(
@@ -144,32 +186,15 @@ pub async fn create(
         })
         .collect();
     fields.insert("send_on".into(), form_field(&pairs, "send_on").to_string());
-    match letters::generate(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        id,
-        kind,
-        fields.clone(),
+    let clock = state.clock.as_ref();
+    let result =
+        letters::generate(&state.db, clock, &user.principal, id, kind, fields.clone()).await;
+    form_outcome(
+        result,
+        |_| format!("/cases/{id}#letters"),
+        async |e| write_page(&state, &user, &visitor, (id, kind), e, &fields).await,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#letters")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            write_page(
-                &state,
-                &user,
-                &visitor,
-                id,
-                kind,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                &fields,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 pub async fn download(
@@ -243,8 +268,11 @@ pub async fn batch(
         .filter(|(k, _)| k == "cases")
         .map(|(_, v)| v.as_str())
         .collect();
-    let values =
-        json!({"type": value("type"), "format": value("format"), "cases": chosen.join(",")});
+    let values = super::cases::BatchValues {
+        kind: value("type").into(),
+        format: value("format").into(),
+        cases: chosen.join(","),
+    };
     let mut errors = FieldErrors::default();
     let kind = LetterKind::parse(value("type"));
     if kind.is_none() {
@@ -313,19 +341,38 @@ fn wording_kind(raw: &str) -> Result<LetterKind, AppError> {
     LetterKind::parse(raw).ok_or(AppError::NotFound)
 }
 
+/// What `letters/wording_list.html` shows: each group's wording of each letter.
+#[derive(Debug, Serialize)]
+struct WordingListPage {
+    rows: Vec<templates::TemplateSummary>,
+}
+
+/// What `letters/wording.html` shows: one wording, its versions, and the text as typed.
+#[derive(Debug, Serialize)]
+struct WordingPage<'a> {
+    t: templates::TemplateDetail,
+    values: WordingTyped<'a>,
+}
+
+/// The wording as typed.
+#[derive(Debug, Serialize)]
+struct WordingTyped<'a> {
+    body: &'a str,
+}
+
 pub async fn wording_overview(
     State(state): State<AppState>,
     user: SignedIn,
     visitor: Visitor,
 ) -> PageResult {
     let rows = templates::overview(&state.db, &user.principal).await?;
-    Ok(page(
+    page(
         StatusCode::OK,
         "letters/wording_list.html",
         Some(&visitor),
         &FieldErrors::default(),
-        json!({"rows": rows}),
-    )?)
+        &WordingListPage { rows },
+    )
 }
 
 async fn wording_page(
@@ -333,19 +380,17 @@ async fn wording_page(
     user: &SignedIn,
     visitor: &Visitor,
     (group, kind): (Uuid, LetterKind),
-    status: StatusCode,
     errors: &FieldErrors,
     body: Option<&str>,
 ) -> PageResult {
     let detail = templates::detail(&state.db, &user.principal, group, kind).await?;
     let body = body.map_or_else(|| detail.current.clone(), str::to_string);
-    Ok(page(
-        status,
-        "letters/wording.html",
-        Some(visitor),
-        errors,
-        json!({"t": detail, "values": {"body": body}}),
-    )?)
+    let data = WordingPage {
+        t: detail,
+        values: WordingTyped { body: &body },
+    };
+    let status = super::form_status(errors);
+    page(status, "letters/wording.html", Some(visitor), errors, &data)
 }
 
 pub async fn wording(
@@ -355,16 +400,8 @@ pub async fn wording(
     Path((group, kind)): Path<(String, String)>,
 ) -> PageResult {
     let key = (id_of(&group)?, wording_kind(&kind)?);
-    wording_page(
-        &state,
-        &user,
-        &visitor,
-        key,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        None,
-    )
-    .await
+    let errors = FieldErrors::default();
+    wording_page(&state, &user, &visitor, key, &errors, None).await
 }
 
 pub async fn save_wording(
@@ -386,22 +423,10 @@ pub async fn save_wording(
         (!standard).then_some(body),
     )
     .await;
-    match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/letters/wording/{group}/{}", kind.as_str())).into_response(),
-        ),
-        Err(AppError::Invalid(e)) => {
-            wording_page(
-                &state,
-                &user,
-                &visitor,
-                (group, kind),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                Some(body),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    form_outcome(
+        result,
+        |_| format!("/letters/wording/{group}/{}", kind.as_str()),
+        async |e| wording_page(&state, &user, &visitor, (group, kind), e, Some(body)).await,
+    )
+    .await
 }

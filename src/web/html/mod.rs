@@ -18,10 +18,10 @@ mod transition_form;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
-use serde_json::json;
 
 use super::session::Visitor;
 use super::templates;
@@ -158,6 +158,25 @@ struct SummaryItem<'a> {
     message: &'a str,
 }
 
+/// A case as pages name it in a heading or a link.
+#[derive(Debug, Serialize)]
+pub(super) struct CaseRef {
+    /// Id.
+    pub id: uuid::Uuid,
+    /// Reference, e.g. TC-2026-00042.
+    pub reference: String,
+}
+
+impl CaseRef {
+    /// The case's id and reference.
+    pub fn of(case: &crate::domain::CaseRecord) -> Self {
+        CaseRef {
+            id: case.id,
+            reference: case.reference.to_string(),
+        }
+    }
+}
+
 /// A value to choose on a form, and its words.
 #[derive(Debug, serde::Serialize)]
 pub(super) struct Choice {
@@ -167,25 +186,56 @@ pub(super) struct Choice {
     pub label: std::borrow::Cow<'static, str>,
 }
 
-/// A page's typed view, as its template's context.
-pub(super) fn view<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))
+/// What a form's use case came to, as the answer to the browser. Done: a redirect to where
+/// `to` says. Refused for its fields: the form again, drawn by `again` with the errors beside
+/// their fields and what was typed kept, answered 422. Anything else: an error page.
+pub(super) async fn form_outcome<T>(
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(&FieldErrors) -> PageResult,
+) -> PageResult {
+    match result {
+        Ok(done) => Ok(Redirect::to(&to(done)).into_response()),
+        Err(AppError::Invalid(errors)) => again(&errors).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Renders a page: `template` with `data`, plus what the layout needs (the user, the CSRF
-/// token, the error summary).
+/// The status a form's page is drawn with: 200 when it is new, 422 when it comes back with
+/// errors.
+pub(super) fn form_status(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// The signed-in user, as the layout's navigation shows them.
+#[derive(Debug, Serialize)]
+struct LayoutUser<'a> {
+    name: &'a str,
+    admin: bool,
+    manager: bool,
+}
+
+/// Renders a page: `template` with its typed view `data`, plus what the layout needs (the
+/// user, the CSRF token, the error summary).
 fn page(
     status: StatusCode,
     template: &str,
     visitor: Option<&Visitor>,
     errors: &FieldErrors,
-    data: serde_json::Value,
-) -> Result<Response, AppError> {
-    let mut ctx = templates::context(&data)?;
-    let user = visitor.and_then(|v| v.session.as_ref()).map(|s| {
-        json!({"name": s.principal.name, "admin": s.principal.is_admin(),
-                   "manager": s.principal.manages_users()})
-    });
+    data: &impl Serialize,
+) -> PageResult {
+    let mut ctx = templates::context(data)?;
+    let user = visitor
+        .and_then(|v| v.session.as_ref())
+        .map(|s| LayoutUser {
+            name: &s.principal.name,
+            admin: s.principal.is_admin(),
+            manager: s.principal.manages_users(),
+        });
     ctx.insert("user", &user);
     ctx.insert("tenant", &visitor.is_some_and(|v| v.tenant.is_some()));
     ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
@@ -197,6 +247,13 @@ fn page(
     ctx.insert("errors", errors);
     let body = templates::render(template, &ctx)?;
     Ok((status, Html(body)).into_response())
+}
+
+/// What `error.html` shows.
+#[derive(Debug, Serialize)]
+struct ErrorView<'a> {
+    title: &'a str,
+    message: &'a str,
 }
 
 /// A page for an error, without the user's navigation.
@@ -218,8 +275,11 @@ pub fn error_page(err: &AppError) -> Response {
         ),
         e => ("There is a problem".to_string(), e.public_message()),
     };
-    let data = json!({"title": title, "message": message});
-    page(err.status(), "error.html", None, &FieldErrors::default(), data).unwrap_or_else(|_| {
+    let data = ErrorView {
+        title: &title,
+        message: &message,
+    };
+    page(err.status(), "error.html", None, &FieldErrors::default(), &data).unwrap_or_else(|_| {
         (err.status(), Html(format!("<!DOCTYPE html><html lang=\"en-GB\"><title>{title}</title><main><h1>{title}</h1></main></html>")))
             .into_response()
     })

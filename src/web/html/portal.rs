@@ -7,9 +7,8 @@ use axum::http::header::{HOST, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
-use serde_json::json;
 
-use super::{Choice, PageResult, page, view};
+use super::{Choice, PageResult, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -54,19 +53,28 @@ pub(super) fn document_response(file: portal::DocumentFile) -> Response {
     crate::web::file_response(file.bytes, &file.file_name, &file.content_type)
 }
 
+/// What `tenant/login.html` shows: the reference typed, kept. The access code never is.
+#[derive(Debug, Serialize)]
+struct TenantLoginPage<'a> {
+    values: ReferenceTyped<'a>,
+}
+
+/// The reference as typed.
+#[derive(Debug, Serialize)]
+struct ReferenceTyped<'a> {
+    reference: &'a str,
+}
+
 fn login_page(
     visitor: &Visitor,
     status: StatusCode,
     errors: &FieldErrors,
     reference: &str,
 ) -> PageResult {
-    Ok(page(
-        status,
-        "tenant/login.html",
-        Some(visitor),
-        errors,
-        json!({"values": {"reference": reference}}),
-    )?)
+    let data = TenantLoginPage {
+        values: ReferenceTyped { reference },
+    };
+    page(status, "tenant/login.html", Some(visitor), errors, &data)
 }
 
 pub async fn status_login_page(visitor: Visitor) -> PageResult {
@@ -175,13 +183,7 @@ async fn status_view(
             })
             .collect(),
     };
-    Ok(page(
-        status,
-        "tenant/status.html",
-        Some(visitor),
-        errors,
-        view(&data)?,
-    )?)
+    page(status, "tenant/status.html", Some(visitor), errors, &data)
 }
 
 /// What a tenant can say a document is.

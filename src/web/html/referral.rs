@@ -1,95 +1,118 @@
 //! The online request for help (`/get-help`): one question a page, answers carried in
 //! hidden fields, a check page, and the case it makes.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use super::{PageResult, page};
+use super::{Choice, PageResult, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
+use crate::domain::case::Jurisdiction;
 use crate::error::AppError;
-use crate::service::referral::{self, Referral};
+use crate::service::referral::{self, Problem, Referral, Step};
 use crate::web::session::Visitor;
 
 use super::form_field as field;
 
-/// The fields each step of the request asks for.
-const STEP_FIELDS: [(&str, &[&str]); 6] = [
-    ("nation", &["nation"]),
-    ("postcode", &["postcode"]),
-    ("name", &["name"]),
-    ("contact", &["email", "phone"]),
-    (
-        "deposit",
-        &["deposit", "paid_day", "paid_month", "paid_year"],
-    ),
-    ("problem", &["problem", "details"]),
-];
-
-const ANSWER_FIELDS: [&str; 12] = [
-    "nation",
-    "postcode",
-    "name",
-    "email",
-    "phone",
-    "deposit",
-    "paid_day",
-    "paid_month",
-    "paid_year",
-    "problem",
-    "details",
-    "consent",
-];
-
-fn answers(pairs: &[(String, String)]) -> Referral {
-    let map: Map<String, Value> = ANSWER_FIELDS
-        .iter()
-        .map(|k| (k.to_string(), json!(field(pairs, k))))
-        .collect();
-    serde_json::from_value(Value::Object(map)).unwrap_or_default()
+/// An answer carried along in a hidden field.
+#[derive(Debug, Serialize)]
+struct Hidden<'a> {
+    name: &'static str,
+    value: &'a str,
 }
 
+/// The answers in hidden fields, but for the consent and those of `own`.
+fn hidden<'a>(r: &'a [(&'static str, &'a str); 12], own: &[&str]) -> Vec<Hidden<'a>> {
+    r.iter()
+        .filter(|(k, _)| !own.contains(k) && *k != "consent")
+        .map(|(name, value)| Hidden { name, value })
+        .collect()
+}
+
+/// What `help/start.html` shows: nothing but the page.
+#[derive(Debug, Serialize)]
+struct StartPage {}
+
 pub async fn help_start(visitor: Visitor) -> PageResult {
-    Ok(page(
+    page(
         StatusCode::OK,
         "help/start.html",
         Some(&visitor),
         &FieldErrors::default(),
-        json!({}),
-    )?)
+        &StartPage {},
+    )
+}
+
+/// What `help/step.html` shows: one question, its number, and every answer.
+#[derive(Debug, Serialize)]
+struct StepPage<'a> {
+    step: &'static str,
+    number: usize,
+    total: usize,
+    values: BTreeMap<&'static str, &'a str>,
+    /// The other answers, carried along.
+    hidden: Vec<Hidden<'a>>,
+    /// Every answer but the consent, for the Back button.
+    answers: Vec<Hidden<'a>>,
+    returning: bool,
+    nations: Vec<Choice>,
+    problems: Vec<Choice>,
 }
 
 /// One question's page: its number, its fields, and every other answer carried along
 /// in hidden fields (nothing is kept on the server until the request is sent).
 fn step_page(
     visitor: &Visitor,
-    step: &str,
+    step: Step,
     r: &Referral,
     status: StatusCode,
     errors: &FieldErrors,
     returning: bool,
 ) -> PageResult {
-    let index = referral::STEPS.iter().position(|s| *s == step).unwrap_or(0);
-    let own = STEP_FIELDS[index].1;
-    let values = serde_json::to_value(r).unwrap_or_default();
-    let hidden: Vec<Value> = ANSWER_FIELDS
-        .iter()
-        .filter(|k| !own.contains(k) && **k != "consent")
-        .map(|k| json!({"name": k, "value": values.get(*k).cloned().unwrap_or(json!(""))}))
-        .collect();
-    let problems: Vec<Value> = referral::PROBLEMS
-        .iter()
-        .map(|(v, l)| json!({"value": v, "label": l}))
-        .collect();
-    Ok(page(
-        status,
-        "help/step.html",
-        Some(visitor),
-        errors,
-        json!({"step": referral::STEPS[index], "number": index + 1, "total": referral::STEPS.len(),
-               "values": values, "hidden": hidden, "returning": returning, "problems": problems}),
-    )?)
+    let fields = r.fields();
+    let data = StepPage {
+        step: step.as_str(),
+        number: step.number(),
+        total: Step::ALL.len(),
+        values: fields.iter().copied().collect(),
+        hidden: hidden(&fields, step.fields()),
+        answers: hidden(&fields, &[]),
+        returning,
+        nations: Jurisdiction::ALL
+            .iter()
+            .map(|j| Choice {
+                value: j.as_str(),
+                label: j.label().into(),
+            })
+            .collect(),
+        problems: Problem::ALL
+            .iter()
+            .map(|p| Choice {
+                value: p.as_str(),
+                label: p.label().into(),
+            })
+            .collect(),
+    };
+    page(status, "help/step.html", Some(visitor), errors, &data)
+}
+
+/// What `help/check.html` shows: the answers in words, each with a way back to change it.
+#[derive(Debug, Serialize)]
+struct CheckPage<'a> {
+    values: BTreeMap<&'static str, &'a str>,
+    hidden: Vec<Hidden<'a>>,
+    rows: Vec<CheckRow>,
+}
+
+/// One answer on the check page.
+#[derive(Debug, Serialize)]
+struct CheckRow {
+    step: &'static str,
+    key: &'static str,
+    value: String,
 }
 
 fn check_page(
@@ -98,65 +121,21 @@ fn check_page(
     status: StatusCode,
     errors: &FieldErrors,
 ) -> PageResult {
-    let values = serde_json::to_value(r).unwrap_or_default();
-    let hidden: Vec<Value> = ANSWER_FIELDS
-        .iter()
-        .filter(|k| **k != "consent")
-        .map(|k| json!({"name": k, "value": values.get(*k).cloned().unwrap_or(json!(""))}))
-        .collect();
-    let problem = referral::PROBLEMS
-        .iter()
-        .find(|(v, _)| *v == r.problem)
-        .map_or("", |(_, l)| l);
-    let nation = match r.nation.as_str() {
-        "england" => "England",
-        "wales" => "Wales",
-        "scotland" => "Scotland",
-        _ => "",
+    let fields = r.fields();
+    let data = CheckPage {
+        values: fields.iter().copied().collect(),
+        hidden: hidden(&fields, &[]),
+        rows: r
+            .summary()
+            .into_iter()
+            .map(|(step, value)| CheckRow {
+                step: step.as_str(),
+                key: step.label(),
+                value,
+            })
+            .collect(),
     };
-    let paid = [&r.paid_day, &r.paid_month, &r.paid_year]
-        .iter()
-        .all(|p| !p.trim().is_empty())
-        .then(|| {
-            format!(
-                "{}/{}/{}",
-                r.paid_day.trim(),
-                r.paid_month.trim(),
-                r.paid_year.trim()
-            )
-        });
-    let contact: Vec<&str> = [r.email.trim(), r.phone.trim()]
-        .into_iter()
-        .filter(|c| !c.is_empty())
-        .collect();
-    let deposit = crate::domain::Money::parse_pounds(&r.deposit)
-        .map_or_else(|_| r.deposit.clone(), |m| m.to_string());
-    let deposit = match paid {
-        Some(p) => format!("{deposit}, paid on {p}"),
-        None => deposit,
-    };
-    let happened = if r.details.trim().is_empty() {
-        problem.to_string()
-    } else {
-        format!("{problem}.\n{}", r.details.trim())
-    };
-    let row =
-        |step: &str, key: &str, value: &str| json!({"step": step, "key": key, "value": value});
-    let rows = [
-        row("nation", "Where the home is", nation),
-        row("postcode", "Postcode", r.postcode.trim()),
-        row("name", "Your name", r.name.trim()),
-        row("contact", "How to contact you", &contact.join(", ")),
-        row("deposit", "Deposit", &deposit),
-        row("problem", "What has happened", &happened),
-    ];
-    Ok(page(
-        status,
-        "help/check.html",
-        Some(visitor),
-        errors,
-        json!({"values": values, "hidden": hidden, "rows": rows}),
-    )?)
+    page(status, "help/check.html", Some(visitor), errors, &data)
 }
 
 pub async fn help_step(
@@ -164,51 +143,41 @@ pub async fn help_step(
     visitor: Visitor,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let r = answers(&pairs);
+    let r = Referral::read(|k| field(&pairs, k));
     let today = state.clock.today();
-    let step = field(&pairs, "step");
-    let go = field(&pairs, "go");
+    let (step, go) = (field(&pairs, "step"), field(&pairs, "go"));
     let returning = field(&pairs, "returning") == "yes";
-    let index = referral::STEPS.iter().position(|s| *s == step);
     let ok = StatusCode::OK;
     let none = FieldErrors::default();
     if let Some(target) = go.strip_prefix("change-") {
-        let target = referral::STEPS
-            .iter()
-            .copied()
-            .find(|s| *s == target)
-            .unwrap_or("nation");
+        let target = Step::parse(target).unwrap_or(Step::Nation);
         return step_page(&visitor, target, &r, ok, &none, true);
     }
-    match (step, go, index) {
-        ("start", _, _) => step_page(&visitor, "nation", &r, ok, &none, false),
-        ("check", "back", _) => step_page(&visitor, "problem", &r, ok, &none, false),
+    match (step, go, Step::parse(step)) {
+        ("start", _, _) => step_page(&visitor, Step::Nation, &r, ok, &none, false),
+        ("check", "back", _) => step_page(&visitor, Step::Problem, &r, ok, &none, false),
         // The honeypot: a field people never see. Whatever fills it in is not a tenant.
         ("check", _, _) if !field(&pairs, "website").is_empty() => {
             tracing::warn!("online request refused: the honeypot was filled in");
             Err(AppError::BadRequest("Your request could not be sent.".into()).into())
         }
         ("check", _, _) => submit_help(&state, &visitor, &r).await,
-        (_, "back", Some(0)) => help_start(visitor).await,
-        (_, "back", Some(i)) => step_page(&visitor, referral::STEPS[i - 1], &r, ok, &none, false),
-        (_, _, Some(i)) => {
-            let errors = referral::check_step(step, &r, today);
+        (_, "back", Some(step)) => match step.previous() {
+            Some(before) => step_page(&visitor, before, &r, ok, &none, false),
+            None => help_start(visitor).await,
+        },
+        (_, _, Some(step)) => {
+            let errors = r.check(step, today);
             if !errors.is_empty() {
-                return step_page(
-                    &visitor,
-                    step,
-                    &r,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &errors,
-                    returning,
-                );
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return step_page(&visitor, step, &r, status, &errors, returning);
             }
             // Onwards: the next question; after a change, the first answer still
             // missing; else the answers to check.
             let next = if returning {
-                referral::first_unanswered(&r, today)
+                r.first_unanswered(today)
             } else {
-                referral::STEPS.get(i + 1).copied()
+                step.next()
             };
             match next {
                 Some(next) => step_page(&visitor, next, &r, ok, &none, returning),
@@ -217,6 +186,14 @@ pub async fn help_step(
         }
         _ => help_start(visitor).await,
     }
+}
+
+/// What `help/done.html` shows: the reference and the access code, once.
+#[derive(Debug, Serialize)]
+struct DonePage {
+    reference: String,
+    code: String,
+    group: String,
 }
 
 async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageResult {
@@ -229,13 +206,17 @@ async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageR
     )
     .await;
     match result {
-        Ok(done) => Ok(page(
+        Ok(done) => page(
             StatusCode::OK,
             "help/done.html",
             Some(visitor),
             &FieldErrors::default(),
-            json!({"reference": done.reference, "code": done.code, "group": done.group}),
-        )?),
+            &DonePage {
+                reference: done.reference,
+                code: done.code,
+                group: done.group,
+            },
+        ),
         Err(AppError::Invalid(e)) if e.contains("consent") => {
             check_page(visitor, r, StatusCode::UNPROCESSABLE_ENTITY, &e)
         }
@@ -244,7 +225,7 @@ async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageR
             let step = e
                 .iter()
                 .next()
-                .map_or("nation", |(field, _)| referral::step_of(field));
+                .map_or(Step::Nation, |(field, _)| Step::asking(field));
             step_page(visitor, step, r, StatusCode::UNPROCESSABLE_ENTITY, &e, true)
         }
         Err(AppError::TooMany(m)) => check_page(
@@ -256,5 +237,3 @@ async fn submit_help(state: &AppState, visitor: &Visitor, r: &Referral) -> PageR
         Err(e) => Err(e.into()),
     }
 }
-
-// ---- Staff pages ----

@@ -4,9 +4,9 @@
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
+use serde::Serialize;
 
-use super::{PageResult, page};
+use super::{CaseRef, PageResult, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -23,26 +23,28 @@ pub async fn issue_code(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = id_of(&id)?;
-    let code = portal::issue_code(
-        &state.db,
-        state.clock.as_ref(),
-        &state.config.secret,
-        &user.principal,
-        id,
-    )
-    .await?;
-    let case = crate::service::cases::get(&state.db, &state.reads, &user.principal, id)
-        .await?
-        .case;
-    Ok(page(
+    let (clock, key) = (state.clock.as_ref(), &state.config.secret);
+    let issued = portal::issue_code(&state.db, clock, key, &user.principal, id_of(&id)?).await?;
+    let data = AccessCodePage {
+        case: CaseRef::of(&issued.case),
+        tenant: &issued.case.facts.tenant.name,
+        code: &issued.code,
+    };
+    page(
         StatusCode::OK,
         "cases/access_code.html",
         Some(&visitor),
         &FieldErrors::default(),
-        json!({"case": {"id": case.id, "reference": case.reference.to_string(),
-                        "tenant": case.facts.tenant.name}, "code": code}),
-    )?)
+        &data,
+    )
+}
+
+/// What `cases/access_code.html` shows: the new code, once.
+#[derive(Debug, Serialize)]
+struct AccessCodePage<'a> {
+    case: CaseRef,
+    tenant: &'a str,
+    code: &'a str,
 }
 
 pub async fn reply(
