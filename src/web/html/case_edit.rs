@@ -3,11 +3,10 @@
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use serde::Serialize;
 
 use super::case_form::{self, FormValues};
-use super::{CaseRef, PageResult, page};
+use super::{CaseRef, PageResult, form_outcome, page};
 use crate::app::AppState;
 use crate::db::groups::Group;
 use crate::domain::{CaseRecord, FieldErrors};
@@ -109,37 +108,20 @@ pub async fn create(
     if let Some(group) = &group {
         values.insert("group".into(), group.clone());
     }
-    let invalid = |errors: FieldErrors| {
-        let (state, visitor, values) = (&state, &visitor, &values);
-        async move {
-            form_page(
-                state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                visitor,
-                values,
-                &errors,
-                None,
-                None,
-            )
-            .await
+    let result = match all_errors(&input, errors, &state) {
+        Some(errors) => Err(AppError::Invalid(errors)),
+        None => {
+            let (clock, group) = (state.clock.as_ref(), group.as_deref());
+            cases::intake(&state.db, clock, &user.principal, group, input).await
         }
     };
-    if let Some(errors) = all_errors(&input, errors, &state) {
-        return invalid(errors).await;
-    }
-    match cases::intake(
-        &state.db,
-        state.clock.as_ref(),
-        &user.principal,
-        group.as_deref(),
-        input,
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    form_outcome(
+        result,
+        |case| format!("/cases/{}", case.case.id),
+        async |e| form_page(&state, status, &visitor, &values, e, None, None).await,
     )
     .await
-    {
-        Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.case.id)).into_response()),
-        Err(AppError::Invalid(e)) => invalid(e).await,
-        Err(e) => Err(e.into()),
-    }
 }
 
 pub async fn edit_form(
@@ -185,33 +167,45 @@ pub async fn update(
         .await?
         .case;
     let (input, errors) = case_form::to_input(&values);
-    let again = |status, errors: FieldErrors, case: CaseRecord, notice| {
-        let (state, visitor, values) = (&state, &visitor, &values);
-        async move { form_page(state, status, visitor, values, &errors, Some(&case), notice).await }
+    let result = match all_errors(&input, errors, &state) {
+        Some(errors) => Err(AppError::Invalid(errors)),
+        None => cases::update(&state.db, clock, &user.principal, id, version, input).await,
     };
-    if let Some(errors) = all_errors(&input, errors, &state) {
-        let at_version = CaseRecord { version, ..current };
-        return again(StatusCode::UNPROCESSABLE_ENTITY, errors, at_version, None).await;
+    if let Err(AppError::Conflict(_)) = result {
+        // Show the user's input against the latest version: saving again is a
+        // deliberate choice to replace the other person's changes.
+        let notice = "Someone else changed this case after you opened it, so your changes have not been saved. \
+                      Check the case page to see their changes. To replace them with yours, save again.";
+        let (status, none) = (StatusCode::CONFLICT, FieldErrors::default());
+        let current = Some(&current);
+        return form_page(
+            &state,
+            status,
+            &visitor,
+            &values,
+            &none,
+            current,
+            Some(notice),
+        )
+        .await;
     }
-    match cases::update(&state.db, clock, &user.principal, id, version, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(AppError::Invalid(e)) => {
-            let at_version = CaseRecord { version, ..current };
-            again(StatusCode::UNPROCESSABLE_ENTITY, e, at_version, None).await
-        }
-        Err(AppError::Conflict(_)) => {
-            // Show the user's input against the latest version: saving again is a
-            // deliberate choice to replace the other person's changes.
-            let notice = "Someone else changed this case after you opened it, so your changes have not been saved. \
-                          Check the case page to see their changes. To replace them with yours, save again.";
-            again(
-                StatusCode::CONFLICT,
-                FieldErrors::default(),
-                current,
-                Some(notice),
+    let at_version = CaseRecord { version, ..current };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    form_outcome(
+        result,
+        |_| format!("/cases/{id}"),
+        async |e| {
+            form_page(
+                &state,
+                status,
+                &visitor,
+                &values,
+                e,
+                Some(&at_version),
+                None,
             )
             .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }

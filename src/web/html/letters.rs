@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -226,9 +225,10 @@ pub async fn sent(
         field("tracking"),
     )
     .await;
-    match result {
-        Ok(l) => Ok(Redirect::to(&format!("/cases/{}#letters", l.case_id)).into_response()),
-        Err(AppError::Invalid(e)) => {
+    form_outcome(
+        result,
+        |l| format!("/cases/{}#letters", l.case_id),
+        async |e| {
             // Each letter has its own form: point every message at that letter's field.
             let mut errors = FieldErrors::default();
             for (name, message) in e.iter() {
@@ -239,19 +239,12 @@ pub async fn sent(
                 errors.add(target, message);
             }
             let case_id = letters::case_of(&state.db, &user.principal, id).await?;
-            super::case_page::case_page(
-                &state,
-                &user,
-                &visitor,
-                case_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-                super::case_page::Drafts::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+            let (status, drafts) = (StatusCode::UNPROCESSABLE_ENTITY, Default::default());
+            super::case_page::case_page(&state, &user, &visitor, case_id, status, &errors, drafts)
+                .await
+        },
+    )
+    .await
 }
 
 /// Letters for the cases ticked on the case list: one PDF or a zip. If any case cannot

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
-use super::{Choice, PageResult, page};
+use super::{Choice, PageResult, form_outcome, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -250,25 +250,18 @@ pub async fn tenant_message(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let text = field(&pairs, "message");
-    match portal::send_message(&state.db, state.clock.as_ref(), &tenant.session, text).await {
-        Ok(()) => Ok(Redirect::to("/status/case?sent=message#messages").into_response()),
-        Err(AppError::Invalid(e)) => {
-            status_view(
-                &state,
-                &visitor,
-                &tenant,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                TenantDrafts {
-                    message: text,
-                    ..TenantDrafts::default()
-                },
-                "",
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = portal::send_message(&state.db, state.clock.as_ref(), &tenant.session, text).await;
+    let drafts = TenantDrafts {
+        message: text,
+        ..TenantDrafts::default()
+    };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    form_outcome(
+        result,
+        |()| "/status/case?sent=message#messages".into(),
+        async |e| status_view(&state, &visitor, &tenant, status, e, drafts, "").await,
+    )
+    .await
 }
 
 /// A multipart upload form, read whole: its text fields and its one file.
@@ -364,26 +357,17 @@ pub async fn tenant_upload(
         .await
         .map(|_| ()),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/status/case?sent=document#documents").into_response()),
-        Err(AppError::Invalid(e)) => {
-            let description = up.as_ref().map_or("", |u| field(&u.fields, "description"));
-            status_view(
-                &state,
-                &visitor,
-                &tenant,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e,
-                TenantDrafts {
-                    description,
-                    ..TenantDrafts::default()
-                },
-                "",
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let drafts = TenantDrafts {
+        description: up.as_ref().map_or("", |u| field(&u.fields, "description")),
+        ..TenantDrafts::default()
+    };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    form_outcome(
+        result,
+        |()| "/status/case?sent=document#documents".into(),
+        async |e| status_view(&state, &visitor, &tenant, status, e, drafts, "").await,
+    )
+    .await
 }
 
 pub async fn sheet(
