@@ -23,5 +23,6 @@ mod portal;
 mod rules;
 mod security;
 mod servers;
+mod snapshots;
 mod support;
 mod wording;

@@ -36,6 +36,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub text: String,
+    /// A page's template and view, when the app answered in this process.
+    pub view: Option<tenantcase::web::html::PageView>,
 }
 
 impl Reply {
@@ -71,6 +73,14 @@ impl Reply {
             .unwrap_or_default()
             .to_string()
     }
+}
+
+/// A response's status, headers and body bytes.
+async fn read_whole(res: axum::response::Response) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, bytes.to_vec())
 }
 
 /// A signed-in browser: its cookie header and the CSRF token of its session.
@@ -249,11 +259,14 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let (status, headers, bytes) = self.send_raw(req).await;
+        let res = self.respond(req).await;
+        let view = res.extensions().get().cloned();
+        let (status, headers, bytes) = read_whole(res).await;
         Reply {
             status,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            view,
         }
     }
 
@@ -262,7 +275,12 @@ impl TestApp {
         &self,
         req: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let res = match &self.remote {
+        read_whole(self.respond(req).await).await
+    }
+
+    /// The app's answer, from the router in this process or from the running server.
+    async fn respond(&self, req: Request<Body>) -> axum::response::Response {
+        match &self.remote {
             None => self.router.clone().oneshot(req).await.expect("infallible"),
             Some(address) => {
                 let (mut parts, body) = req.into_parts();
@@ -279,11 +297,7 @@ impl TestApp {
                     .expect("the server answers")
                     .map(Body::new)
             }
-        };
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        (status, headers, bytes.to_vec())
+        }
     }
 
     /// Posts a form and keeps the body's bytes (for downloads).

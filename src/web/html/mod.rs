@@ -219,6 +219,16 @@ struct LayoutUser<'a> {
     manager: bool,
 }
 
+/// A page's template and its view as JSON. In debug builds every page carries it as a
+/// response extension, which never goes on the wire: the snapshot tests read it.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    /// The template that drew the page.
+    pub template: String,
+    /// The view it was drawn from.
+    pub view: serde_json::Value,
+}
+
 /// Renders a page: `template` with its typed view `data`, plus what the layout needs (the
 /// user, the CSRF token, the error summary).
 fn page(
@@ -246,7 +256,15 @@ fn page(
     ctx.insert("error_list", &list);
     ctx.insert("errors", errors);
     let body = templates::render(template, &ctx)?;
-    Ok((status, Html(body)).into_response())
+    let mut response = (status, Html(body)).into_response();
+    if cfg!(debug_assertions) {
+        let view = serde_json::to_value(data).map_err(|e| AppError::Internal(e.into()))?;
+        response.extensions_mut().insert(PageView {
+            template: template.to_string(),
+            view,
+        });
+    }
+    Ok(response)
 }
 
 /// What `error.html` shows.
