@@ -21,6 +21,7 @@ fn filters() -> Vec<(&'static str, &'static str)> {
             "[id]",
         ),
         (r"\b[0-9a-f]{64}\b", "[sha256]"),
+        (r"SHA-256 [0-9a-f]{12}…", "SHA-256 [sha256]…"),
         (
             r#"name="_csrf" value="[^"]*""#,
             r#"name="_csrf" value="[csrf]""#,
@@ -55,6 +56,7 @@ async fn world() -> World {
     let app = TestApp::new().await;
     app.user("vol@example.org", Role::Volunteer).await;
     app.user("coord@example.org", Role::Coordinator).await;
+    app.user("admin@example.org", Role::Admin).await;
     let token = app.token("coord@example.org").await;
     let tick = || app.clock.advance(Duration::minutes(1));
     let created = create_case(&app, &token, case_e1()).await;
@@ -112,6 +114,7 @@ async fn staff_pages_are_drawn_from_these_views() {
     let app = &w.app;
     let vol = app.sign_in("vol@example.org").await;
     let coord = app.sign_in("coord@example.org").await;
+    let admin = app.sign_in("admin@example.org").await;
     let case = &w.case;
     let pages = [
         ("home", "/", &vol),
@@ -125,6 +128,8 @@ async fn staff_pages_are_drawn_from_these_views() {
         ("move", &format!("/cases/{case}/move?to=withdrawn"), &vol),
         ("users", "/admin/users", &coord),
         ("wording_list", "/letters/wording", &coord),
+        ("groups", "/admin/groups", &admin),
+        ("account", "/account", &coord),
     ];
     for (name, uri, who) in pages {
         let res = app.get(uri, Some(&who.cookie)).await;
