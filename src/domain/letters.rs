@@ -246,29 +246,7 @@ pub fn missing_facts(
     facts: &super::case::CaseFacts,
     assessment: &rules::Assessment,
 ) -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
-    let recipient = facts.agent.as_ref().or(facts.landlord.as_ref());
-    match recipient {
-        None => out.push((
-            "landlord.name",
-            "Add the landlord's or letting agent's name",
-        )),
-        Some(p) if p.address.as_deref().is_none_or(|a| a.trim().is_empty()) => {
-            let field = if facts.agent.is_some() {
-                "agent.address"
-            } else {
-                "landlord.address"
-            };
-            out.push((
-                field,
-                "Add the postal address the letter goes to (the landlord's or the agent's)",
-            ));
-        }
-        Some(_) => {}
-    }
-    if facts.property.address.is_none() && facts.property.postcode.is_none() {
-        out.push(("property.address", "Add the address of the rented home"));
-    }
+    let mut out = addresses_missing(facts);
     let amount = facts.deposit.amount.is_none();
     let received = facts.deposit.instalments.is_empty();
     let start = facts.tenancy.start_date.is_none();
@@ -329,6 +307,34 @@ pub fn missing_facts(
             );
         }
         LetterKind::L5 | LetterKind::L6 => {}
+    }
+    out
+}
+
+/// The addresses every letter needs: where it goes, and the home it is about.
+fn addresses_missing(facts: &super::case::CaseFacts) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let recipient = facts.agent.as_ref().or(facts.landlord.as_ref());
+    match recipient {
+        None => out.push((
+            "landlord.name",
+            "Add the landlord's or letting agent's name",
+        )),
+        Some(p) if p.address.as_deref().is_none_or(|a| a.trim().is_empty()) => {
+            let field = if facts.agent.is_some() {
+                "agent.address"
+            } else {
+                "landlord.address"
+            };
+            out.push((
+                field,
+                "Add the postal address the letter goes to (the landlord's or the agent's)",
+            ));
+        }
+        Some(_) => {}
+    }
+    if facts.property.address.is_none() && facts.property.postcode.is_none() {
+        out.push(("property.address", "Add the address of the rented home"));
     }
     out
 }

@@ -188,32 +188,7 @@ fn draw(
 
     let pdf_pages = pages
         .iter()
-        .map(|page| {
-            let mut ops = Vec::with_capacity(page.lines.len() * 5);
-            for line in &page.lines {
-                let font = if line.bold {
-                    bold.clone()
-                } else {
-                    regular.clone()
-                };
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font),
-                    size: Pt(line.size),
-                });
-                ops.push(Op::SetTextCursor {
-                    pos: Point {
-                        x: Mm(line.x).into(),
-                        y: Mm(line.y).into(),
-                    },
-                });
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(line.text.clone())],
-                });
-                ops.push(Op::EndTextSection);
-            }
-            PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
-        })
+        .map(|page| page_of(page, &regular, &bold))
         .collect();
     doc.with_pages(pdf_pages);
     // Streams are compressed here at a fast level: printpdf's own pass is several times
@@ -224,6 +199,39 @@ fn draw(
         ..Default::default()
     };
     let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
+    compress(&mut lo)?;
+    let mut out = Vec::new();
+    lo.save_to(&mut out)
+        .map_err(|e| PdfError::Write(e.to_string()))?;
+    Ok(out)
+}
+
+/// One page's lines as PDF text operations.
+fn page_of(page: &layout::Page, regular: &printpdf::FontId, bold: &printpdf::FontId) -> PdfPage {
+    let mut ops = Vec::with_capacity(page.lines.len() * 5);
+    for line in &page.lines {
+        let font = if line.bold { bold } else { regular };
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font.clone()),
+            size: Pt(line.size),
+        });
+        ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Mm(line.x).into(),
+                y: Mm(line.y).into(),
+            },
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(line.text.clone())],
+        });
+        ops.push(Op::EndTextSection);
+    }
+    PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
+}
+
+/// Compresses every stream not yet compressed, where that makes it smaller.
+fn compress(lo: &mut lopdf::Document) -> Result<(), PdfError> {
     for object in lo.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object
             && stream.dict.get(b"Filter").is_err()
@@ -239,10 +247,7 @@ fn draw(
             }
         }
     }
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| PdfError::Write(e.to_string()))?;
-    Ok(out)
+    Ok(())
 }
 
 thread_local! {

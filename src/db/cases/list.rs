@@ -114,44 +114,7 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         q = q.filter(cases::Column::Stage.eq(stage.as_str()));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        if let Some(reference) = CaseReference::parse(text) {
-            q = q.filter(cases::Column::Reference.eq(reference.to_string()));
-        } else {
-            // A whole postcode is one term ("ls61ab"), far more selective than its halves.
-            let words = match Postcode::parse(text) {
-                Ok(pc) => search_words(&pc.as_str().replace(' ', "")),
-                Err(_) => search_words(text),
-            };
-            if words.is_empty() {
-                q = q.filter(Expr::val(1).eq(0));
-            }
-            // Every word must start one of the case's terms. The rarest word drives: its
-            // index range gives the candidate cases, and each other word is checked on
-            // those cases alone (by case id), so a common first name costs nothing extra
-            // once a rare word (a surname, a number) narrows the search.
-            let mut ranked = Vec::with_capacity(words.len());
-            for word in words {
-                let n = word_matches(c, &word).await?;
-                ranked.push((n, word));
-            }
-            ranked.sort();
-            // When even the rarest word is common, intersecting the words' ranges is
-            // cheaper than checking each candidate case.
-            let all_common = ranked.first().is_some_and(|(n, _)| *n >= WORD_COUNT_LIMIT);
-            let words: Vec<String> = ranked.into_iter().map(|(_, w)| w).collect();
-            let driving = if all_common { words.len() } else { 1 };
-            for word in &words[..driving.min(words.len())] {
-                q = q.filter(cases::Column::Id.in_subquery(cases_with_word(word)));
-            }
-            for word in words.iter().skip(driving) {
-                let mut on_this_case = cases_with_word(word);
-                on_this_case.and_where(
-                    Expr::col((case_search_terms::Entity, case_search_terms::Column::CaseId))
-                        .equals((cases::Entity, cases::Column::Id)),
-                );
-                q = q.filter(Expr::exists(on_this_case));
-            }
-        }
+        q = searched(c, q, text).await?;
     }
     let counted = q
         .clone()
@@ -191,4 +154,52 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         page,
         per_page,
     })
+}
+
+/// `q` narrowed to the cases that `text` finds: a reference, else every word starting one
+/// of a case's search terms.
+async fn searched(
+    c: &impl ConnectionTrait,
+    mut q: sea_orm::Select<cases::Entity>,
+    text: &str,
+) -> Result<sea_orm::Select<cases::Entity>, DbErr> {
+    if let Some(reference) = CaseReference::parse(text) {
+        q = q.filter(cases::Column::Reference.eq(reference.to_string()));
+    } else {
+        // A whole postcode is one term ("ls61ab"), far more selective than its halves.
+        let words = match Postcode::parse(text) {
+            Ok(pc) => search_words(&pc.as_str().replace(' ', "")),
+            Err(_) => search_words(text),
+        };
+        if words.is_empty() {
+            q = q.filter(Expr::val(1).eq(0));
+        }
+        // Every word must start one of the case's terms. The rarest word drives: its
+        // index range gives the candidate cases, and each other word is checked on
+        // those cases alone (by case id), so a common first name costs nothing extra
+        // once a rare word (a surname, a number) narrows the search.
+        let mut ranked = Vec::with_capacity(words.len());
+        for word in words {
+            let n = word_matches(c, &word).await?;
+            ranked.push((n, word));
+        }
+        ranked.sort();
+        // When even the rarest word is common, intersecting the words' ranges is
+        // cheaper than checking each candidate case.
+        let all_common = ranked.first().is_some_and(|(n, _)| *n >= WORD_COUNT_LIMIT);
+        let words: Vec<String> = ranked.into_iter().map(|(_, w)| w).collect();
+        let driving = if all_common { words.len() } else { 1 };
+        for word in &words[..driving.min(words.len())] {
+            q = q.filter(cases::Column::Id.in_subquery(cases_with_word(word)));
+        }
+        for word in words.iter().skip(driving) {
+            let mut on_this_case = cases_with_word(word);
+            on_this_case.and_where(
+                Expr::col((case_search_terms::Entity, case_search_terms::Column::CaseId))
+                    .equals((cases::Entity, cases::Column::Id)),
+            );
+            q = q.filter(Expr::exists(on_this_case));
+        }
+    }
+    Ok(q)
 }

@@ -317,8 +317,61 @@ impl Checker {
             self.errors
                 .add("deposit.amount_pence", "Must be more than £0.00");
         }
-        let shorthand = self.date("deposit.received_date", d.received_date, true);
-        let given = self.limit("deposit.instalments", d.instalments);
+        let instalments = self.instalments(d.received_date, d.instalments, amount);
+        let scheme = self.choice(
+            "deposit.scheme",
+            d.scheme,
+            Scheme::parse,
+            "a deposit scheme",
+        );
+        let scheme_product = self.choice(
+            "deposit.scheme_product",
+            d.scheme_product,
+            SchemeProduct::parse,
+            "insured or custodial",
+        );
+        let protected_date = self.date("deposit.protected_date", d.protected_date, true);
+        let information_date = self.date("deposit.information_date", d.information_date, true);
+        let information_given = self.yes_no("deposit.information_given", d.information_given);
+        if information_given == Some(false) && information_date.is_some() {
+            self.errors.add(
+                "deposit.information_given",
+                "You gave the date the information was given: choose yes, or remove the date",
+            );
+        }
+        let returned = self.money("deposit.returned_pence", d.returned_pence);
+        if let (Some(r), Some(a)) = (returned, amount)
+            && r > a
+        {
+            self.errors
+                .add("deposit.returned_pence", "Cannot be more than the deposit");
+        }
+        Deposit {
+            amount,
+            instalments,
+            scheme,
+            scheme_product,
+            protected_date,
+            information_date,
+            information_given: information_given.or(information_date.map(|_| true)),
+            returned,
+            relevant_persons: self.relevant_persons(d.relevant_persons),
+            scheme_checks: self.scheme_checks(d.scheme_checks),
+            holding: d.holding.and_then(|h| self.holding(h)),
+        }
+    }
+
+    /// The payments of the deposit: one received date as a shorthand for a single payment,
+    /// or a list of instalments, which must add up to the deposit when their amounts are
+    /// known. Oldest first.
+    fn instalments(
+        &mut self,
+        received_date: Option<String>,
+        given: Option<Vec<InstalmentInput>>,
+        amount: Option<Money>,
+    ) -> Vec<Instalment> {
+        let shorthand = self.date("deposit.received_date", received_date, true);
+        let given = self.limit("deposit.instalments", given);
         let mut instalments = Vec::with_capacity(given.len().max(1));
         for (i, inst) in given.into_iter().enumerate() {
             let prefix = format!("deposit.instalments[{i}]");
@@ -364,46 +417,6 @@ impl Checker {
                 );
             }
         }
-        let scheme = self.choice(
-            "deposit.scheme",
-            d.scheme,
-            Scheme::parse,
-            "a deposit scheme",
-        );
-        let scheme_product = self.choice(
-            "deposit.scheme_product",
-            d.scheme_product,
-            SchemeProduct::parse,
-            "insured or custodial",
-        );
-        let protected_date = self.date("deposit.protected_date", d.protected_date, true);
-        let information_date = self.date("deposit.information_date", d.information_date, true);
-        let information_given = self.yes_no("deposit.information_given", d.information_given);
-        if information_given == Some(false) && information_date.is_some() {
-            self.errors.add(
-                "deposit.information_given",
-                "You gave the date the information was given: choose yes, or remove the date",
-            );
-        }
-        let returned = self.money("deposit.returned_pence", d.returned_pence);
-        if let (Some(r), Some(a)) = (returned, amount)
-            && r > a
-        {
-            self.errors
-                .add("deposit.returned_pence", "Cannot be more than the deposit");
-        }
-        Deposit {
-            amount,
-            instalments,
-            scheme,
-            scheme_product,
-            protected_date,
-            information_date,
-            information_given: information_given.or(information_date.map(|_| true)),
-            returned,
-            relevant_persons: self.relevant_persons(d.relevant_persons),
-            scheme_checks: self.scheme_checks(d.scheme_checks),
-            holding: d.holding.and_then(|h| self.holding(h)),
-        }
+        instalments
     }
 }

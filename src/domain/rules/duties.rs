@@ -217,6 +217,34 @@ pub(super) fn judge_duties(
             _ => ToCheck::ProtectionDate,
         });
     }
+    let info = judge_information(dep, never, dues, today, to_check);
+    let mut out = Duties {
+        protection: Some(protection.status),
+        information: info.iter().map(|d| d.status).reduce(worse),
+        ..Duties::default()
+    };
+    for duty in std::iter::once(&protection).chain(info.iter()) {
+        if let Some(b) = duty.breach
+            && !out.breaches.contains(&b)
+        {
+            out.breaches.push(b);
+        }
+        if let Some(m) = duty.earliest_missed {
+            out.earliest_missed = Some(out.earliest_missed.map_or(m, |e| e.min(m)));
+        }
+    }
+    out
+}
+
+/// The duty to give the prescribed information, to the tenant and to every relevant
+/// person (someone who paid on a tenant's behalf): one judgment each.
+fn judge_information(
+    dep: &crate::domain::case::Deposit,
+    never: bool,
+    dues: &[Due],
+    today: Date,
+    to_check: &mut Vec<ToCheck>,
+) -> Vec<Duty> {
     // A deposit never protected never had its information given: the information names
     // the scheme.
     let tenant_never = dep.information_given == Some(false) || never;
@@ -234,7 +262,6 @@ pub(super) fn judge_duties(
             ToCheck::Information
         });
     }
-    // Every relevant person (someone who paid on a tenant's behalf) is owed it too.
     for person in &dep.relevant_persons {
         let person_never = person.information_given == Some(false) || never;
         info.push(judge(
@@ -248,22 +275,7 @@ pub(super) fn judge_duties(
             to_check.push(ToCheck::RelevantPersonInformation);
         }
     }
-    let mut out = Duties {
-        protection: Some(protection.status),
-        information: info.iter().map(|d| d.status).reduce(worse),
-        ..Duties::default()
-    };
-    for duty in std::iter::once(&protection).chain(info.iter()) {
-        if let Some(b) = duty.breach
-            && !out.breaches.contains(&b)
-        {
-            out.breaches.push(b);
-        }
-        if let Some(m) = duty.earliest_missed {
-            out.earliest_missed = Some(out.earliest_missed.map_or(m, |e| e.min(m)));
-        }
-    }
-    out
+    info
 }
 
 /// The two R1 deadlines (protect; give the information) of one tenancy.

@@ -16,18 +16,16 @@ use crate::service::Principal;
 
 use super::*;
 
-/// Records that a letter was sent (once), which starts its reply deadline.
-#[tracing::instrument(skip_all, fields(actor = %actor.user_id, letter = %id))]
-pub async fn mark_sent(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    actor: &Principal,
-    id: Uuid,
+/// How, when and with what tracking number a letter written on `written` was sent, as
+/// the form or the API gives them; each problem is named against its field. The date is
+/// today when not given, and must lie between the day the letter was written and today.
+fn read_sending(
     method: Option<&str>,
     on: Option<&str>,
     tracking: Option<&str>,
-) -> Result<LetterInfo, AppError> {
-    let head = letter_of_visible_case(db, actor, id).await?;
+    written: Date,
+    today: Date,
+) -> Result<(SendMethod, Date, Option<String>), FieldErrors> {
     let mut errors = FieldErrors::default();
     let method = match method.map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => SendMethod::parse(m).or_else(|| {
@@ -40,18 +38,18 @@ pub async fn mark_sent(
         }
     };
     let on = match on.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Some(clock.today()),
+        None => Some(today),
         Some(raw) => match Date::parse(raw, &time::format_description::well_known::Iso8601::DATE) {
-            Ok(d) if d > clock.today() => {
+            Ok(d) if d > today => {
                 errors.add("date", "Must be today or in the past");
                 None
             }
-            Ok(d) if d < head.created_at.date() => {
+            Ok(d) if d < written => {
                 errors.add(
                     "date",
                     format!(
                         "Must be on or after {}, the day the letter was written",
-                        crate::domain::case::long_date(head.created_at.date())
+                        crate::domain::case::long_date(written)
                     ),
                 );
                 None
@@ -70,12 +68,27 @@ pub async fn mark_sent(
     if tracking.as_ref().is_some_and(|t| t.chars().count() > 100) {
         errors.add("tracking", "Must be 100 characters or fewer");
     }
-    let (Some(method), Some(on)) = (method, on) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
+    match (method, on) {
+        (Some(method), Some(on)) if errors.is_empty() => Ok((method, on, tracking)),
+        _ => Err(errors),
     }
+}
+
+/// Records that a letter was sent (once), which starts its reply deadline.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, letter = %id))]
+pub async fn mark_sent(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    method: Option<&str>,
+    on: Option<&str>,
+    tracking: Option<&str>,
+) -> Result<LetterInfo, AppError> {
+    let head = letter_of_visible_case(db, actor, id).await?;
+    let written = head.created_at.date();
+    let (method, on, tracking) =
+        read_sending(method, on, tracking, written, clock.today()).map_err(AppError::Invalid)?;
     let kind =
         LetterKind::parse(&head.kind).ok_or_else(|| anyhow::anyhow!("unknown letter kind"))?;
     let txn = db::begin_write(db).await?;

@@ -63,20 +63,7 @@ pub async fn upload(
             case_id
         }
     };
-    let bad = |m: &str| AppError::Invalid(FieldErrors::single("file", m));
-    if bytes.is_empty() {
-        return Err(bad("Choose a file to send"));
-    }
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(bad(&format!(
-            "The file must be smaller than {MAX_DOCUMENT_MB} MB"
-        )));
-    }
-    let Some((content_type, extension)) = sniff_document(bytes) else {
-        return Err(bad(
-            "The file must be a photo (JPG, PNG, WEBP or HEIC) or a PDF",
-        ));
-    };
+    let (content_type, extension) = kind_of_upload(bytes)?;
     let description = description
         .map(str::trim)
         .filter(|d| !d.is_empty())
@@ -102,44 +89,7 @@ pub async fn upload(
         from_tenant,
         tenant_visible: from_tenant,
     };
-    let saved = async {
-        let txn = db::begin_write(db).await?;
-        if from_tenant {
-            // Checked under the write lock (the case row on PostgreSQL), so that uploads
-            // sent at once cannot pass the quota together.
-            db::cases::lock(&txn, case_id).await?;
-            tenant_may_write(&txn, case_id).await?;
-            let (count, bytes) = db::portal::tenant_uploads(&txn, case_id).await?;
-            if count >= MAX_TENANT_DOCUMENTS {
-                return Err(bad(&format!(
-                    "You have sent {MAX_TENANT_DOCUMENTS} documents on this case, the most it can take. Please talk to your caseworker."
-                )));
-            }
-            if bytes + row.size_bytes > MAX_TENANT_MB * 1024 * 1024 {
-                return Err(bad(&format!(
-                    "Your documents on this case would come to more than {MAX_TENANT_MB} MB, the most it can take. Please talk to your caseworker."
-                )));
-            }
-        }
-        db::portal::insert_document(&txn, row.clone()).await?;
-        let event = TimelineEvent::DocumentAdded {
-            document: row.id,
-            file_name: row.file_name.clone(),
-            from_tenant,
-        };
-        db::cases::append_event(&txn, case_id, now, by, &event).await?;
-        let detail = json!({"document": row.id});
-        match actor {
-            Some(a) => {
-                db::audit::record(&txn, now, Some(a), AuditAction::DocumentAdded, Some(case_id), detail)
-                    .await?
-            }
-            None => db::audit::record_tenant(&txn, now, AuditAction::DocumentAdded, case_id, detail).await?,
-        }
-        txn.commit().await?;
-        Ok::<(), AppError>(())
-    }
-    .await;
+    let saved = record_upload(db, &row, actor, now).await;
     if let Err(e) = saved {
         // Nothing half-kept: the bytes go if the record could not be written.
         if let Err(gone) = store.delete(&row.stored_name).await {
@@ -148,6 +98,68 @@ pub async fn upload(
         return Err(e);
     }
     Ok(row)
+}
+
+fn bad_file(message: &str) -> AppError {
+    AppError::Invalid(FieldErrors::single("file", message))
+}
+
+/// The type and file extension an upload's content shows, if it is a document we take.
+fn kind_of_upload(bytes: &[u8]) -> Result<(&'static str, &'static str), AppError> {
+    if bytes.is_empty() {
+        return Err(bad_file("Choose a file to send"));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(bad_file(&format!(
+            "The file must be smaller than {MAX_DOCUMENT_MB} MB"
+        )));
+    }
+    sniff_document(bytes)
+        .ok_or_else(|| bad_file("The file must be a photo (JPG, PNG, WEBP or HEIC) or a PDF"))
+}
+
+/// Records an upload whose bytes are stored: the document, its timeline entry and its
+/// audit row (as the tenant of the case, or the staff member), in one transaction. A
+/// tenant's upload is held to the case's quota.
+async fn record_upload(
+    db: &DatabaseConnection,
+    row: &DocumentRow,
+    actor: Option<&Principal>,
+    now: time::OffsetDateTime,
+) -> Result<(), AppError> {
+    let (case_id, from_tenant, by) = (row.case_id, row.from_tenant, row.uploaded_by);
+    let txn = db::begin_write(db).await?;
+    if from_tenant {
+        // Checked under the write lock (the case row on PostgreSQL), so that uploads
+        // sent at once cannot pass the quota together.
+        db::cases::lock(&txn, case_id).await?;
+        tenant_may_write(&txn, case_id).await?;
+        let (count, bytes) = db::portal::tenant_uploads(&txn, case_id).await?;
+        if count >= MAX_TENANT_DOCUMENTS {
+            return Err(bad_file(&format!(
+                "You have sent {MAX_TENANT_DOCUMENTS} documents on this case, the most it can take. Please talk to your caseworker."
+            )));
+        }
+        if bytes + row.size_bytes > MAX_TENANT_MB * 1024 * 1024 {
+            return Err(bad_file(&format!(
+                "Your documents on this case would come to more than {MAX_TENANT_MB} MB, the most it can take. Please talk to your caseworker."
+            )));
+        }
+    }
+    db::portal::insert_document(&txn, row.clone()).await?;
+    let event = TimelineEvent::DocumentAdded {
+        document: row.id,
+        file_name: row.file_name.clone(),
+        from_tenant,
+    };
+    db::cases::append_event(&txn, case_id, now, by, &event).await?;
+    let (action, detail) = (AuditAction::DocumentAdded, json!({"document": row.id}));
+    match actor {
+        Some(a) => db::audit::record(&txn, now, Some(a), action, Some(case_id), detail).await?,
+        None => db::audit::record_tenant(&txn, now, action, case_id, detail).await?,
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// A document as caseworkers see it.

@@ -199,21 +199,54 @@ fn transition_lines(event: &TimelineEvent) -> Vec<String> {
 }
 
 fn timeline_item(e: &TimelineEntry) -> TimelineItem {
-    let mut item = TimelineItem {
-        kind: e.event.kind(),
+    let event = &e.event;
+    TimelineItem {
+        kind: event.kind(),
+        title: event_title(event),
+        text: match event {
+            TimelineEvent::Note { text }
+            | TimelineEvent::TenantMessage { text, .. }
+            | TimelineEvent::MessageToTenant { text, .. } => Some(text.clone()),
+            _ => None,
+        },
+        lines: match event {
+            TimelineEvent::Transitioned { .. } => transition_lines(event),
+            TimelineEvent::LetterSent {
+                method,
+                on,
+                reply_due,
+                ..
+            } => {
+                let due = reply_due.map(|d| format!(" Reply due by {}.", long_date(d)));
+                let due = due.unwrap_or_default();
+                vec![format!("Sent by {method} on {}.{due}", long_date(*on))]
+            }
+            _ => Vec::new(),
+        },
+        changes: match event {
+            TimelineEvent::Edited { changes } => changes
+                .iter()
+                .map(|c| ChangeView {
+                    field: field_label(&c.field),
+                    from: c.from.clone(),
+                    to: c.to.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         actor: e.actor.clone(),
         at: e
             .at
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
-        ..TimelineItem::default()
-    };
-    item.title = match &e.event {
+    }
+}
+
+/// What happened, as the timeline's heading for it.
+fn event_title(event: &TimelineEvent) -> String {
+    match event {
         TimelineEvent::Created { reference } => format!("Case {reference} taken in"),
-        TimelineEvent::Note { text } => {
-            item.text = Some(text.clone());
-            "Note".to_string()
-        }
+        TimelineEvent::Note { .. } => "Note".to_string(),
         TimelineEvent::Assigned { added, removed } => {
             let mut parts = Vec::new();
             if !added.is_empty() {
@@ -225,35 +258,14 @@ fn timeline_item(e: &TimelineEntry) -> TimelineItem {
             parts.join(". ")
         }
         TimelineEvent::Transitioned { from, to, .. } => {
-            item.lines = transition_lines(&e.event);
             format!("Moved from {} to {}", from.label(), to.label())
         }
         TimelineEvent::LetterGenerated { title, version, .. } => {
             format!("Letter written: {title} (version {version})")
         }
-        TimelineEvent::LetterSent {
-            title,
-            method,
-            on,
-            reply_due,
-            ..
-        } => {
-            let due = reply_due.map(|d| format!(" Reply due by {}.", long_date(d)));
-            item.lines = vec![format!(
-                "Sent by {method} on {}.{}",
-                long_date(*on),
-                due.unwrap_or_default()
-            )];
-            format!("Letter sent: {title}")
-        }
-        TimelineEvent::TenantMessage { text, .. } => {
-            item.text = Some(text.clone());
-            "Message from the tenant".to_string()
-        }
-        TimelineEvent::MessageToTenant { text, .. } => {
-            item.text = Some(text.clone());
-            "Message to the tenant".to_string()
-        }
+        TimelineEvent::LetterSent { title, .. } => format!("Letter sent: {title}"),
+        TimelineEvent::TenantMessage { .. } => "Message from the tenant".to_string(),
+        TimelineEvent::MessageToTenant { .. } => "Message to the tenant".to_string(),
         TimelineEvent::DocumentAdded {
             file_name,
             from_tenant,
@@ -269,19 +281,8 @@ fn timeline_item(e: &TimelineEntry) -> TimelineItem {
             format!("Document {what} the tenant: {file_name}")
         }
         TimelineEvent::AccessCodeIssued => "New access code for the tenant".to_string(),
-        TimelineEvent::Edited { changes } => {
-            item.changes = changes
-                .iter()
-                .map(|c| ChangeView {
-                    field: field_label(&c.field),
-                    from: c.from.clone(),
-                    to: c.to.clone(),
-                })
-                .collect();
-            "Case edited".to_string()
-        }
-    };
-    item
+        TimelineEvent::Edited { .. } => "Case edited".to_string(),
+    }
 }
 
 fn assessment_view(case: &CaseRecord, a: &Assessment, today: time::Date) -> AssessmentView {
