@@ -17,7 +17,7 @@ use crate::domain::{CaseFacts, CaseRecord, Jurisdiction, Money};
 macro_rules! letter_context {
     ($( $(#[doc = $doc:literal])+ $name:ident : $ty:ty, )+) => {
         /// Everything a letter's wording can print.
-        #[derive(Debug, Clone, Serialize)]
+        #[derive(Debug, Clone, Default, Serialize)]
         pub struct LetterContext {
             $( $(#[doc = $doc])+ pub $name: $ty, )+
         }
@@ -290,9 +290,70 @@ impl LetterContext {
         dated: Date,
     ) -> LetterContext {
         let f = &case.facts;
-        let a = rules::assess(f, today);
         let j = f.tenancy.jurisdiction;
+        // The penalty's law is the one of the deposit's regime (its receipt; in Scotland
+        // the tenancy start), never today's.
+        let regime_date = if j == Jurisdiction::Scotland {
+            f.tenancy.start_date
+        } else {
+            f.deposit.instalments.first().map(|i| i.received_date)
+        }
+        .unwrap_or(today);
+        let mut ctx = LetterContext::words_of_law(j, rules::renting_homes_wales(j, regime_date));
+        ctx.state_facts(case, group, fields);
+        let a = rules::assess(f, today);
+        ctx.state_assessment(f, &a, (today, dated, regime_date));
+        // Printed for first-class post, the slowest way: the landlord has the full time
+        // whichever way the letter goes on its date.
+        let reply = reply_due(kind, j, dated, SendMethod::Post);
+        ctx.reply_by = reply.as_ref().map(|r| long_date(r.due));
+        ctx.reply_within = reply.map(|r| r.within);
+        ctx
+    }
+
+    /// The words of the law the tenancy is under: each nation's, and in Wales under the
+    /// Renting Homes (Wales) Act 2016 (`rhwa`) occupation contracts and contract-holders.
+    fn words_of_law(j: Jurisdiction, rhwa: bool) -> LetterContext {
         let scotland = j == Jurisdiction::Scotland;
+        let (fees_law, excess_words, recover_route) = fees_words(j);
+        let pick = |yes: bool, a: &'static str, b: &'static str| if yes { a } else { b };
+        LetterContext {
+            protect_words: pick(
+                scotland,
+                "lodge the deposit with an approved scheme",
+                "protect the deposit in an authorised scheme",
+            ),
+            pre_action: !scotland,
+            proceedings: pick(
+                scotland,
+                "apply to the First-tier Tribunal (Housing and Property Chamber)",
+                "start court proceedings",
+            ),
+            going_to_forum: pick(scotland, "an application to the tribunal", "going to court"),
+            costs_word: pick(scotland, "expenses", "costs"),
+            information_words: pick(
+                scotland || rhwa,
+                "required information",
+                "prescribed information",
+            ),
+            tenancy_word: pick(rhwa, "occupation contract", "tenancy"),
+            tenant_word: pick(rhwa, "contract-holder", "tenant"),
+            fees_law,
+            excess_words,
+            recover_route,
+            forum: pick(
+                scotland,
+                "First-tier Tribunal (Housing and Property Chamber)",
+                "court",
+            ),
+            ..LetterContext::default()
+        }
+    }
+
+    /// What the case records: the people, the home, the deposit and what was kept, and the
+    /// group that writes.
+    fn state_facts(&mut self, case: &CaseRecord, group: &Group, fields: &BTreeMap<String, String>) {
+        let f = &case.facts;
         let mut names: Vec<&str> = vec![f.tenant.name.as_str()];
         names.extend(f.joint_tenants.iter().map(|t| t.name.as_str()));
         let mut property: Vec<String> = f.property.address.iter().cloned().collect();
@@ -302,19 +363,46 @@ impl LetterContext {
             .deposit
             .amount
             .map(|a| Money::from_pence((a.pence() - returned.pence()).max(0)).unwrap_or_default());
+        self.tenants = names_in_words(&names);
+        self.have = if names.len() == 1 { "has" } else { "have" };
+        self.tenant_name = f.tenant.name.clone();
+        self.property = if property.is_empty() {
+            "the property".to_string()
+        } else {
+            property.join(", ")
+        };
+        self.tenancy_start = date(f.tenancy.start_date);
+        self.tenancy_end = date(f.tenancy.end_date);
+        self.deposit = money(f.deposit.amount);
+        self.paid_on = date(f.deposit.instalments.first().map(|i| i.received_date));
+        self.returned = returned.to_string();
+        self.balance = money(balance);
+        self.deductions = f
+            .deductions
+            .iter()
+            .map(|d| format!("{} ({})", d.item, d.amount))
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.deductions_total = f.deductions_total().to_string();
+        self.scheme_known = f
+            .deposit
+            .scheme
+            .is_some_and(|s| !matches!(s, Scheme::None | Scheme::Unknown));
+        self.scheme = f.deposit.scheme.map(|s| s.label());
+        self.cap_words = cap_words(f);
+        self.reference = case.reference.to_string();
+        self.group = group.name.clone();
+        self.reply_to = group.reply_to();
+        self.fields = fields.clone();
+    }
+
+    /// What the rules find: the breaches, the penalty, the caps, the interest to the
+    /// letter's date, and the law each rests on.
+    fn state_assessment(&mut self, f: &CaseFacts, a: &Assessment, dates: (Date, Date, Date)) {
+        let (today, dated, regime_date) = dates;
+        let j = f.tenancy.jurisdiction;
         let citation = |id| rules::rule(id, j, today).map_or("", |r| r.citation);
         let r1 = a.deadlines.iter().find(|d| d.rule == RuleId::R1);
-        // Printed for first-class post, the slowest way: the landlord has the full time
-        // whichever way the letter goes on its date.
-        let reply = reply_due(kind, j, dated, SendMethod::Post);
-        // The penalty's law is the one of the deposit's regime (its receipt; in Scotland
-        // the tenancy start), never today's.
-        let regime_date = if scotland {
-            f.tenancy.start_date
-        } else {
-            f.deposit.instalments.first().map(|i| i.received_date)
-        }
-        .unwrap_or(today);
         let r3 = rules::rule(RuleId::R3, j, regime_date);
         let ended = f.tenancy.end_date.is_some_and(|e| e <= today);
         let (order_words, range) = order_words(j, r3, ended);
@@ -322,105 +410,30 @@ impl LetterContext {
         let interest = a.interest.map(|i| {
             rules::simple_interest(i.principal_pence, i.rate_bp, i.from, dated.max(i.from))
         });
-        // Wales under the 2016 Act: occupation contracts and contract-holders.
-        let rhwa = rules::renting_homes_wales(j, regime_date);
-        let information_words = if scotland || rhwa {
-            "required information"
-        } else {
-            "prescribed information"
-        };
-        let (fees_law, excess_words, recover_route) = fees_words(j);
         let pounds = |pence| money(Money::from_pence(pence));
-        LetterContext {
-            tenants: names_in_words(&names),
-            tenant_name: f.tenant.name.clone(),
-            property: if property.is_empty() {
-                "the property".to_string()
-            } else {
-                property.join(", ")
-            },
-            tenancy_start: date(f.tenancy.start_date),
-            tenancy_end: date(f.tenancy.end_date),
-            deposit: money(f.deposit.amount),
-            paid_on: date(f.deposit.instalments.first().map(|i| i.received_date)),
-            returned: returned.to_string(),
-            balance: money(balance),
-            deductions: f
-                .deductions
-                .iter()
-                .map(|d| format!("{} ({})", d.item, d.amount))
-                .collect::<Vec<_>>()
-                .join("; "),
-            deductions_total: f.deductions_total().to_string(),
-            scheme_known: f
-                .deposit
-                .scheme
-                .is_some_and(|s| !matches!(s, Scheme::None | Scheme::Unknown)),
-            scheme: f.deposit.scheme.map(|s| s.label()),
-            protection_due: date(a.protection_due)
-                .unwrap_or_else(|| "the date the law sets".into()),
-            breaches: a
-                .breaches
-                .iter()
-                .map(|b| breach_words(*b, j, information_words))
-                .collect::<Vec<_>>()
-                .join("; "),
-            protect_words: if scotland {
-                "lodge the deposit with an approved scheme"
-            } else {
-                "protect the deposit in an authorised scheme"
-            },
-            penalty_min: a.penalty.map(|p| pounds(p.min_pence)),
-            penalty_max: a.penalty.map(|p| pounds(p.max_pence)),
-            cap: a.deposit_cap_pence.map(pounds),
-            excess: (a.prohibited_excess_pence > 0).then(|| pounds(a.prohibited_excess_pence)),
-            r1_citation: r1.map_or_else(|| citation(RuleId::R1), |d| d.citation),
-            r3_citation: r3.map_or_else(|| citation(RuleId::R3), |r| r.citation),
-            order_words,
-            penalty_words: penalty_words(range, &a),
-            interest_citation: rules::rule(RuleId::R12, j, today).map(|r| r.citation),
-            interest_rate: interest.map(|i| format!("{}%", i.rate_bp as f64 / 100.0)),
-            interest_from: interest.map(|i| long_date(i.from)),
-            interest_daily: interest.map(|i| pounds(i.daily_pence)),
-            interest_to_date: interest.map(|i| pounds(i.to_date_pence)),
-            have: if names.len() == 1 { "has" } else { "have" },
-            pre_action: !scotland,
-            proceedings: if scotland {
-                "apply to the First-tier Tribunal (Housing and Property Chamber)"
-            } else {
-                "start court proceedings"
-            },
-            going_to_forum: if scotland {
-                "an application to the tribunal"
-            } else {
-                "going to court"
-            },
-            costs_word: if scotland { "expenses" } else { "costs" },
-            information_words,
-            tenancy_word: if rhwa {
-                "occupation contract"
-            } else {
-                "tenancy"
-            },
-            tenant_word: if rhwa { "contract-holder" } else { "tenant" },
-            fees_law,
-            cap_words: cap_words(f),
-            excess_words,
-            recover_route,
-            holding_refund_due: a.holding.map(|h| long_date(h.refund_due)),
-            reply_by: reply.as_ref().map(|r| long_date(r.due)),
-            reply_within: reply.as_ref().map(|r| r.within.clone()),
-            penalty_multiples: penalty_multiples(r3),
-            forum: if scotland {
-                "First-tier Tribunal (Housing and Property Chamber)"
-            } else {
-                "court"
-            },
-            reference: case.reference.to_string(),
-            group: group.name.clone(),
-            reply_to: group.reply_to(),
-            fields: fields.clone(),
-        }
+        self.protection_due =
+            date(a.protection_due).unwrap_or_else(|| "the date the law sets".into());
+        self.breaches = a
+            .breaches
+            .iter()
+            .map(|b| breach_words(*b, j, self.information_words))
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.penalty_min = a.penalty.map(|p| pounds(p.min_pence));
+        self.penalty_max = a.penalty.map(|p| pounds(p.max_pence));
+        self.cap = a.deposit_cap_pence.map(pounds);
+        self.excess = (a.prohibited_excess_pence > 0).then(|| pounds(a.prohibited_excess_pence));
+        self.r1_citation = r1.map_or_else(|| citation(RuleId::R1), |d| d.citation);
+        self.r3_citation = r3.map_or_else(|| citation(RuleId::R3), |r| r.citation);
+        self.order_words = order_words;
+        self.penalty_words = penalty_words(range, a);
+        self.penalty_multiples = penalty_multiples(r3);
+        self.interest_citation = rules::rule(RuleId::R12, j, today).map(|r| r.citation);
+        self.interest_rate = interest.map(|i| format!("{}%", i.rate_bp as f64 / 100.0));
+        self.interest_from = interest.map(|i| long_date(i.from));
+        self.interest_daily = interest.map(|i| pounds(i.daily_pence));
+        self.interest_to_date = interest.map(|i| pounds(i.to_date_pence));
+        self.holding_refund_due = a.holding.map(|h| long_date(h.refund_due));
     }
 
     /// The context to render a wording with; `marked` wraps every computed text in
