@@ -209,127 +209,128 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
     println!("seeded {count} cases in {:.1}s", t.elapsed().as_secs_f64());
     // A live database keeps its planner statistics up to date; a fresh bulk load has none.
     sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
-    let page = |f: CaseFilter| CaseFilter {
-        page: f.page.max(1),
-        per_page: 25,
-        ..f
-    };
-    let probe = synthetic(count / 2, Uuid::nil());
-    time_query(db, "all", page(CaseFilter::default())).await?;
-    time_query(
-        db,
-        "jurisdiction",
-        page(CaseFilter {
-            jurisdiction: Some(Jurisdiction::Wales),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "status",
-        page(CaseFilter {
-            status: Some(CaseStatus::Closed),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "status_jurisdiction",
-        page(CaseFilter {
-            status: Some(CaseStatus::Open),
-            jurisdiction: Some(Jurisdiction::Scotland),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "q_reference",
-        page(CaseFilter {
-            q: Some(probe.reference.to_string()),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "q_name",
-        page(CaseFilter {
-            q: Some(probe.facts.tenant.name.clone()),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    let postcode = probe.facts.property.postcode.map(|p| p.to_string());
-    time_query(
-        db,
-        "q_postcode",
-        page(CaseFilter {
-            q: postcode,
-            ..Default::default()
-        }),
-    )
-    .await?;
-    // As a volunteer (one group) and a coordinator (two groups) see it, 50 rows a page.
-    let volunteer = |f: CaseFilter| CaseFilter {
-        groups: Some(vec![groups[0]]),
-        page: 1,
-        per_page: 50,
-        ..f
-    };
-    time_query(db, "volunteer_all", volunteer(CaseFilter::default())).await?;
-    time_query(
-        db,
-        "volunteer_open_england",
-        volunteer(CaseFilter {
-            status: Some(CaseStatus::Open),
-            jurisdiction: Some(Jurisdiction::England),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "volunteer_stage",
-        volunteer(CaseFilter {
-            stage: Some(Stage::AdviceGiven),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "volunteer_q_name",
-        volunteer(CaseFilter {
-            q: Some("Jamal Evans".into()),
-            ..Default::default()
-        }),
-    )
-    .await?;
-    time_query(
-        db,
-        "coordinator_open",
-        CaseFilter {
-            groups: Some(groups[..2].to_vec()),
-            status: Some(CaseStatus::Open),
-            page: 1,
-            per_page: 50,
-            ..Default::default()
-        },
-    )
-    .await?;
-    time_query(
-        db,
-        "deep_page",
-        page(CaseFilter {
-            page: (count / 50).max(1) as u64,
-            ..Default::default()
-        }),
-    )
-    .await?;
+    for (name, filter) in admin_probes(count)
+        .into_iter()
+        .chain(member_probes(&groups))
+    {
+        time_query(db, name, filter).await?;
+    }
     time_deadlines(db, &groups[..2]).await
+}
+
+/// The lists an admin reads, 25 rows a page: filtered, searched, and deep in the list.
+fn admin_probes(count: usize) -> Vec<(&'static str, CaseFilter)> {
+    let probe = synthetic(count / 2, Uuid::nil());
+    let f = CaseFilter::default;
+    let q = |text: Option<String>| CaseFilter { q: text, ..f() };
+    let open = Some(CaseStatus::Open);
+    let probes = [
+        ("all", f()),
+        (
+            "jurisdiction",
+            CaseFilter {
+                jurisdiction: Some(Jurisdiction::Wales),
+                ..f()
+            },
+        ),
+        (
+            "status",
+            CaseFilter {
+                status: Some(CaseStatus::Closed),
+                ..f()
+            },
+        ),
+        (
+            "status_jurisdiction",
+            CaseFilter {
+                status: open,
+                jurisdiction: Some(Jurisdiction::Scotland),
+                ..f()
+            },
+        ),
+        ("q_reference", q(Some(probe.reference.to_string()))),
+        ("q_name", q(Some(probe.facts.tenant.name.clone()))),
+        (
+            "q_postcode",
+            q(probe.facts.property.postcode.map(|p| p.to_string())),
+        ),
+        (
+            "deep_page",
+            CaseFilter {
+                page: (count / 50).max(1) as u64,
+                ..f()
+            },
+        ),
+    ];
+    probes
+        .into_iter()
+        .map(|(name, filter)| {
+            (
+                name,
+                CaseFilter {
+                    page: filter.page.max(1),
+                    per_page: 25,
+                    ..filter
+                },
+            )
+        })
+        .collect()
+}
+
+/// The lists a volunteer (of the first group) and a coordinator (of the first two) read,
+/// 50 rows a page.
+fn member_probes(groups: &[Uuid]) -> Vec<(&'static str, CaseFilter)> {
+    let f = CaseFilter::default;
+    let volunteer = |filter: CaseFilter| CaseFilter {
+        groups: Some(vec![groups[0]]),
+        ..filter
+    };
+    let probes = [
+        ("volunteer_all", volunteer(f())),
+        (
+            "volunteer_open_england",
+            volunteer(CaseFilter {
+                status: Some(CaseStatus::Open),
+                jurisdiction: Some(Jurisdiction::England),
+                ..f()
+            }),
+        ),
+        (
+            "volunteer_stage",
+            volunteer(CaseFilter {
+                stage: Some(Stage::AdviceGiven),
+                ..f()
+            }),
+        ),
+        (
+            "volunteer_q_name",
+            volunteer(CaseFilter {
+                q: Some("Jamal Evans".into()),
+                ..f()
+            }),
+        ),
+        (
+            "coordinator_open",
+            CaseFilter {
+                groups: Some(groups[..2].to_vec()),
+                status: Some(CaseStatus::Open),
+                ..f()
+            },
+        ),
+    ];
+    probes
+        .into_iter()
+        .map(|(name, filter)| {
+            (
+                name,
+                CaseFilter {
+                    page: 1,
+                    per_page: 50,
+                    ..filter
+                },
+            )
+        })
+        .collect()
 }
 
 /// Times the home page's deadline lists of a coordinator of `groups`.

@@ -55,51 +55,14 @@ fn jurisdiction_for(postcode: &str) -> &'static str {
 /// Creates the demo coordinator (returning its password, shown once) and a sample
 /// caseload, unless cases exist already. Returns `None` when nothing was seeded.
 pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<String>, AppError> {
-    if !db::cases::list(
-        db,
-        &db::cases::CaseFilter {
-            per_page: 1,
-            ..Default::default()
-        },
-    )
-    .await?
-    .items
-    .is_empty()
-    {
+    let one = db::cases::CaseFilter {
+        per_page: 1,
+        ..Default::default()
+    };
+    if !db::cases::list(db, &one).await?.items.is_empty() {
         return Ok(None);
     }
-    let mut groups = Vec::new();
-    for (name, address, areas) in [
-        (
-            "Leeds",
-            "Leeds Tenants' Union\n1 Woodhouse Lane\nLeeds LS2 9JT",
-            "LS, BD, HD, WF",
-        ),
-        (
-            "Cardiff",
-            "Cardiff Renters\n10 Cathays Terrace\nCardiff CF24 4HX",
-            "CF, NP, SA",
-        ),
-        (
-            "Glasgow",
-            "Glasgow Tenants Network\n5 Byres Road\nGlasgow G11 5RD",
-            "G, PA, ML",
-        ),
-    ] {
-        let group = match db::groups::by_name(db, name).await? {
-            Some(g) => g,
-            None => {
-                let fields = super::admin::GroupFields {
-                    postcode_areas: areas.into(),
-                    // Leeds also takes online requests from areas no group covers.
-                    takes_unmatched: name == "Leeds",
-                    ..super::admin::GroupFields::named(name, address)
-                };
-                super::admin::create_group(db, clock, None, &fields).await?
-            }
-        };
-        groups.push(group);
-    }
+    let groups = demo_groups(db, clock).await?;
     let all: Vec<_> = groups.iter().map(|g| g.id).collect();
     let password = format!("demo-{}", &auth::random_hex(8)?);
     let new = |email: &str, name: &str, role, groups: Vec<_>| NewUser {
@@ -138,66 +101,7 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
     let actor = auth::principal_of(db, &user, None).await?;
     let today = clock.today();
     for i in 0..36usize {
-        let (name, postcode) = TENANTS[i % TENANTS.len()];
-        let (landlord, kind) = LANDLORDS[i % LANDLORDS.len()];
-        let jurisdiction = jurisdiction_for(postcode);
-        let start = today - Duration::days(400 + (i as i64 * 47) % 900);
-        let received = start - Duration::days(3);
-        let rent = 55_000 + (i as i64 * 7_500) % 90_000;
-        let deposit = rent * 5 / 4 / 100 * 100;
-        let protected = match i % 4 {
-            0 => Some(received + Duration::days(12)),
-            1 => Some(received + Duration::days(45)),
-            _ => None,
-        };
-        let scheme = match (jurisdiction, protected) {
-            (_, None) => {
-                if i % 3 == 0 {
-                    "none"
-                } else {
-                    "unknown"
-                }
-            }
-            ("scotland", _) => "safedeposits_scotland",
-            _ => ["dps", "tds", "mydeposits"][i % 3],
-        };
-        let end = (i % 3 != 2).then(|| start + Duration::days(365));
-        let input: CaseInput = serde_json::from_value(json!({
-            "tenant": {
-                "name": name,
-                "email": format!("tenant{i}@example.org"),
-                "preferred_contact": if i % 2 == 0 { "email" } else { "text" },
-                "phone": format!("07700 900{:03}", i),
-                "consent_date": (today - Duration::days(i as i64 % 20)).to_string(),
-            },
-            "joint_tenants": if i % 5 == 0 {
-                json!([{"name": "Sam Taylor", "consent_date": (today - Duration::days(2)).to_string()}])
-            } else { json!([]) },
-            "property": {"address": format!("{} Example Road", 10 + i), "postcode": postcode},
-            "landlord": {"name": landlord, "kind": kind, "email": "lettings@example.com"},
-            "tenancy": {
-                "jurisdiction": jurisdiction,
-                "start_date": start.to_string(),
-                "end_date": end.map(|d| d.to_string()),
-                "rent_pence": rent,
-                "rent_period": "month",
-            },
-            "deposit": {
-                "amount_pence": deposit,
-                "received_date": received.to_string(),
-                "scheme": scheme,
-                "protected_date": protected.map(|d| d.to_string()),
-                "information_date": protected.filter(|_| i % 8 != 1).map(|d| d.to_string()),
-                "returned_pence": if i % 6 == 0 { deposit / 2 } else { 0 },
-            },
-            "deductions": if i % 2 == 0 {
-                json!([{"item": "Professional cleaning", "amount_pence": 18_000},
-                       {"item": "Carpet stain, bedroom", "amount_pence": 9_500 + i as i64 * 100}])
-            } else { json!([]) },
-            "account": "The landlord says the flat was left dirty. I cleaned it before I left and have photos. \
-                        I have asked twice for my deposit back and had no reply.",
-        }))
-        .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+        let (input, jurisdiction, deposit) = demo_case(i, today)?;
         let group = match jurisdiction {
             "england" => 0,
             "wales" => 1,
@@ -224,6 +128,112 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         }
     }
     Ok(Some(password))
+}
+
+/// The demo's three groups, one a nation, made unless they exist.
+async fn demo_groups(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+) -> Result<Vec<crate::db::groups::Group>, AppError> {
+    let mut groups = Vec::new();
+    for (name, address, areas) in [
+        (
+            "Leeds",
+            "Leeds Tenants' Union\n1 Woodhouse Lane\nLeeds LS2 9JT",
+            "LS, BD, HD, WF",
+        ),
+        (
+            "Cardiff",
+            "Cardiff Renters\n10 Cathays Terrace\nCardiff CF24 4HX",
+            "CF, NP, SA",
+        ),
+        (
+            "Glasgow",
+            "Glasgow Tenants Network\n5 Byres Road\nGlasgow G11 5RD",
+            "G, PA, ML",
+        ),
+    ] {
+        let group = match db::groups::by_name(db, name).await? {
+            Some(g) => g,
+            None => {
+                let fields = super::admin::GroupFields {
+                    postcode_areas: areas.into(),
+                    // Leeds also takes online requests from areas no group covers.
+                    takes_unmatched: name == "Leeds",
+                    ..super::admin::GroupFields::named(name, address)
+                };
+                super::admin::create_group(db, clock, None, &fields).await?
+            }
+        };
+        groups.push(group);
+    }
+    Ok(groups)
+}
+
+/// The demo's case number `i`: varied facts in the nation of its postcode. Returns the
+/// input, the nation and the deposit in pence.
+fn demo_case(i: usize, today: time::Date) -> Result<(CaseInput, &'static str, i64), AppError> {
+    let (name, postcode) = TENANTS[i % TENANTS.len()];
+    let (landlord, kind) = LANDLORDS[i % LANDLORDS.len()];
+    let jurisdiction = jurisdiction_for(postcode);
+    let start = today - Duration::days(400 + (i as i64 * 47) % 900);
+    let received = start - Duration::days(3);
+    let rent = 55_000 + (i as i64 * 7_500) % 90_000;
+    let deposit = rent * 5 / 4 / 100 * 100;
+    let protected = match i % 4 {
+        0 => Some(received + Duration::days(12)),
+        1 => Some(received + Duration::days(45)),
+        _ => None,
+    };
+    let scheme = match (jurisdiction, protected) {
+        (_, None) => {
+            if i.is_multiple_of(3) {
+                "none"
+            } else {
+                "unknown"
+            }
+        }
+        ("scotland", _) => "safedeposits_scotland",
+        _ => ["dps", "tds", "mydeposits"][i % 3],
+    };
+    let end = (i % 3 != 2).then(|| start + Duration::days(365));
+    let input: CaseInput = serde_json::from_value(json!({
+        "tenant": {
+            "name": name,
+            "email": format!("tenant{i}@example.org"),
+            "preferred_contact": if i.is_multiple_of(2) { "email" } else { "text" },
+            "phone": format!("07700 900{:03}", i),
+            "consent_date": (today - Duration::days(i as i64 % 20)).to_string(),
+        },
+        "joint_tenants": if i.is_multiple_of(5) {
+            json!([{"name": "Sam Taylor", "consent_date": (today - Duration::days(2)).to_string()}])
+        } else { json!([]) },
+        "property": {"address": format!("{} Example Road", 10 + i), "postcode": postcode},
+        "landlord": {"name": landlord, "kind": kind, "email": "lettings@example.com"},
+        "tenancy": {
+            "jurisdiction": jurisdiction,
+            "start_date": start.to_string(),
+            "end_date": end.map(|d| d.to_string()),
+            "rent_pence": rent,
+            "rent_period": "month",
+        },
+        "deposit": {
+            "amount_pence": deposit,
+            "received_date": received.to_string(),
+            "scheme": scheme,
+            "protected_date": protected.map(|d| d.to_string()),
+            "information_date": protected.filter(|_| i % 8 != 1).map(|d| d.to_string()),
+            "returned_pence": if i.is_multiple_of(6) { deposit / 2 } else { 0 },
+        },
+        "deductions": if i.is_multiple_of(2) {
+            json!([{"item": "Professional cleaning", "amount_pence": 18_000},
+                   {"item": "Carpet stain, bedroom", "amount_pence": 9_500 + i as i64 * 100}])
+        } else { json!([]) },
+        "account": "The landlord says the flat was left dirty. I cleaned it before I left and have photos. \
+                    I have asked twice for my deposit back and had no reply.",
+    }))
+    .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+    Ok((input, jurisdiction, deposit))
 }
 
 /// Moves a demo case along the shortest legal path to `target`, filling in what the
