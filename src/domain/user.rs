@@ -104,6 +104,13 @@ impl Principal {
         self.can_assign(group)
     }
 
+    /// Whether setting user `id` to `role` (and `active` or not) would take this principal's
+    /// own admin role away or disable them: refused, so that an admin cannot lock the
+    /// organisation out by mistake.
+    pub fn would_demote_self(&self, id: Uuid, role: Role, active: bool) -> bool {
+        id == self.user_id && (!active || role != Role::Admin)
+    }
+
     /// Whether this principal may give someone `role`: admins any, coordinators only the
     /// volunteer role.
     pub fn may_grant(&self, role: Role) -> bool {

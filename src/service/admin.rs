@@ -371,7 +371,7 @@ pub async fn update_user(
         kept.chain(groups.iter().copied()).collect()
     };
     let groups = groups.as_slice();
-    if id == actor.user_id && (!active || role != Role::Admin) {
+    if actor.would_demote_self(id, role, active) {
         return Err(AppError::Invalid(FieldErrors::single(
             "role",
             "You cannot take away your own admin role or disable yourself: ask another admin",
