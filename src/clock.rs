@@ -9,9 +9,9 @@ pub trait Clock: Send + Sync + 'static {
     /// The current instant.
     fn now(&self) -> OffsetDateTime;
 
-    /// Today's date (UTC).
+    /// Today's date in the UK (see [`crate::domain::dates::uk_time`]).
     fn today(&self) -> Date {
-        self.now().date()
+        crate::domain::dates::uk_time(self.now()).date()
     }
 }
 

@@ -44,6 +44,44 @@ pub fn reply_listed(due: Date, today: Date) -> Option<Listed> {
     }
 }
 
+/// The deadline a case leads with: the soonest still running, else the latest missed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextDeadline {
+    /// What is due.
+    pub label: String,
+    /// When.
+    pub due: Date,
+    /// It passed without being met.
+    pub missed: bool,
+}
+
+/// A case's next deadline from every source: its rule deadlines and its letters' reply
+/// deadlines (`replies`: the letter's title and the day its reply is due). The soonest one
+/// still running leads; when none runs, the latest one missed, so that a limit that has
+/// passed reads as missed and never as "none running".
+pub fn next_deadline(
+    deadlines: &[Deadline],
+    replies: &[(&str, Date)],
+    today: Date,
+) -> Option<NextDeadline> {
+    let rules = deadlines.iter().filter_map(|d| match d.status {
+        DeadlineStatus::Open => Some((d.label.clone(), d.due, false)),
+        DeadlineStatus::Missed => Some((d.label.clone(), d.due, true)),
+        _ => None,
+    });
+    let letters = replies
+        .iter()
+        .map(|(title, due)| (format!("Reply due to \"{title}\""), *due, *due < today));
+    let all: Vec<(String, Date, bool)> = rules.chain(letters).collect();
+    let running = all.iter().filter(|d| !d.2).min_by_key(|d| d.1);
+    let missed = all.iter().filter(|d| d.2).max_by_key(|d| d.1);
+    running.or(missed).map(|(label, due, missed)| NextDeadline {
+        label: label.clone(),
+        due: *due,
+        missed: *missed,
+    })
+}
+
 /// Days in which a case's rule deadline may be listed: from `from` until `until`
 /// (inclusive; `None`: for ever, as a missed limit of ours stays overdue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,5 +209,46 @@ mod tests {
             Some(Listed::DueSoon)
         );
         assert_eq!(reply_listed(date!(2026 - 12 - 11), today), None);
+    }
+
+    #[test]
+    fn the_next_deadline_comes_from_rules_and_letters_and_a_passed_one_reads_missed() {
+        use crate::domain::rules::RuleId;
+        use time::macros::date;
+        let today = date!(2026 - 11 - 26);
+        let d = |label: &str, due, status| Deadline {
+            rule: RuleId::R4,
+            label: label.into(),
+            due,
+            status,
+            citation: "",
+            ours: true,
+        };
+        let claim = d(
+            "Last day to claim",
+            date!(2030 - 02 - 08),
+            DeadlineStatus::Open,
+        );
+        let protect = d("Protect", date!(2024 - 02 - 08), DeadlineStatus::Missed);
+        let reply = [("Request", date!(2026 - 12 - 05))];
+        let next = next_deadline(&[claim.clone(), protect.clone()], &reply, today);
+        assert_eq!(
+            next.map(|n| (n.label, n.due, n.missed)),
+            Some((
+                "Reply due to \"Request\"".into(),
+                date!(2026 - 12 - 05),
+                false
+            )),
+            "a letter's reply is a deadline like any other"
+        );
+        let next = next_deadline(std::slice::from_ref(&protect), &[], today);
+        assert_eq!(next.map(|n| n.missed), Some(true), "missed, never none");
+        let late_reply = [("Request", date!(2026 - 11 - 01))];
+        let next = next_deadline(&[protect], &late_reply, today);
+        assert_eq!(
+            next.map(|n| (n.due, n.missed)),
+            Some((date!(2026 - 11 - 01), true))
+        );
+        assert_eq!(next_deadline(&[], &[], today), None);
     }
 }

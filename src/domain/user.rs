@@ -83,6 +83,12 @@ impl Principal {
         self.sees_group(group)
     }
 
+    /// Whether they belong to the group: members can be assigned its cases, and take on
+    /// one that no one works.
+    pub fn member_of(&self, group: Uuid) -> bool {
+        self.groups.contains(&group)
+    }
+
     /// Coordinators assign the cases of their groups; admins any.
     pub fn can_assign(&self, group: Uuid) -> bool {
         match self.role {

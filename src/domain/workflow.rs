@@ -431,6 +431,36 @@ pub fn check_transition(
     })
 }
 
+/// The stage that sending a letter of `kind` brings a case to, when the case is not there
+/// yet: an L1 asks the landlord or agent for the deposit (landlord asked); an L3 or L4 is a
+/// letter before claim. A case that is past it, paused, withdrawn or finished is not moved
+/// by a letter, and other letters move nothing.
+pub fn stage_after_letter(
+    kind: crate::domain::letters::LetterKind,
+    current: Stage,
+) -> Option<Stage> {
+    use crate::domain::letters::LetterKind;
+    use Stage::*;
+    let target = match kind {
+        LetterKind::L1 => LandlordRequested,
+        LetterKind::L3 | LetterKind::L4 => LetterBeforeClaim,
+        LetterKind::L2 | LetterKind::L5 | LetterKind::L6 => return None,
+    };
+    // The path a dispute takes up to a letter before claim, in order.
+    let path = [
+        Intake,
+        Triage,
+        FactsGathering,
+        AdviceGiven,
+        LandlordRequested,
+        SchemeAdr,
+        LetterBeforeClaim,
+    ];
+    let at = path.iter().position(|s| *s == current)?;
+    let to = path.iter().position(|s| *s == target)?;
+    (at < to).then_some(target)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,5 +655,40 @@ mod tests {
                 prop_assert!(stage != Stage::OnHold || held.is_some_and(|h| h.is_open() && h != Stage::OnHold));
             }
         }
+    }
+
+    #[test]
+    fn a_sent_letter_moves_a_case_only_forwards() {
+        use crate::domain::letters::LetterKind::{L1, L2, L3, L4};
+        assert_eq!(
+            stage_after_letter(L1, Stage::Intake),
+            Some(Stage::LandlordRequested)
+        );
+        assert_eq!(
+            stage_after_letter(L1, Stage::AdviceGiven),
+            Some(Stage::LandlordRequested)
+        );
+        assert_eq!(stage_after_letter(L1, Stage::LandlordRequested), None);
+        assert_eq!(
+            stage_after_letter(L1, Stage::LetterBeforeClaim),
+            None,
+            "never back"
+        );
+        assert_eq!(
+            stage_after_letter(L3, Stage::LandlordRequested),
+            Some(Stage::LetterBeforeClaim)
+        );
+        assert_eq!(
+            stage_after_letter(L4, Stage::SchemeAdr),
+            Some(Stage::LetterBeforeClaim)
+        );
+        assert_eq!(stage_after_letter(L4, Stage::Negotiating), None);
+        assert_eq!(
+            stage_after_letter(L3, Stage::OnHold),
+            None,
+            "a paused case stays paused"
+        );
+        assert_eq!(stage_after_letter(L1, Stage::Withdrawn), None);
+        assert_eq!(stage_after_letter(L2, Stage::Intake), None);
     }
 }

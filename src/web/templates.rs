@@ -148,11 +148,12 @@ pub fn long_date(s: &str) -> String {
     }
 }
 
-/// An RFC 3339 instant as "26 November 2026 at 14:05 UTC"; anything else unchanged.
+/// An RFC 3339 instant in UK time, as "26 November 2026 at 14:05"; anything else
+/// unchanged.
 pub fn date_time(s: &str) -> String {
-    match OffsetDateTime::parse(s, &Rfc3339) {
+    match OffsetDateTime::parse(s, &Rfc3339).map(crate::domain::dates::uk_time) {
         Ok(t) => format!(
-            "{} at {:02}:{:02} UTC",
+            "{} at {:02}:{:02}",
             long_date(&t.date().to_string()),
             t.hour(),
             t.minute()
@@ -225,7 +226,12 @@ mod tests {
         assert_eq!(long_date("2024-02-08"), "8 February 2024");
         assert_eq!(
             date_time("2026-11-26T14:05:00Z"),
-            "26 November 2026 at 14:05 UTC"
+            "26 November 2026 at 14:05"
+        );
+        assert_eq!(
+            date_time("2026-07-26T23:05:00Z"),
+            "27 July 2026 at 00:05",
+            "in summer time"
         );
         assert_eq!(long_date("not a date"), "not a date");
     }

@@ -39,11 +39,13 @@ async fn patch_with_if_match_updates_and_records_what_changed() {
         .await
         .json();
     let items = timeline["items"].as_array().cloned().unwrap_or_default();
-    assert_eq!(items.len(), 2);
+    // Taken in, and worked by whoever took it in; then edited.
+    assert_eq!(items.len(), 3);
     assert_eq!(items[0]["kind"], "created");
-    assert_eq!(items[1]["kind"], "edited");
-    assert_eq!(items[1]["actor"], "volunteer api@example.org");
-    let changes = &items[1]["changes"];
+    assert_eq!(items[1]["kind"], "assigned");
+    assert_eq!(items[2]["kind"], "edited");
+    assert_eq!(items[2]["actor"], "volunteer api@example.org");
+    let changes = &items[2]["changes"];
     assert!(
         changes.as_array().is_some_and(|c| c.contains(
             &json!({"field": "deposit.amount_pence", "from": "£1,100.00", "to": "£1,200.00"})
@@ -200,8 +202,8 @@ async fn notes_append_to_the_timeline_in_order() {
         .as_array()
         .map(|a| a.iter().filter_map(|i| i["kind"].as_str()).collect())
         .unwrap_or_default();
-    assert_eq!(kinds, ["created", "note", "note"]);
-    assert_eq!(items[2]["text"], "Second note.");
+    assert_eq!(kinds, ["created", "assigned", "note", "note"]);
+    assert_eq!(items[3]["text"], "Second note.");
     let missing = app
         .api(
             Method::POST,
@@ -353,7 +355,8 @@ async fn concurrent_edits_of_one_case_are_serialised_never_lost_or_failed() {
         .api(Method::GET, &format!("{uri}/timeline"), &token, None)
         .await
         .json();
-    assert_eq!(timeline["items"].as_array().map(Vec::len), Some(1 + saved));
+    // Taken in and assigned to whoever took it in, then each saved edit.
+    assert_eq!(timeline["items"].as_array().map(Vec::len), Some(2 + saved));
     if let Some(path) = file {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -183,13 +183,22 @@ async fn coordinators_assign_volunteers_of_the_group_and_it_goes_on_the_timeline
                 .collect()
         })
         .unwrap_or_default();
-    assert_eq!(assigned.len(), 2);
+    // The coordinator took the case in, so worked it first.
+    assert_eq!(assigned.len(), 3);
     assert_eq!(
         assigned[0]["added"],
+        json!(["coordinator coord@example.org"])
+    );
+    assert_eq!(
+        assigned[1]["added"],
         json!(["volunteer vol2@example.org", "volunteer vol@example.org"])
     );
-    assert_eq!(assigned[1]["removed"], json!(["volunteer vol@example.org"]));
-    assert_eq!(assigned[1]["actor"], "coordinator coord@example.org");
+    assert_eq!(
+        assigned[1]["removed"],
+        json!(["coordinator coord@example.org"])
+    );
+    assert_eq!(assigned[2]["removed"], json!(["volunteer vol@example.org"]));
+    assert_eq!(assigned[2]["actor"], "coordinator coord@example.org");
 
     // "My cases" is the volunteer's home page.
     let b = app.sign_in("vol2@example.org").await;
@@ -214,7 +223,8 @@ async fn assignment_from_the_case_page() {
     let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
     assert!(page.text.contains("Who works this case"));
     assert!(page.text.contains(&format!("value=\"{vol}\"")));
-    assert!(page.text.contains("Nobody yet"));
+    // Whoever took it in works it.
+    assert!(page.text.contains("coordinator coord@example.org"));
     let res = app
         .post_form(
             &format!("/cases/{id}/assignees"),
@@ -836,6 +846,7 @@ async fn reads_and_changes_are_audited_and_admins_can_filter_the_log() {
         about,
         [
             ("case.created", "volunteer vol@example.org"),
+            ("case.assigned", "volunteer vol@example.org"),
             ("case.viewed", "volunteer vol@example.org"),
             ("case.updated", "volunteer vol@example.org")
         ]
@@ -852,7 +863,7 @@ async fn reads_and_changes_are_audited_and_admins_can_filter_the_log() {
         .get(&format!("/admin/audit?case={reference}"), Some(&a.cookie))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("3 entries"), "filtered to the case");
+    assert!(page.text.contains("4 entries"), "filtered to the case");
     assert!(page.text.contains("case.viewed") && page.text.contains("192.0.2.44"));
     let page = app
         .get("/admin/audit?action=case.updated", Some(&a.cookie))

@@ -264,8 +264,15 @@ async fn the_intake_form_creates_a_case_and_shows_it() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
     let location = res.header("location").expect("redirect").to_string();
     assert!(location.starts_with("/cases/"));
+    assert!(location.ends_with("?done=created#done"), "{location}");
     let page = app.get(&location, Some(&b.cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
+    // A banner says what happened and what comes next.
+    assert!(
+        page.text
+            .contains("<p class=\"notification__text\" id=\"done-title\">Case taken in</p>")
+    );
+    assert!(page.text.contains("You work this case. Next:"));
     for text in [
         "TC-2026-00001: Siân Evans",
         "CF24 4HQ",

@@ -1014,3 +1014,98 @@ async fn l4_is_offered_only_with_a_breach_and_l6_gives_the_holding_refund_date()
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_letter_sent_moves_the_case_to_the_stage_it_brings_and_the_tenant_sees_it() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let l1 = generate(&app, &token, &id, json!({"type": "L1"})).await;
+    let l1 = l1["id"].as_str().unwrap_or_default().to_string();
+    // The case page offers the move, ticked.
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(page.text.contains(&format!(
+        "id=\"stage-{l1}\" name=\"stage\" value=\"landlord_requested\" checked"
+    )));
+    assert!(page.text.contains("Move the case to \"Landlord asked\""));
+    // A stage the letter does not bring the case to is refused, and nothing is kept.
+    let wrong = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/letters/{l1}/sent"),
+            &token,
+            Some(json!({"method": "post", "stage": "court"})),
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.text
+    );
+    assert!(wrong.json()["error"]["fields"]["stage"].is_string());
+    let shown = app
+        .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
+        .await;
+    assert_eq!(shown.json()["stage"], "intake");
+    // Sent from the page with the box ticked: the case moves, in the same step.
+    let res = app
+        .post_form(
+            &format!("/letters/{l1}/sent"),
+            Some(&b.cookie),
+            &[
+                ("_csrf", &b.csrf),
+                ("method", "post"),
+                ("stage", "landlord_requested"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let shown = app
+        .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
+        .await;
+    assert_eq!(shown.json()["stage"], "landlord_requested");
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text.contains("Moved from Intake to Landlord asked"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains("Request for the return of a deposit sent")
+    );
+    // The tenant reads the same: waiting for the landlord, who has until the reply date.
+    let code = access_code(&app, &token, &id).await;
+    let reference = case["reference"].as_str().unwrap_or_default();
+    let tenant = app
+        .tenant_sign_in(reference, &code)
+        .await
+        .expect("signed in");
+    let status = app.get("/status/case", Some(&tenant.cookie)).await;
+    assert!(
+        status.text.contains("Waiting for your landlord"),
+        "{}",
+        status.text
+    );
+    assert!(!status.text.contains("We're reviewing your case"));
+    // Sent without the box: the letter is recorded and the stage stays.
+    let l3 = generate(&app, &token, &id, json!({"type": "L3"})).await;
+    let l3 = l3["id"].as_str().unwrap_or_default();
+    let res = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/letters/{l3}/sent"),
+            &token,
+            Some(json!({"method": "email"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let shown = app
+        .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
+        .await;
+    assert_eq!(shown.json()["stage"], "landlord_requested");
+}

@@ -19,6 +19,7 @@ mod letters;
 mod list;
 mod matrix;
 mod openapi;
+mod ownership;
 mod portal;
 mod rules;
 mod security;

@@ -411,6 +411,14 @@ fn routes() -> Vec<Route> {
             CaseAssign(303),
             |w| Some(json!({"assignee": w.volunteer})),
         ),
+        // The volunteer took the case in, so it is theirs: taking it on is a conflict.
+        r(
+            Page,
+            Method::POST,
+            "/cases/{id}/take",
+            CaseWork(409),
+            |_| Some(json!({})),
+        ),
         r(
             Page,
             Method::GET,
@@ -655,6 +663,13 @@ fn routes() -> Vec<Route> {
             "/api/v1/cases/{id}/assignees",
             CaseAssign(200),
             |w| Some(json!({"user_ids": [w.volunteer]})),
+        ),
+        r(
+            Api,
+            Method::POST,
+            "/api/v1/cases/{id}/take",
+            CaseWork(409),
+            none,
         ),
         r(
             Api,

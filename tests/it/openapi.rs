@@ -14,6 +14,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}"),
     ("patch", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/notes"),
+    ("post", "/api/v1/cases/{id}/take"),
     ("get", "/api/v1/cases/{id}/timeline"),
     ("put", "/api/v1/cases/{id}/assignees"),
     ("get", "/api/v1/cases/{id}/assessment"),

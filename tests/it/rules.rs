@@ -727,7 +727,9 @@ async fn the_forms_take_the_new_facts_and_the_case_page_lists_what_to_check() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
-    let location = res.header("location").unwrap_or_default().to_string();
+    // The case page, opened at the banner of what was done.
+    let location = res.header("location").unwrap_or_default();
+    let location = location.split('?').next().unwrap_or_default().to_string();
     let page = app.get(&location, Some(&b.cookie)).await;
     assert!(
         page.text

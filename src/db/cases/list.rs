@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::db::entities::{case_search_terms, cases};
+use crate::db::entities::{case_assignees, case_search_terms, cases};
 use crate::domain::case::search_words;
 use crate::domain::workflow::Stage;
 use crate::domain::{CaseReference, CaseStatus, CaseSummary, Jurisdiction, Postcode};
@@ -133,19 +133,7 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         .await?;
     let items = rows
         .into_iter()
-        .map(|m| {
-            Ok(CaseSummary {
-                stage: Stage::parse(&m.stage).ok_or_else(|| DbErr::Custom("bad stage".into()))?,
-                jurisdiction: Jurisdiction::parse(&m.jurisdiction)
-                    .ok_or_else(|| DbErr::Custom("bad jurisdiction".into()))?,
-                id: m.id,
-                reference: m.reference,
-                tenant_name: m.tenant_name,
-                landlord_name: m.other_side_name,
-                postcode: m.postcode,
-                updated_at: m.updated_at,
-            })
-        })
+        .map(summary_of)
         .collect::<Result<_, DbErr>>()?;
     Ok(CasePage {
         items,
@@ -153,6 +141,76 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         total_exact: counted <= COUNT_LIMIT,
         page,
         per_page,
+    })
+}
+
+/// A case row as lists show it.
+fn summary_of(m: cases::Model) -> Result<CaseSummary, DbErr> {
+    Ok(CaseSummary {
+        stage: Stage::parse(&m.stage).ok_or_else(|| DbErr::Custom("bad stage".into()))?,
+        jurisdiction: Jurisdiction::parse(&m.jurisdiction)
+            .ok_or_else(|| DbErr::Custom("bad jurisdiction".into()))?,
+        id: m.id,
+        reference: m.reference,
+        tenant_name: m.tenant_name,
+        landlord_name: m.other_side_name,
+        postcode: m.postcode,
+        updated_at: m.updated_at,
+    })
+}
+
+/// Open cases that no one works, of `groups` (`None`: every group).
+#[derive(Debug, Clone, Default)]
+pub struct Unassigned {
+    /// Asked for online (no one took them in): newest first, at most the limit.
+    pub online: Vec<CaseSummary>,
+    /// Taken in by someone who is not of the case's group: newest first, at most the limit.
+    pub taken_in: Vec<CaseSummary>,
+    /// How many there are in all, counted up to [`COUNT_LIMIT`].
+    pub total: u64,
+}
+
+/// The queue of open cases of `groups` that no one works: new online requests first.
+pub async fn unassigned(
+    c: &impl ConnectionTrait,
+    groups: Option<&[Uuid]>,
+    limit: u64,
+) -> Result<Unassigned, DbErr> {
+    let mut q = cases::Entity::find()
+        .filter(cases::Column::Stage.is_in(Stage::not_closed().iter().map(|s| s.as_str())))
+        .filter(cases::Column::Stage.ne(Stage::OnHold.as_str()))
+        .filter(
+            cases::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(case_assignees::Column::CaseId)
+                    .from(case_assignees::Entity)
+                    .to_owned(),
+            ),
+        );
+    if let Some(groups) = groups {
+        q = q.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
+    }
+    let total = q
+        .clone()
+        .select_only()
+        .column(cases::Column::Id)
+        .limit(COUNT_LIMIT)
+        .count(c)
+        .await?;
+    let newest =
+        |q: sea_orm::Select<cases::Entity>| q.order_by_desc(cases::Column::Id).limit(limit).all(c);
+    let online = newest(q.clone().filter(cases::Column::CreatedBy.is_null())).await?;
+    let taken_in = newest(q.filter(cases::Column::CreatedBy.is_not_null())).await?;
+    Ok(Unassigned {
+        online: online
+            .into_iter()
+            .map(summary_of)
+            .collect::<Result<_, _>>()?,
+        taken_in: taken_in
+            .into_iter()
+            .map(summary_of)
+            .collect::<Result<_, _>>()?,
+        total,
     })
 }
 

@@ -93,16 +93,19 @@ pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Resul
         .filter(case_alerts::Column::CaseId.eq(rec.id))
         .exec(c)
         .await?;
-    let rows: Vec<_> = crate::domain::alerts::windows(&rec.facts, rec.updated_at.date())
-        .into_iter()
-        .zip(0..)
-        .map(|(w, seq)| case_alerts::ActiveModel {
-            case_id: Set(rec.id),
-            seq: Set(seq),
-            from_date: Set(w.from),
-            until_date: Set(w.until),
-        })
-        .collect();
+    let rows: Vec<_> = crate::domain::alerts::windows(
+        &rec.facts,
+        crate::domain::dates::uk_time(rec.updated_at).date(),
+    )
+    .into_iter()
+    .zip(0..)
+    .map(|(w, seq)| case_alerts::ActiveModel {
+        case_id: Set(rec.id),
+        seq: Set(seq),
+        from_date: Set(w.from),
+        until_date: Set(w.until),
+    })
+    .collect();
     if !rows.is_empty() {
         case_alerts::Entity::insert_many(rows)
             .exec_without_returning(c)

@@ -79,6 +79,83 @@ pub async fn assign(
     Ok(detail)
 }
 
+/// "Take this case": a member of a case's group puts themselves on it, when no one works
+/// it yet. A case someone already works is theirs: that is a conflict (409), as is a case
+/// that has ended.
+#[tracing::instrument(skip_all, fields(actor = %actor.user_id, case = %id))]
+pub async fn take(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+) -> Result<CaseDetail, AppError> {
+    let txn = db::begin_write(db).await?;
+    db::cases::lock(&txn, id).await?;
+    let case = VisibleCase::load(&txn, actor, id).await?;
+    let working = db::users::by_ids(&txn, &db::cases::assignees(&txn, id).await?).await?;
+    if !working.is_empty() {
+        let names: Vec<&str> = working.iter().map(|u| u.name.as_str()).collect();
+        return Err(AppError::Conflict(format!(
+            "{} already works this case.",
+            names.join(" and ")
+        )));
+    }
+    if !case.stage.is_open() {
+        return Err(AppError::Conflict(
+            "This case has ended: there is nothing to take on.".into(),
+        ));
+    }
+    if !actor.member_of(case.group_id) {
+        return Err(AppError::Forbidden(
+            "Only members of this case's group can take it on.".into(),
+        ));
+    }
+    put_taker_on(&txn, clock.now(), actor, id).await?;
+    let detail = detail(&txn, case.into_record()).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
+/// Most cases of each kind the unassigned queue shows.
+pub const QUEUE_LENGTH: u64 = 25;
+
+/// The open cases of the actor's groups (an admin's: every group) that no one works, new
+/// online requests first.
+pub async fn unassigned(
+    db: &DatabaseConnection,
+    actor: &Principal,
+) -> Result<db::cases::Unassigned, AppError> {
+    let groups = actor.visible_groups();
+    Ok(db::cases::unassigned(db, groups.as_deref(), QUEUE_LENGTH).await?)
+}
+
+/// Puts `actor` on a case no one works yet, with its timeline entry and audit row: at
+/// intake, and when they take it on. Part of the caller's transaction.
+pub(crate) async fn put_taker_on(
+    txn: &sea_orm::DatabaseTransaction,
+    now: time::OffsetDateTime,
+    actor: &Principal,
+    case: Uuid,
+) -> Result<(), AppError> {
+    db::cases::set_assignees(txn, case, &[actor.user_id], now).await?;
+    let event = TimelineEvent::Assigned {
+        added: vec![actor.name.clone()],
+        removed: Vec::new(),
+    };
+    db::cases::append_event(txn, case, now, Some(actor.user_id), &event).await?;
+    let detail = json!({"assignees": [actor.user_id]});
+    db::audit::record(
+        txn,
+        now,
+        Some(actor),
+        AuditAction::CaseAssigned,
+        Some(case),
+        detail,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Takes `user` (called `name`) off every case of `groups`, the groups they have just left,
 /// and records it on each case's timeline. Part of the caller's transaction.
 pub(crate) async fn end_assignments(

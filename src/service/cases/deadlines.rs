@@ -31,6 +31,8 @@ pub struct DeadlineRow {
     /// When.
     #[serde(with = "crate::domain::case::iso_date")]
     pub due: time::Date,
+    /// Days since it passed, when it has.
+    pub overdue_days: Option<i64>,
 }
 
 /// Overdue deadlines (missed, and acting on them falls to us) and deadlines due within
@@ -61,6 +63,7 @@ fn deadline_lists(
         stage: case.stage.label(),
         label,
         due,
+        overdue_days: (due < today).then(|| (today - due).whole_days()),
     };
     let mut put = |on: Option<Listed>, r: DeadlineRow| match on {
         Some(Listed::Overdue) => lists.overdue.push(r),

@@ -84,9 +84,18 @@ pub async fn intake(
     let group = group.map_err(|m| anyhow::anyhow!(m))?;
     let txn = db::begin_write(db).await?;
     let record = insert_new(&txn, clock, Some(actor), group.id, facts).await?;
+    // Whoever takes a case in works it, when they are of its group.
+    let mut assignees = Vec::new();
+    if actor.member_of(group.id) {
+        put_taker_on(&txn, clock.now(), actor, record.id).await?;
+        assignees.push(UserRef {
+            id: actor.user_id,
+            name: actor.name.clone(),
+        });
+    }
     txn.commit().await?;
     tracing::debug!(case = %record.id, "case taken in");
-    Ok(CaseDetail::new(record, group, Vec::new()))
+    Ok(CaseDetail::new(record, group, assignees))
 }
 
 /// Inserts a new case at intake with the next reference of the year, and records its

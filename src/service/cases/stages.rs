@@ -72,9 +72,6 @@ pub async fn transition(
         updated_at: now,
         ..current.into_record()
     };
-    if !db::cases::update(&txn, &updated, updated.version - 1).await? {
-        return Err(AppError::Conflict(STALE_EDIT.into()));
-    }
     let event = TimelineEvent::Transitioned {
         from,
         to,
@@ -90,17 +87,35 @@ pub async fn transition(
             None
         },
     };
-    db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
+    save_move(&txn, now, actor, &updated, (from, event)).await?;
+    let detail = detail(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
+/// Saves a case `updated` to its next stage inside `txn`, with the move's timeline entry
+/// and audit row. `from` is the stage it left.
+pub(crate) async fn save_move(
+    txn: &sea_orm::DatabaseTransaction,
+    now: time::OffsetDateTime,
+    actor: &Principal,
+    updated: &CaseRecord,
+    (from, event): (Stage, TimelineEvent),
+) -> Result<(), AppError> {
+    if !db::cases::update(txn, updated, updated.version - 1).await? {
+        return Err(AppError::Conflict(STALE_EDIT.into()));
+    }
+    let id = updated.id;
+    db::cases::append_event(txn, id, now, Some(actor.user_id), &event).await?;
+    let detail = json!({"from": from, "to": updated.stage});
     db::audit::record(
-        &txn,
+        txn,
         now,
         Some(actor),
         AuditAction::CaseTransitioned,
         Some(id),
-        json!({"from": from, "to": to}),
+        detail,
     )
     .await?;
-    let detail = detail(&txn, updated).await?;
-    txn.commit().await?;
-    Ok(detail)
+    Ok(())
 }

@@ -15,6 +15,52 @@ use crate::error::AppError;
 use crate::service::Principal;
 
 use super::*;
+use crate::domain::workflow::{Stage, stage_after_letter};
+
+/// What is said of a letter sent: how, when, its tracking number, and the stage the case
+/// moves to with it, each as given (checked by [`mark_sent`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sending<'a> {
+    /// `post`, `email` or `hand`.
+    pub method: Option<&'a str>,
+    /// The day, YYYY-MM-DD; today when not given.
+    pub date: Option<&'a str>,
+    /// A tracking number.
+    pub tracking: Option<&'a str>,
+    /// The stage to move the case to: only the one the letter brings it to
+    /// ([`stage_after_letter`]).
+    pub stage: Option<&'a str>,
+}
+
+/// The stage asked for with a letter sent, if any: it must be the one the letter brings
+/// the case to.
+fn stage_to_move(
+    asked: Option<&str>,
+    kind: LetterKind,
+    current: Stage,
+) -> Result<Option<Stage>, AppError> {
+    let Some(asked) = asked.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    match stage_after_letter(kind, current) {
+        Some(to) if to.as_str() == asked => Ok(Some(to)),
+        Some(to) => Err(AppError::Invalid(FieldErrors::single(
+            "stage",
+            format!(
+                "A {} sent moves the case to \"{}\" only",
+                kind.as_str(),
+                to.label()
+            ),
+        ))),
+        None => Err(AppError::Invalid(FieldErrors::single(
+            "stage",
+            format!(
+                "This letter does not move the case from \"{}\": move it from the case page",
+                current.label()
+            ),
+        ))),
+    }
+}
 
 /// How, when and with what tracking number a letter written on `written` was sent, as
 /// the form or the API gives them; each problem is named against its field. The date is
@@ -81,20 +127,25 @@ pub async fn mark_sent(
     clock: &dyn Clock,
     actor: &Principal,
     id: Uuid,
-    method: Option<&str>,
-    on: Option<&str>,
-    tracking: Option<&str>,
+    sending: Sending<'_>,
 ) -> Result<LetterInfo, AppError> {
     let head = letter_of_visible_case(db, actor, id).await?;
-    let written = head.created_at.date();
-    let (method, on, tracking) =
-        read_sending(method, on, tracking, written, clock.today()).map_err(AppError::Invalid)?;
+    let written = crate::domain::dates::uk_time(head.created_at).date();
+    let (method, on, tracking) = read_sending(
+        sending.method,
+        sending.date,
+        sending.tracking,
+        written,
+        clock.today(),
+    )
+    .map_err(AppError::Invalid)?;
     let kind =
         LetterKind::parse(&head.kind).ok_or_else(|| anyhow::anyhow!("unknown letter kind"))?;
     let txn = db::begin_write(db).await?;
     let case = db::cases::find(&txn, head.case_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let move_to = stage_to_move(sending.stage, kind, case.stage)?;
     let due = reply_due(kind, case.facts.tenancy.jurisdiction, on, method).map(|r| r.due);
     if !db::letters::mark_sent(&txn, id, on, method.as_str(), tracking, due).await? {
         return Err(AppError::Conflict(
@@ -119,6 +170,24 @@ pub async fn mark_sent(
         json!({"letter": id}),
     )
     .await?;
+    if let Some(to) = move_to {
+        let from = case.stage;
+        let moved = CaseRecord {
+            stage: to,
+            version: case.version + 1,
+            updated_at: now,
+            ..case
+        };
+        let event = TimelineEvent::Transitioned {
+            from,
+            to,
+            reason: Some(format!("{} sent", head.title)),
+            outcome_code: None,
+            overridden: false,
+            outcome: None,
+        };
+        crate::service::cases::save_move(&txn, now, actor, &moved, (from, event)).await?;
+    }
     txn.commit().await?;
     Ok(LetterInfo::from(
         db::letters::head(db, id).await?.ok_or(AppError::NotFound)?,

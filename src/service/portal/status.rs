@@ -142,7 +142,7 @@ pub async fn status(
                 file_name: d.file_name,
                 description: d.description,
                 from_tenant: d.from_tenant,
-                added_on: long_date(d.uploaded_at.date()),
+                added_on: long_date(crate::domain::dates::uk_time(d.uploaded_at).date()),
             })
             .collect(),
         messages: messages
@@ -157,7 +157,7 @@ pub async fn status(
                         .map_or_else(|| group.clone(), |n| first_name(n))
                 },
                 body: m.body.clone(),
-                at: long_date(m.created_at.date()),
+                at: long_date(crate::domain::dates::uk_time(m.created_at).date()),
             })
             .collect(),
         history,

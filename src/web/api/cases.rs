@@ -223,6 +223,20 @@ pub async fn assign(
     Ok(with_etag(StatusCode::OK, case))
 }
 
+/// Takes on a case that no one works yet: the caller, a member of its group, works it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/take", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses(
+        (status = 200, description = "The case, with the caller working it", body = CaseDetail, headers(("ETag" = String, description = "The case's version, for If-Match"))),
+        (status = 409, description = "Someone already works it, or it has ended", body = ErrorBody)))]
+pub async fn take(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let case = cases::take(&state.db, state.clock.as_ref(), &caller, case_id(&id)?).await?;
+    Ok(with_etag(StatusCode::OK, case))
+}
+
 /// What the law gives on the case's facts today.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/assessment", tag = "cases", params(("id" = uuid::Uuid, Path, description = "The case's id")),
     responses((status = 200, description = "The assessment", body = Assessment)))]

@@ -134,6 +134,9 @@ pub struct Sent {
     date: Option<String>,
     /// A tracking number.
     tracking: Option<String>,
+    /// The stage to move the case to with it: `landlord_requested` for an L1,
+    /// `letter_before_claim` for an L3 or L4, when the case is not there yet.
+    stage: Option<String>,
 }
 
 /// Records how and when a letter was sent; its reply deadline starts.
@@ -154,9 +157,12 @@ pub async fn sent(
         state.clock.as_ref(),
         &caller,
         case_id(&id)?,
-        body.method.as_deref(),
-        body.date.as_deref(),
-        body.tracking.as_deref(),
+        letters::Sending {
+            method: body.method.as_deref(),
+            date: body.date.as_deref(),
+            tracking: body.tracking.as_deref(),
+            stage: body.stage.as_deref(),
+        },
     )
     .await?;
     Ok(Json(letter).into_response())

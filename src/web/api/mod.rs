@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/notes", post(cases::add_note))
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/assignees", put(cases::assign))
+        .route("/cases/{id}/take", post(cases::take))
         .route("/cases/{id}/assessment", get(cases::assessment))
         .route("/cases/{id}/transitions", post(cases::transition))
         .route("/cases/{id}/access-code", post(cases::access_code))

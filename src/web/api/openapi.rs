@@ -31,6 +31,7 @@ use super::{cases, letters, tokens};
         cases::add_note,
         cases::timeline,
         cases::assign,
+        cases::take,
         cases::assessment,
         cases::transition,
         cases::access_code,

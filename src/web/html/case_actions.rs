@@ -8,6 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::case_form::{self, FormValues};
+use super::case_page::Done;
 use super::transition_form;
 use super::{CaseRef, Choice, PageResult, form_outcome, page};
 use crate::app::AppState;
@@ -27,13 +28,13 @@ pub(super) async fn case_form_outcome<T>(
     visitor: &Visitor,
     id: Uuid,
     result: Result<T, AppError>,
-    anchor: &str,
+    done: Done,
     drafts: super::case_page::Drafts<'_>,
 ) -> PageResult {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     form_outcome(
         result,
-        |_| format!("/cases/{id}#{anchor}"),
+        |_| done.page(id),
         async |e| super::case_page::case_page(state, user, visitor, id, status, e, drafts).await,
     )
     .await
@@ -53,7 +54,7 @@ pub async fn add_note(
         note: &text,
         ..super::case_page::Drafts::default()
     };
-    case_form_outcome(&state, &user, &visitor, id, result, "timeline", drafts).await
+    case_form_outcome(&state, &user, &visitor, id, result, Done::Note, drafts).await
 }
 
 /// Records a look-up of the schemes from the small form on the case page.
@@ -80,7 +81,16 @@ pub async fn add_scheme_check(
         check: &pairs,
         ..super::case_page::Drafts::default()
     };
-    case_form_outcome(&state, &user, &visitor, id, result, "scheme-checks", drafts).await
+    case_form_outcome(
+        &state,
+        &user,
+        &visitor,
+        id,
+        result,
+        Done::SchemeCheck,
+        drafts,
+    )
+    .await
 }
 
 pub async fn assign(
@@ -115,10 +125,23 @@ pub async fn assign(
         &visitor,
         id,
         result,
-        "assignees",
+        Done::Assigned,
         super::case_page::Drafts::default(),
     )
     .await
+}
+
+/// "Take this case": the caller works it from now on.
+pub async fn take(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = case_id(&id)?;
+    let result = cases::take(&state.db, state.clock.as_ref(), &user.principal, id).await;
+    let drafts = super::case_page::Drafts::default();
+    case_form_outcome(&state, &user, &visitor, id, result, Done::Taken, drafts).await
 }
 
 fn move_target(pairs: &[(String, String)]) -> Result<Stage, AppError> {
@@ -243,7 +266,7 @@ pub async fn move_case(
     };
     form_outcome(
         result,
-        |_| format!("/cases/{id}"),
+        |_| Done::Moved.page(id),
         async |e| move_page(&state, &user, &visitor, (id, to), e, &values).await,
     )
     .await

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 use super::case_form::{self, FormValues};
+use super::case_page::Done;
 use super::{CaseRef, PageResult, form_outcome, page};
 use crate::app::AppState;
 use crate::db::groups::Group;
@@ -118,7 +119,7 @@ pub async fn create(
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     form_outcome(
         result,
-        |case| format!("/cases/{}", case.case.id),
+        |case| Done::Created.page(case.case.id),
         async |e| form_page(&state, status, &visitor, &values, e, None, None).await,
     )
     .await
@@ -193,7 +194,7 @@ pub async fn update(
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     form_outcome(
         result,
-        |_| format!("/cases/{id}"),
+        |_| Done::Edited.page(id),
         async |e| {
             form_page(
                 &state,

@@ -12,7 +12,7 @@ use crate::db::cases::TimelineEntry;
 use crate::db::groups::Group;
 use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme, long_date};
 use crate::domain::letters::LetterKind;
-use crate::domain::rules::{self, Assessment, DeadlineStatus, PenaltyRange, RuleId};
+use crate::domain::rules::{self, Assessment, PenaltyRange, RuleId};
 use crate::domain::timeline::TimelineEvent;
 use crate::domain::workflow::Stage;
 use crate::domain::{CaseRecord, FieldErrors, Money};
@@ -22,10 +22,155 @@ use crate::service::letters::LetterInfo;
 use crate::service::portal::{DocumentInfo, MessageInfo};
 use crate::web::session::{SignedIn, Visitor};
 
+/// What was just done to a case: the case page opens with a banner that says so and what
+/// comes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Done {
+    /// Taken in.
+    Created,
+    /// Its facts changed.
+    Edited,
+    /// A note added.
+    Note,
+    /// A look-up of the schemes recorded.
+    SchemeCheck,
+    /// Who works it changed.
+    Assigned,
+    /// The reader took it on.
+    Taken,
+    /// It moved to another stage.
+    Moved,
+    /// A letter was written.
+    Letter,
+    /// A letter was marked sent.
+    Sent,
+    /// A reply went to the tenant.
+    Reply,
+    /// A document was added.
+    Document,
+}
+
+impl Done {
+    /// Each: its name in the address, the part of the page it concerns, what happened and
+    /// what is next.
+    const TABLE: [(Done, &'static str, &'static str, &'static str, &'static str); 11] = [
+        (
+            Done::Created,
+            "created",
+            "summary",
+            "Case taken in",
+            "You work this case. Next: check what the law gives the tenant, below, then write to the landlord.",
+        ),
+        (
+            Done::Edited,
+            "edited",
+            "summary",
+            "Changes saved",
+            "What the law gives the tenant, below, uses them.",
+        ),
+        (
+            Done::Note,
+            "note",
+            "timeline",
+            "Note added",
+            "It is on the timeline, for your group only: the tenant never sees notes.",
+        ),
+        (
+            Done::SchemeCheck,
+            "scheme-check",
+            "scheme-checks",
+            "Scheme look-up recorded",
+            "What the law gives the tenant, below, takes it into account.",
+        ),
+        (
+            Done::Assigned,
+            "assigned",
+            "assignees",
+            "Saved who works this case",
+            "They see it on their home page.",
+        ),
+        (
+            Done::Taken,
+            "taken",
+            "summary",
+            "You work this case now",
+            "It is on your home page. Next: read the facts and contact the tenant.",
+        ),
+        (
+            Done::Moved,
+            "moved",
+            "summary",
+            "Case moved",
+            "The tenant sees the new stage when they check their case.",
+        ),
+        (
+            Done::Letter,
+            "letter",
+            "letters",
+            "Letter written",
+            "Download it and send it, then mark it sent under Letters.",
+        ),
+        (
+            Done::Sent,
+            "sent",
+            "letters",
+            "Letter marked as sent",
+            "Its reply deadline is on your home page. If no reply comes in time, write the next letter.",
+        ),
+        (
+            Done::Reply,
+            "reply",
+            "messages",
+            "Reply sent to the tenant",
+            "They see it when they check their case.",
+        ),
+        (
+            Done::Document,
+            "document",
+            "documents",
+            "Document added",
+            "Choose under Documents whether the tenant sees it.",
+        ),
+    ];
+
+    fn row(self) -> (Done, &'static str, &'static str, &'static str, &'static str) {
+        Done::TABLE
+            .into_iter()
+            .find(|r| r.0 == self)
+            .unwrap_or(Done::TABLE[0])
+    }
+
+    /// The `done` value in the case page's address.
+    pub fn as_str(self) -> &'static str {
+        self.row().1
+    }
+
+    /// The thing done for a `done` value; none for anything else.
+    pub fn parse(s: &str) -> Option<Done> {
+        Done::TABLE.into_iter().find(|r| r.1 == s).map(|r| r.0)
+    }
+
+    /// Where the case page goes after it: the banner, which links to the part concerned.
+    pub fn page(self, case: Uuid) -> String {
+        format!("/cases/{case}?done={}#done", self.as_str())
+    }
+}
+
+/// The banner of what was just done.
+#[derive(Debug, Serialize)]
+struct Notice {
+    title: &'static str,
+    next: &'static str,
+    /// The part of the page it concerns.
+    anchor: &'static str,
+}
+
 /// What was typed into the case page's small forms, shown again when one comes back with
-/// errors.
+/// errors, and what was just done.
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct Drafts<'a> {
+    /// What was just done, for the banner.
+    pub done: Option<Done>,
     /// A note.
     pub note: &'a str,
     /// A reply to the tenant.
@@ -55,12 +200,18 @@ struct CasePage<'a> {
     documents: &'a [DocumentInfo],
     has_code: bool,
     can_assign: bool,
+    /// No one works the case and the reader may take it on.
+    can_take: bool,
     assignable: &'a [Assignable],
     timeline: Vec<TimelineItem>,
     note: &'a str,
     reply: &'a str,
     check: std::collections::BTreeMap<&'a str, &'a str>,
     scheme_choices: Vec<Choice>,
+    /// The banner of what was just done.
+    notice: Option<Notice>,
+    /// By letter type, the stage marking such a letter sent offers to move the case to.
+    sent_moves: std::collections::BTreeMap<&'static str, Choice>,
 }
 
 /// The facts' codes in words.
@@ -78,7 +229,39 @@ struct Labels {
 #[derive(Debug, Serialize)]
 struct NextDeadline {
     label: String,
-    due: String,
+    #[serde(with = "crate::domain::case::iso_date")]
+    due: time::Date,
+    /// How long ago it was missed, in words; none while it runs.
+    missed: Option<String>,
+    /// The whole line, as the case card shows it.
+    text: String,
+}
+
+/// The deadline the case card leads with: rules and letters' replies alike, a passed one
+/// shown as missed.
+fn next_deadline(
+    a: &Assessment,
+    letters: &[LetterInfo],
+    today: time::Date,
+) -> Option<NextDeadline> {
+    let replies: Vec<(&str, time::Date)> = letters
+        .iter()
+        .filter_map(|l| Some((l.title.as_str(), l.reply_due?)))
+        .collect();
+    let next = crate::domain::alerts::next_deadline(&a.deadlines, &replies, today)?;
+    let missed = next
+        .missed
+        .then(|| crate::domain::dates::ago(next.due, today));
+    let text = match &missed {
+        Some(ago) => format!("{}: missed {ago} ({})", next.label, long_date(next.due)),
+        None => format!("{}: {}", next.label, long_date(next.due)),
+    };
+    Some(NextDeadline {
+        label: next.label,
+        due: next.due,
+        missed,
+        text,
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -400,15 +583,7 @@ pub(super) async fn case_page(
         group: &file.detail.group,
         labels: labels(case),
         open: case.stage.is_open(),
-        next_deadline: a
-            .deadlines
-            .iter()
-            .filter(|d| d.status == DeadlineStatus::Open)
-            .min_by_key(|d| d.due)
-            .map(|d| NextDeadline {
-                label: d.label.clone(),
-                due: d.due.to_string(),
-            }),
+        next_deadline: next_deadline(&a, &file.letters, today),
         assignee_names: file
             .detail
             .assignees
@@ -435,6 +610,9 @@ pub(super) async fn case_page(
         documents: &file.documents,
         has_code: file.has_code,
         can_assign: file.assignable.is_some(),
+        can_take: file.detail.assignees.is_empty()
+            && case.stage.is_open()
+            && user.principal.member_of(case.group_id),
         assignable: file.assignable.as_deref().unwrap_or_default(),
         timeline: file.timeline.iter().map(timeline_item).collect(),
         note: drafts.note,
@@ -446,6 +624,28 @@ pub(super) async fn case_page(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect(),
         scheme_choices: case_form::schemes(),
+        notice: drafts.done.map(|d| {
+            let (_, _, anchor, title, next) = d.row();
+            Notice {
+                title,
+                next,
+                anchor,
+            }
+        }),
+        sent_moves: LetterKind::ALL
+            .iter()
+            .filter_map(|k| {
+                let to = crate::domain::workflow::stage_after_letter(*k, case.stage)?;
+                let label = to.label().into();
+                Some((
+                    k.as_str(),
+                    Choice {
+                        value: to.as_str(),
+                        label,
+                    },
+                ))
+            })
+            .collect(),
     };
     page(status, "cases/show.html", Some(visitor), errors, &page_view)
 }

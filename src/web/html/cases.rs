@@ -46,6 +46,27 @@ fn summary_rows(items: &[CaseSummary]) -> Vec<SummaryRow<'_>> {
         .collect()
 }
 
+/// Cases of the unassigned queue, asked for online or not.
+fn queue_rows(items: &[CaseSummary], online: bool) -> impl Iterator<Item = QueueRow<'_>> {
+    summary_rows(items)
+        .into_iter()
+        .map(move |case| QueueRow { case, online })
+}
+
+/// What needs doing, counted: overdue deadlines and those due within a week on the
+/// reader's cases, and new online requests waiting in their groups.
+fn at_a_glance(mine: &cases::DeadlineLists, new_requests: usize, today: time::Date) -> Vec<String> {
+    let week = today + time::Duration::days(7);
+    let this_week = mine.due_soon.iter().filter(|r| r.due <= week).count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    vec![
+        format!("{} overdue", mine.overdue.len()),
+        format!("{this_week} due this week"),
+        plural(new_requests, "new request", "new requests"),
+    ]
+}
+
 /// The home page: the caller's open cases, the deadline lists and what needs attention.
 #[derive(Debug, Serialize)]
 struct HomePage<'a> {
@@ -56,6 +77,20 @@ struct HomePage<'a> {
     mine: cases::DeadlineLists,
     groups: Option<cases::DeadlineLists>,
     days: i64,
+    /// Open cases of the reader's groups that no one works: online requests first.
+    queue: Vec<QueueRow<'a>>,
+    queue_total: u64,
+    /// The line at the top: "3 overdue · 1 due this week · 2 new requests".
+    at_a_glance: Vec<String>,
+}
+
+/// A case in the unassigned queue.
+#[derive(Debug, Serialize)]
+struct QueueRow<'a> {
+    #[serde(flatten)]
+    case: SummaryRow<'a>,
+    /// Asked for online: no one has spoken to the tenant yet.
+    online: bool,
 }
 
 /// The case list page.
@@ -100,14 +135,20 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let (my_deadlines, group_deadlines) =
         cases::deadlines(&state.db, state.clock.as_ref(), me).await?;
     let attention = crate::service::portal::needs_attention(&state.db, me).await?;
+    let queue = cases::unassigned(&state.db, me).await?;
     let data = HomePage {
         items: summary_rows(&mine.items),
         total: mine.total,
         total_exact: mine.total_exact,
         attention,
-        mine: my_deadlines,
+        mine: my_deadlines.clone(),
         groups: group_deadlines,
         days: cases::DUE_SOON_DAYS,
+        queue: queue_rows(&queue.online, true)
+            .chain(queue_rows(&queue.taken_in, false))
+            .collect(),
+        queue_total: queue.total,
+        at_a_glance: at_a_glance(&my_deadlines, queue.online.len(), state.clock.today()),
     };
     page(
         StatusCode::OK,
@@ -228,16 +269,13 @@ pub async fn show(
     user: SignedIn,
     visitor: Visitor,
     Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     let id = case_id(&id)?;
-    super::case_page::case_page(
-        &state,
-        &user,
-        &visitor,
-        id,
-        StatusCode::OK,
-        &FieldErrors::default(),
-        super::case_page::Drafts::default(),
-    )
-    .await
+    let drafts = super::case_page::Drafts {
+        done: super::form_value(&pairs, "done").and_then(super::case_page::Done::parse),
+        ..super::case_page::Drafts::default()
+    };
+    let errors = FieldErrors::default();
+    super::case_page::case_page(&state, &user, &visitor, id, StatusCode::OK, &errors, drafts).await
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::case_page::Done;
 use super::{CaseRef, PageResult, form_field, form_outcome, form_value, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
@@ -190,7 +191,7 @@ pub async fn create(
         letters::generate(&state.db, clock, &user.principal, id, kind, fields.clone()).await;
     form_outcome(
         result,
-        |_| format!("/cases/{id}#letters"),
+        |_| Done::Letter.page(id),
         async |e| write_page(&state, &user, &visitor, (id, kind), e, &fields).await,
     )
     .await
@@ -215,19 +216,16 @@ pub async fn sent(
     let id = id_of(&id)?;
     let field = |name: &str| form_value(&pairs, name);
     let clock = state.clock.as_ref();
-    let result = letters::mark_sent(
-        &state.db,
-        clock,
-        &user.principal,
-        id,
-        field("method"),
-        field("date"),
-        field("tracking"),
-    )
-    .await;
+    let sending = letters::Sending {
+        method: field("method"),
+        date: field("date"),
+        tracking: field("tracking"),
+        stage: field("stage"),
+    };
+    let result = letters::mark_sent(&state.db, clock, &user.principal, id, sending).await;
     form_outcome(
         result,
-        |l| format!("/cases/{}#letters", l.case_id),
+        |l| Done::Sent.page(l.case_id),
         async |e| {
             // Each letter has its own form: point every message at that letter's field.
             let mut errors = FieldErrors::default();

@@ -59,6 +59,7 @@ fn staff_routes() -> Router<AppState> {
             post(case_actions::add_scheme_check),
         )
         .route("/cases/{id}/assignees", post(case_actions::assign))
+        .route("/cases/{id}/take", post(case_actions::take))
         .route(
             "/cases/{id}/move",
             get(case_actions::move_form).post(case_actions::move_case),

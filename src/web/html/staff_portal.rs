@@ -14,6 +14,7 @@ use crate::service::portal::{self, Uploader};
 use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
+use super::case_page::Done;
 use super::form_field as field;
 use super::portal::{document_response, read_upload};
 
@@ -61,7 +62,7 @@ pub async fn reply(
         reply: text,
         ..super::case_page::Drafts::default()
     };
-    super::case_actions::case_form_outcome(&state, &user, &visitor, id, result, "messages", drafts)
+    super::case_actions::case_form_outcome(&state, &user, &visitor, id, result, Done::Reply, drafts)
         .await
 }
 
@@ -86,8 +87,16 @@ pub async fn staff_upload(
         .map(|_| ()),
     };
     let drafts = super::case_page::Drafts::default();
-    super::case_actions::case_form_outcome(&state, &user, &visitor, id, result, "documents", drafts)
-        .await
+    super::case_actions::case_form_outcome(
+        &state,
+        &user,
+        &visitor,
+        id,
+        result,
+        Done::Document,
+        drafts,
+    )
+    .await
 }
 
 pub async fn staff_document(
