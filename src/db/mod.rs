@@ -122,23 +122,27 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
                 .await?;
             Migrator::up(&txn, None).await?;
             fill_alerts(&txn).await?;
+            fill_terms(&txn).await?;
             txn.commit().await
         }
         _ => {
             let txn = begin_write(db).await?;
             Migrator::up(&*txn, None).await?;
             fill_alerts(&*txn).await?;
+            fill_terms(&*txn).await?;
             txn.commit().await
         }
     }
 }
 
-/// Writes the deadline windows of every case once, after the migration that made their
-/// table: they come from the rules, which only the app knows. From then on each change of a
-/// case rewrites its own.
-async fn fill_alerts(c: &impl ConnectionTrait) -> Result<(), DbErr> {
-    const KEY: &str = "case_alerts_filled";
-    if settings::get(c, KEY).await?.is_some() {
+/// Runs `each` over every case, once in the life of the database: `key` in the settings
+/// marks it done.
+async fn once_over_cases<C: ConnectionTrait>(
+    c: &C,
+    key: &str,
+    each: impl AsyncFn(&C, &crate::domain::CaseRecord) -> Result<(), DbErr>,
+) -> Result<(), DbErr> {
+    if settings::get(c, key).await?.is_some() {
         return Ok(());
     }
     let mut after: Option<uuid::Uuid> = None;
@@ -148,12 +152,32 @@ async fn fill_alerts(c: &impl ConnectionTrait) -> Result<(), DbErr> {
             break;
         };
         for rec in &batch {
-            cases::replace_alerts(c, rec).await?;
+            each(c, rec).await?;
         }
         after = Some(last);
     }
-    settings::set_once(c, KEY, "1").await?;
+    settings::set_once(c, key, "1").await?;
     Ok(())
+}
+
+/// Writes the deadline windows of every case once, after the migration that made their
+/// table: they come from the rules, which only the app knows. From then on each change of a
+/// case rewrites its own.
+async fn fill_alerts(c: &impl ConnectionTrait) -> Result<(), DbErr> {
+    once_over_cases(c, "case_alerts_filled", async |c, rec| {
+        cases::replace_alerts(c, rec).await
+    })
+    .await
+}
+
+/// Rewrites the search terms of every case once, after the search learnt more of a case
+/// (phone numbers, e-mail addresses, street words, the reference's number alone). From then
+/// on each change of a case rewrites its own.
+async fn fill_terms(c: &impl ConnectionTrait) -> Result<(), DbErr> {
+    once_over_cases(c, "case_terms_v2", async |c, rec| {
+        cases::replace_terms(c, rec).await
+    })
+    .await
 }
 
 /// Writers to an SQLite file take turns here before they ask SQLite for its write lock, so

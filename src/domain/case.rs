@@ -454,11 +454,22 @@ impl CaseFacts {
             .map(|p| p.name.as_str())
     }
 
-    /// The words the case list's search finds this case by: names, postcode (also
-    /// without its space), and reference. See [`search_words`].
+    /// The words the case list's search finds this case by: the reference (and its number
+    /// alone), names, phone numbers (also as their digits alone), e-mail addresses, the
+    /// home's street words and postcode (also without its space), and the landlord and agent.
+    /// See [`search_words`].
     pub fn search_terms(&self, reference: &CaseReference) -> std::collections::BTreeSet<String> {
-        let mut text: Vec<String> = vec![reference.to_string(), self.tenant.name.clone()];
-        text.extend(self.joint_tenants.iter().map(|p| p.name.clone()));
+        let mut text: Vec<String> = vec![reference.to_string(), reference.number().to_string()];
+        let people = std::iter::once(&self.tenant).chain(&self.joint_tenants);
+        for person in people {
+            text.push(person.name.clone());
+            text.extend(person.email.clone());
+            if let Some(phone) = &person.phone {
+                text.push(phone.clone());
+                text.push(phone.chars().filter(char::is_ascii_digit).collect());
+            }
+        }
+        text.extend(self.property.address.clone());
         text.extend(
             self.landlord
                 .iter()

@@ -20,6 +20,11 @@ impl CaseReference {
         CaseReference { year, number }
     }
 
+    /// The number within its year: 42 for TC-2026-00042.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
     /// Parses "TC-2026-00042" in any case.
     pub fn parse(input: &str) -> Option<CaseReference> {
         let s = input.trim().to_ascii_uppercase();

@@ -319,10 +319,14 @@ async fn walk(p: &mut Pass, png: &std::path::Path, app: &TestApp) {
     p.goto(&format!("/cases/{id}")).await;
     p.check("case page").await;
     // No one works the online request yet: the volunteer takes it on.
-    p.submit(&format!("form[action='/cases/{id}/take'] button")).await;
+    p.submit(&format!("form[action='/cases/{id}/take'] button"))
+        .await;
     p.check("case page, taken on, with its banner").await;
     let page = p.client.source().await.unwrap_or_default();
-    assert!(page.contains("You work this case now"), "the banner says what happened");
+    assert!(
+        page.contains("You work this case now"),
+        "the banner says what happened"
+    );
     p.goto("/cases/new").await;
     p.check("intake form").await;
     p.submit("form[action='/cases'] button[type=submit]").await;

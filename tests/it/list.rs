@@ -223,3 +223,50 @@ async fn counts_stop_at_a_thousand_and_say_so() {
     assert!(list.text.contains("rel=\"next\""));
     assert!(list.text.contains("<span>Page 1</span>"));
 }
+
+#[tokio::test]
+async fn search_finds_a_case_by_what_a_caller_gives_and_one_match_opens_it() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let first = create_case(&app, &token, case_e1()).await;
+    let mut other = case("Zoë Price", "LS2 9JT", "Kirkstall Homes", "england");
+    other["tenant"]["phone"] = json!("0113 496 0000");
+    other["property"]["address"] = json!("4 Otley Road, Leeds");
+    create_case(&app, &token, other).await;
+    // E1: phone 07700 900123, lukasz@example.org, 12 Cardigan Road, TC-2026-00001.
+    for (query, want) in [
+        ("07700900123", vec!["Łukasz Nowak"]),
+        ("07700 900123", vec!["Łukasz Nowak"]),
+        ("lukasz@example.org", vec!["Łukasz Nowak"]),
+        ("cardigan", vec!["Łukasz Nowak"]),
+        ("1", vec!["Łukasz Nowak"]),
+        ("TC-2026-00002", vec!["Zoë Price"]),
+        ("01134960000", vec!["Zoë Price"]),
+        ("otley", vec!["Zoë Price"]),
+        ("headingley", vec!["Łukasz Nowak"]),
+    ] {
+        let q = form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>();
+        assert_eq!(
+            names(&app, &token, &format!("?q={q}")).await,
+            want,
+            "{query}"
+        );
+    }
+    // In the header of every staff page; one match opens the case, more show the list.
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let home = app.get("/", Some(&b.cookie)).await;
+    assert!(home.text.contains(
+        "<form method=\"get\" action=\"/cases\" class=\"header__search\" role=\"search\">"
+    ));
+    let one = app.get("/cases?q=07700+900123", Some(&b.cookie)).await;
+    assert_eq!(one.status, StatusCode::SEE_OTHER);
+    let id = first["id"].as_str().unwrap_or_default();
+    assert_eq!(
+        one.header("location"),
+        Some(format!("/cases/{id}").as_str())
+    );
+    let many = app.get("/cases?q=leeds", Some(&b.cookie)).await;
+    assert_eq!(many.status, StatusCode::OK);
+    assert!(many.text.contains("Łukasz Nowak") && many.text.contains("Zoë Price"));
+}

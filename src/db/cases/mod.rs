@@ -115,7 +115,7 @@ pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Resul
 }
 
 /// Rewrites the search terms of a case from its facts.
-async fn replace_terms(c: &impl ConnectionTrait, rec: &CaseRecord) -> Result<(), DbErr> {
+pub(crate) async fn replace_terms(c: &impl ConnectionTrait, rec: &CaseRecord) -> Result<(), DbErr> {
     case_search_terms::Entity::delete_many()
         .filter(case_search_terms::Column::CaseId.eq(rec.id))
         .exec(c)

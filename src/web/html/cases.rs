@@ -212,6 +212,14 @@ pub(super) async fn list_page(
         ),
     };
     let result = cases::list(&state.db, &state.reads, &user.principal, &filter).await?;
+    // A search that finds one case opens it.
+    if batch.is_none()
+        && filter.q.is_some()
+        && result.page == 1
+        && let [only] = result.items.as_slice()
+    {
+        return Ok(Redirect::to(&format!("/cases/{}", only.id)).into_response());
+    }
     // Past the count limit the number of pages is not known: "Next" while pages are full.
     let pages = result
         .total_exact
