@@ -383,6 +383,29 @@ impl SendMethod {
     }
 }
 
+/// The letter to write next when the landlord or agent has not answered a request (L1) by
+/// its reply date: an L4 when the protection duties were breached (it claims the penalty as
+/// well as the deposit), else an L3. None while no request's reply is overdue, and once a
+/// letter before claim (L3 or L4) has been written. `letters` are each letter's kind and the
+/// day its reply is due, if it was sent.
+pub fn after_unanswered_request(
+    letters: &[(LetterKind, Option<Date>)],
+    breached: bool,
+    today: Date,
+) -> Option<LetterKind> {
+    let before_claim = letters
+        .iter()
+        .any(|(k, _)| matches!(k, LetterKind::L3 | LetterKind::L4));
+    let unanswered = letters
+        .iter()
+        .any(|(k, due)| *k == LetterKind::L1 && due.is_some_and(|d| d < today));
+    (unanswered && !before_claim).then_some(if breached {
+        LetterKind::L4
+    } else {
+        LetterKind::L3
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,5 +469,34 @@ mod tests {
         assert_eq!(words(LetterKind::L1).as_deref(), Some("10 days"));
         assert_eq!(words(LetterKind::L3).as_deref(), Some("14 days"));
         assert_eq!(words(LetterKind::L5).as_deref(), Some("one month"));
+    }
+
+    #[test]
+    fn an_unanswered_request_suggests_the_letter_before_claim() {
+        use time::macros::date;
+        let today = date!(2026 - 12 - 10);
+        let sent = [(LetterKind::L1, Some(date!(2026 - 12 - 05)))];
+        assert_eq!(
+            after_unanswered_request(&sent, true, today),
+            Some(LetterKind::L4)
+        );
+        assert_eq!(
+            after_unanswered_request(&sent, false, today),
+            Some(LetterKind::L3)
+        );
+        let running = [(LetterKind::L1, Some(date!(2026 - 12 - 12)))];
+        assert_eq!(
+            after_unanswered_request(&running, true, today),
+            None,
+            "still in time"
+        );
+        let unsent = [(LetterKind::L1, None)];
+        assert_eq!(after_unanswered_request(&unsent, true, today), None);
+        let done = [sent[0], (LetterKind::L3, None)];
+        assert_eq!(
+            after_unanswered_request(&done, true, today),
+            None,
+            "already written"
+        );
     }
 }

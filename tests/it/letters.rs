@@ -1109,3 +1109,53 @@ async fn a_letter_sent_moves_the_case_to_the_stage_it_brings_and_the_tenant_sees
         .await;
     assert_eq!(shown.json()["stage"], "landlord_requested");
 }
+
+#[tokio::test]
+async fn an_unanswered_request_suggests_the_letter_before_claim() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let b = app.sign_in("api@example.org").await;
+    let case = create_case(&app, &token, letter_case()).await;
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let l1 = generate(&app, &token, &id, json!({"type": "L1"})).await;
+    let sent = app
+        .api(
+            Method::POST,
+            &format!(
+                "/api/v1/letters/{}/sent",
+                l1["id"].as_str().unwrap_or_default()
+            ),
+            &token,
+            Some(json!({"method": "email"})),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    let due = sent.json()["reply_due"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let advice = "has not replied to our request in time";
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(!page.text.contains(advice), "the landlord still has time");
+    // The day after the reply was due: L4, since the deposit was protected late.
+    let after = time::Date::parse(&due, &time::format_description::well_known::Iso8601::DATE)
+        .expect("a date")
+        .next_day()
+        .expect("a day");
+    app.clock
+        .set(after.with_hms(9, 0, 0).expect("a time").assume_utc());
+    let b = app.sign_in("api@example.org").await;
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(page.text.contains(advice), "{}", page.text);
+    assert!(page.text.contains(&format!(
+        "href=\"/cases/{id}/letters/new?type=L4\">write L4: "
+    )));
+    // The home page has it overdue, by a day.
+    let home = app.get("/", Some(&b.cookie)).await;
+    assert!(home.text.contains("Overdue by 1 day<"), "{}", home.text);
+    assert!(home.text.contains("1 overdue"));
+    // Once a letter before claim is written, the advice has been taken.
+    generate(&app, &token, &id, json!({"type": "L4"})).await;
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(!page.text.contains(advice));
+}

@@ -156,6 +156,13 @@ impl Done {
     }
 }
 
+/// A letter's type and title.
+#[derive(Debug, Serialize)]
+struct KindTitle {
+    value: &'static str,
+    title: &'static str,
+}
+
 /// The banner of what was just done.
 #[derive(Debug, Serialize)]
 struct Notice {
@@ -210,6 +217,8 @@ struct CasePage<'a> {
     scheme_choices: Vec<Choice>,
     /// The banner of what was just done.
     notice: Option<Notice>,
+    /// The letter to write now that a request went unanswered: its type and title.
+    next_letter: Option<KindTitle>,
     /// By letter type, the stage marking such a letter sent offers to move the case to.
     sent_moves: std::collections::BTreeMap<&'static str, Choice>,
 }
@@ -624,6 +633,23 @@ pub(super) async fn case_page(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect(),
         scheme_choices: case_form::schemes(),
+        next_letter: case
+            .stage
+            .is_open()
+            .then(|| {
+                let sent: Vec<_> = file
+                    .letters
+                    .iter()
+                    .filter_map(|l| Some((LetterKind::parse(&l.kind)?, l.reply_due)))
+                    .collect();
+                let breached = !a.breaches.is_empty();
+                crate::domain::letters::after_unanswered_request(&sent, breached, today)
+            })
+            .flatten()
+            .map(|k| KindTitle {
+                value: k.as_str(),
+                title: k.title(),
+            }),
         notice: drafts.done.map(|d| {
             let (_, _, anchor, title, next) = d.row();
             Notice {
