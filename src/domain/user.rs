@@ -182,64 +182,15 @@ impl LoginEmail {
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// Passwords that are long enough but among the most used (from public breach
-/// frequency lists), compared after lower-casing.
-const COMMON_PASSWORDS: &[&str] = &[
-    "123456789012",
-    "1234567890123",
-    "12345678910",
-    "123456789101",
-    "qwertyuiopas",
-    "qwertyuiop123",
-    "qwerty123456",
-    "password1234",
-    "password12345",
-    "password123456",
-    "passwordpassword",
-    "iloveyou1234",
-    "abcdefghijkl",
-    "abc123456789",
-    "111111111111",
-    "000000000000",
-    "aaaaaaaaaaaa",
-    "letmein12345",
-    "welcome12345",
-    "welcome123456",
-    "administrator",
-    "administrator1",
-    "changeme1234",
-    "monkey123456",
-    "football1234",
-    "baseball1234",
-    "superman1234",
-    "trustno11234",
-    "sunshine1234",
-    "princess1234",
-    "starwars1234",
-    "dragon123456",
-    "master123456",
-    "1q2w3e4r5t6y",
-    "1qaz2wsx3edc",
-    "zaq12wsxcde3",
-    "qazwsxedcrfv",
-    "asdfghjkl123",
-    "asdfghjkl;'#",
-    "zxcvbnm12345",
-    "correcthorsebatterystaple",
-    "correct horse battery staple",
-    "tenantcase123",
-    "tenantcase1234",
-    "deposit12345",
-    "landlord1234",
-    "p@ssw0rd1234",
-    "p@ssword1234",
-    "passw0rd1234",
-    "qwertyqwerty",
-    "11223344556677",
-];
+/// The least strength a password must have, as zxcvbn scores it (0 to 4): 3 is "safely
+/// unguessable", about 10⁸ guesses or more.
+const MIN_PASSWORD_SCORE: u8 = 3;
 
-/// Checks a new password against the policy: 12 characters or more, and not a common one.
-pub fn check_new_password(password: &str) -> Result<(), String> {
+/// Checks a new password against the policy: 12 to 1024 characters, and hard to guess as
+/// zxcvbn judges it (common passwords, words, keyboard runs, repeats, dates, and `about`:
+/// the person's own name and e-mail address, and the words of this app all count against
+/// it).
+pub fn check_new_password(password: &str, about: &[&str]) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(format!("Use at least {MIN_PASSWORD_CHARS} characters"));
@@ -247,12 +198,39 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     if n > 1024 {
         return Err("Use 1024 characters or fewer".into());
     }
-    let lower = password.to_lowercase();
-    let one_char = lower.chars().all(|c| lower.starts_with(c));
-    if one_char || COMMON_PASSWORDS.contains(&lower.as_str()) {
-        return Err("This password is too common: choose one that is harder to guess".into());
+    // Words of this app and its work count against a password as its own words would.
+    // zxcvbn matches whole words, so names and addresses are split into theirs.
+    let own: Vec<String> = about
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() > 2)
+        .map(str::to_lowercase)
+        .collect();
+    let words: Vec<&str> = own
+        .iter()
+        .map(String::as_str)
+        .chain([
+            "tenantcase",
+            "tenant",
+            "deposit",
+            "landlord",
+            "letting",
+            "agent",
+        ])
+        .collect();
+    let judged = zxcvbn::zxcvbn(password, &words);
+    if u8::from(judged.score()) >= MIN_PASSWORD_SCORE {
+        return Ok(());
     }
-    Ok(())
+    let why = judged.feedback().and_then(|f| {
+        f.warning()
+            .map(|w| w.to_string())
+            .or_else(|| f.suggestions().first().map(|s| s.to_string()))
+    });
+    Err(match why {
+        Some(why) => format!("This password is too easy to guess. {why}"),
+        None => "This password is too easy to guess: add another word or two".into(),
+    })
 }
 
 #[cfg(test)]
@@ -271,16 +249,28 @@ mod tests {
 
     #[test]
     fn short_or_common_passwords_are_refused() {
-        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("short", &[]).is_err());
         assert!(
-            check_new_password("Password1234").is_err(),
+            check_new_password("Password1234", &[]).is_err(),
             "common, in any case"
         );
         assert!(
-            check_new_password("zzzzzzzzzzzzzz").is_err(),
+            check_new_password("zzzzzzzzzzzzzz", &[]).is_err(),
             "one character repeated"
         );
-        assert!(check_new_password("a long enough passphrase").is_ok());
+        assert!(
+            check_new_password("qwertyuiop1234", &[]).is_err(),
+            "a keyboard run"
+        );
+        assert!(check_new_password("tenantcase1234", &[]).is_err());
+        let err = check_new_password("dragon123456", &[]);
+        assert!(
+            err.as_ref()
+                .is_err_and(|m| m.starts_with("This password is too easy to guess")),
+            "{err:?}"
+        );
+        assert!(check_new_password("a long enough passphrase", &[]).is_ok());
+        assert!(check_new_password("tulip kettle orbit gravel", &[]).is_ok());
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub async fn create_user(
     if name.is_empty() {
         errors.add("name", "Enter a name");
     }
-    if let Err(m) = check_new_password(&new.password) {
+    if let Err(m) = check_new_password(&new.password, &[&new.name, &new.email]) {
         errors.add("password", m);
     }
     if let Some(a) = actor.filter(|a| !a.is_admin()) {
@@ -326,7 +326,7 @@ pub async fn change_password(
     if !ok {
         errors.add("current", "Your current password is not right");
     }
-    if let Err(m) = check_new_password(new) {
+    if let Err(m) = check_new_password(new, &[&actor.name]) {
         errors.add("new", m);
     } else if new != confirm {
         errors.add("confirm", "The two new passwords are not the same");

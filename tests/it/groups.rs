@@ -271,7 +271,7 @@ async fn admins_create_users_and_disabling_one_stops_their_session_and_tokens_at
         StatusCode::UNPROCESSABLE_ENTITY,
         "a common password is refused"
     );
-    assert!(res.text.contains("This password is too common"));
+    assert!(res.text.contains("This password is too easy to guess"));
     assert!(res.text.contains("value=\"Nia Jones\""), "input kept");
     let res = app
         .post_form(
