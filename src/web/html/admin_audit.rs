@@ -96,13 +96,7 @@ pub async fn audit(
             from: text("from"),
             until: text("until"),
         },
-        actions: AuditAction::ALL
-            .iter()
-            .map(|a| Choice {
-                value: a.as_str(),
-                label: a.label().into(),
-            })
-            .collect(),
+        actions: Choice::all(AuditAction::ALL, AuditAction::as_str, AuditAction::label),
         page: filter.page,
         more: total > filter.page * filter.per_page,
     };

@@ -215,20 +215,8 @@ async fn move_page(
         late,
         claim_by: guard.claim_by,
         needs_outcome: to == Stage::Resolved,
-        codes: OutcomeCode::ALL
-            .iter()
-            .map(|c| Choice {
-                value: c.as_str(),
-                label: c.label().into(),
-            })
-            .collect(),
-        routes: Route::ALL
-            .iter()
-            .map(|r| Choice {
-                value: r.as_str(),
-                label: r.label().into(),
-            })
-            .collect(),
+        codes: Choice::all(OutcomeCode::ALL, OutcomeCode::as_str, OutcomeCode::label),
+        routes: Choice::all(Route::ALL, Route::as_str, Route::label),
         values,
     };
     let status = super::form_status(errors);

@@ -141,19 +141,6 @@ pub fn from_facts(facts: &CaseFacts) -> FormValues {
         .collect()
 }
 
-fn options<T: Copy>(
-    all: &[T],
-    value: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|t| Choice {
-            value: value(*t),
-            label: label(*t).into(),
-        })
-        .collect()
-}
-
 /// What the case form offers besides values and errors: the choices of each list, and
 /// how many rows each repeated part shows.
 #[derive(Debug, Serialize)]
@@ -187,7 +174,7 @@ struct Kept {
 
 /// The deposit schemes, to choose from.
 pub fn schemes() -> Vec<Choice> {
-    options(Scheme::ALL, Scheme::as_str, Scheme::label)
+    Choice::all(Scheme::ALL, Scheme::as_str, Scheme::label)
 }
 
 /// The form's choices with no values typed yet.
@@ -217,11 +204,11 @@ fn slots(values: &FormValues, prefix: &str, default: usize) -> Vec<usize> {
 /// The choices and list rows of the form for these values.
 pub fn choices_for(values: &FormValues) -> FormChoices {
     FormChoices {
-        jurisdictions: options(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
+        jurisdictions: Choice::all(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
         schemes: schemes(),
-        rent_periods: options(RentPeriod::ALL, RentPeriod::as_str, RentPeriod::label),
-        tenancy_types: options(TenancyType::ALL, TenancyType::as_str, TenancyType::label),
-        scheme_products: options(
+        rent_periods: Choice::all(RentPeriod::ALL, RentPeriod::as_str, RentPeriod::label),
+        tenancy_types: Choice::all(TenancyType::ALL, TenancyType::as_str, TenancyType::label),
+        scheme_products: Choice::all(
             SchemeProduct::ALL,
             SchemeProduct::as_str,
             SchemeProduct::label,
@@ -236,15 +223,15 @@ pub fn choices_for(values: &FormValues) -> FormChoices {
                 label: "No: the tenant confirms they never had it".into(),
             },
         ],
-        party_kinds: options(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
-        contact_methods: options(
+        party_kinds: Choice::all(PartyKind::ALL, PartyKind::as_str, PartyKind::label),
+        contact_methods: Choice::all(
             ContactMethod::ALL,
             ContactMethod::as_str,
             ContactMethod::label,
         ),
-        statuses: options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
-        renewal_kinds: options(RenewalKind::ALL, RenewalKind::as_str, RenewalKind::label),
-        holding_outcomes: options(
+        statuses: Choice::all(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label),
+        renewal_kinds: Choice::all(RenewalKind::ALL, RenewalKind::as_str, RenewalKind::label),
+        holding_outcomes: Choice::all(
             HoldingOutcome::ALL,
             HoldingOutcome::as_str,
             HoldingOutcome::label,

@@ -168,6 +168,22 @@ pub(super) struct CaseRef {
     pub reference: String,
 }
 
+impl Choice {
+    /// Every value of an enum as choices: its machine name and its words.
+    pub fn all<T: Copy>(
+        all: &[T],
+        value: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<Choice> {
+        all.iter()
+            .map(|t| Choice {
+                value: value(*t),
+                label: label(*t).into(),
+            })
+            .collect()
+    }
+}
+
 impl CaseRef {
     /// The case's id and reference.
     pub fn of(case: &crate::domain::CaseRecord) -> Self {

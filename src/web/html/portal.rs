@@ -255,11 +255,25 @@ pub async fn tenant_message(
         message: text,
         ..TenantDrafts::default()
     };
+    let to = "/status/case?sent=message#messages";
+    tenant_form_outcome(&state, &visitor, &tenant, result, to, drafts).await
+}
+
+/// A tenant's form answered: on to `to`, or the status page again (422) with the errors
+/// and what was typed.
+async fn tenant_form_outcome(
+    state: &AppState,
+    visitor: &Visitor,
+    tenant: &Tenant,
+    result: Result<(), AppError>,
+    to: &str,
+    drafts: TenantDrafts<'_>,
+) -> PageResult {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     form_outcome(
         result,
-        |()| "/status/case?sent=message#messages".into(),
-        async |e| status_view(&state, &visitor, &tenant, status, e, drafts, "").await,
+        |()| to.into(),
+        async |e| status_view(state, visitor, tenant, status, e, drafts, "").await,
     )
     .await
 }
@@ -361,13 +375,8 @@ pub async fn tenant_upload(
         description: up.as_ref().map_or("", |u| field(&u.fields, "description")),
         ..TenantDrafts::default()
     };
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    form_outcome(
-        result,
-        |()| "/status/case?sent=document#documents".into(),
-        async |e| status_view(&state, &visitor, &tenant, status, e, drafts, "").await,
-    )
-    .await
+    let to = "/status/case?sent=document#documents";
+    tenant_form_outcome(&state, &visitor, &tenant, result, to, drafts).await
 }
 
 pub async fn sheet(

@@ -81,20 +81,8 @@ fn step_page(
         hidden: hidden(&fields, step.fields()),
         answers: hidden(&fields, &[]),
         returning,
-        nations: Jurisdiction::ALL
-            .iter()
-            .map(|j| Choice {
-                value: j.as_str(),
-                label: j.label().into(),
-            })
-            .collect(),
-        problems: Problem::ALL
-            .iter()
-            .map(|p| Choice {
-                value: p.as_str(),
-                label: p.label().into(),
-            })
-            .collect(),
+        nations: Choice::all(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
+        problems: Choice::all(Problem::ALL, Problem::as_str, Problem::label),
     };
     page(status, "help/step.html", Some(visitor), errors, &data)
 }
