@@ -170,44 +170,27 @@ async fn the_sign_in_help_and_error_pages_are_drawn_from_these_views() {
     let missing = app.get("/no-such-page", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let (cookie, csrf) = app.anonymous("/get-help").await;
-    let step = app
-        .post_form(
-            "/get-help",
-            Some(&cookie),
-            &[
-                ("_csrf", &csrf),
-                ("step", "deposit"),
-                ("nation", "wales"),
-                ("postcode", "CF24 4HX"),
-                ("name", "Siân Evans"),
-                ("email", "sian@example.org"),
-                ("deposit", "950"),
-                ("paid_day", "1"),
-                ("paid_month", "9"),
-                ("paid_year", "2024"),
-            ],
-        )
-        .await;
-    let check = app
-        .post_form(
-            "/get-help",
-            Some(&cookie),
-            &[
-                ("_csrf", &csrf),
-                ("step", "problem"),
-                ("nation", "wales"),
-                ("postcode", "CF24 4HX"),
-                ("name", "Siân Evans"),
-                ("email", "sian@example.org"),
-                ("deposit", "950"),
-                ("paid_day", "1"),
-                ("paid_month", "9"),
-                ("paid_year", "2024"),
-                ("problem", "deductions"),
-                ("details", "They kept £300 for cleaning."),
-            ],
-        )
-        .await;
+    let answers = [
+        ("_csrf", csrf.as_str()),
+        ("nation", "wales"),
+        ("postcode", "CF24 4HX"),
+        ("name", "Siân Evans"),
+        ("email", "sian@example.org"),
+        ("deposit", "950"),
+        ("paid_day", "1"),
+        ("paid_month", "9"),
+        ("paid_year", "2024"),
+    ];
+    let mut form = answers.to_vec();
+    form.push(("step", "deposit"));
+    let step = app.post_form("/get-help", Some(&cookie), &form).await;
+    let mut form = answers.to_vec();
+    form.extend([
+        ("step", "problem"),
+        ("problem", "deductions"),
+        ("details", "They kept £300 for cleaning."),
+    ]);
+    let check = app.post_form("/get-help", Some(&cookie), &form).await;
     let missing_view = missing
         .view
         .as_ref()
