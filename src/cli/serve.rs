@@ -30,10 +30,12 @@ pub(super) async fn serve(database_url: String, args: ServeArgs) -> anyhow::Resu
             .await
             .map_err(describe)?
         {
-            Some(password) => println!(
-                "Demo caseload created. Sign in as {} with password {password}",
-                demo::DEMO_EMAIL
-            ),
+            Some(password) => {
+                println!("Demo caseload created. Every demo user's password is {password}:");
+                for (email, what) in demo::sign_ins() {
+                    println!("  {email} ({what})");
+                }
+            }
             None => println!("Demo: the database already has cases; nothing seeded."),
         }
     }

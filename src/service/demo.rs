@@ -16,6 +16,31 @@ use crate::error::AppError;
 /// Sign-in of the demo coordinator.
 pub const DEMO_EMAIL: &str = "demo@tenantcase.example";
 
+/// The demo's admin, of no group: sees and manages everything.
+pub const DEMO_ADMIN_EMAIL: &str = "admin@tenantcase.example";
+
+/// The demo's volunteers, one for each group in the order of the groups.
+const DEMO_VOLUNTEERS: [(&str, &str); 3] = [
+    ("vic@tenantcase.example", "Vic Okoro"),
+    ("rhian@tenantcase.example", "Rhian Hughes"),
+    ("iain@tenantcase.example", "Iain Ross"),
+];
+
+/// Every demo sign-in: e-mail address and what they are.
+pub fn sign_ins() -> Vec<(&'static str, &'static str)> {
+    let mut all = vec![
+        (DEMO_ADMIN_EMAIL, "admin, every group"),
+        (DEMO_EMAIL, "coordinator of Leeds, Cardiff and Glasgow"),
+    ];
+    let groups = [
+        "volunteer in Leeds",
+        "volunteer in Cardiff",
+        "volunteer in Glasgow",
+    ];
+    all.extend(DEMO_VOLUNTEERS.iter().map(|(email, _)| *email).zip(groups));
+    all
+}
+
 const TENANTS: &[(&str, &str)] = &[
     ("Łukasz Nowak", "LS6 1AB"),
     ("Zoë Price", "M14 5RT"),
@@ -79,15 +104,10 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         new(DEMO_EMAIL, "Dee Demo", Role::Coordinator, all),
     )
     .await?;
+    let admin = new(DEMO_ADMIN_EMAIL, "Ada Admin", Role::Admin, Vec::new());
+    auth::create_user(db, clock, None, admin).await?;
     let mut volunteers = Vec::new();
-    for (i, (email, name)) in [
-        ("vic@tenantcase.example", "Vic Okoro"),
-        ("rhian@tenantcase.example", "Rhian Hughes"),
-        ("iain@tenantcase.example", "Iain Ross"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, (email, name)) in DEMO_VOLUNTEERS.into_iter().enumerate() {
         volunteers.push(
             auth::create_user(
                 db,

@@ -5,15 +5,16 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use uuid::Uuid;
 
+pub(super) use super::case_done::Done;
+use super::case_done::Notice;
 use super::case_form;
+use super::case_timeline::{TimelineItem, timeline_item};
 use super::{Choice, PageResult, page};
 use crate::app::AppState;
-use crate::db::cases::TimelineEntry;
 use crate::db::groups::Group;
 use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme, long_date};
 use crate::domain::letters::LetterKind;
 use crate::domain::rules::{self, Assessment, PenaltyRange, RuleId};
-use crate::domain::timeline::TimelineEvent;
 use crate::domain::workflow::Stage;
 use crate::domain::{CaseRecord, FieldErrors, Money};
 use crate::service::case_file::{self, Assignable, CaseFile};
@@ -22,154 +23,11 @@ use crate::service::letters::LetterInfo;
 use crate::service::portal::{DocumentInfo, MessageInfo};
 use crate::web::session::{SignedIn, Visitor};
 
-/// What was just done to a case: the case page opens with a banner that says so and what
-/// comes next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Done {
-    /// Taken in.
-    Created,
-    /// Its facts changed.
-    Edited,
-    /// A note added.
-    Note,
-    /// A look-up of the schemes recorded.
-    SchemeCheck,
-    /// Who works it changed.
-    Assigned,
-    /// The reader took it on.
-    Taken,
-    /// It moved to another stage.
-    Moved,
-    /// A letter was written.
-    Letter,
-    /// A letter was marked sent.
-    Sent,
-    /// A reply went to the tenant.
-    Reply,
-    /// A document was added.
-    Document,
-}
-
-impl Done {
-    /// Each: its name in the address, the part of the page it concerns, what happened and
-    /// what is next.
-    const TABLE: [(Done, &'static str, &'static str, &'static str, &'static str); 11] = [
-        (
-            Done::Created,
-            "created",
-            "summary",
-            "Case taken in",
-            "You work this case. Next: check what the law gives the tenant, below, then write to the landlord.",
-        ),
-        (
-            Done::Edited,
-            "edited",
-            "summary",
-            "Changes saved",
-            "What the law gives the tenant, below, uses them.",
-        ),
-        (
-            Done::Note,
-            "note",
-            "timeline",
-            "Note added",
-            "It is on the timeline, for your group only: the tenant never sees notes.",
-        ),
-        (
-            Done::SchemeCheck,
-            "scheme-check",
-            "scheme-checks",
-            "Scheme look-up recorded",
-            "What the law gives the tenant, below, takes it into account.",
-        ),
-        (
-            Done::Assigned,
-            "assigned",
-            "assignees",
-            "Saved who works this case",
-            "They see it on their home page.",
-        ),
-        (
-            Done::Taken,
-            "taken",
-            "summary",
-            "You work this case now",
-            "It is on your home page. Next: read the facts and contact the tenant.",
-        ),
-        (
-            Done::Moved,
-            "moved",
-            "summary",
-            "Case moved",
-            "The tenant sees the new stage when they check their case.",
-        ),
-        (
-            Done::Letter,
-            "letter",
-            "letters",
-            "Letter written",
-            "Download it and send it, then mark it sent under Letters.",
-        ),
-        (
-            Done::Sent,
-            "sent",
-            "letters",
-            "Letter marked as sent",
-            "Its reply deadline is on your home page. If no reply comes in time, write the next letter.",
-        ),
-        (
-            Done::Reply,
-            "reply",
-            "messages",
-            "Reply sent to the tenant",
-            "They see it when they check their case.",
-        ),
-        (
-            Done::Document,
-            "document",
-            "documents",
-            "Document added",
-            "Choose under Documents whether the tenant sees it.",
-        ),
-    ];
-
-    fn row(self) -> (Done, &'static str, &'static str, &'static str, &'static str) {
-        Done::TABLE
-            .into_iter()
-            .find(|r| r.0 == self)
-            .unwrap_or(Done::TABLE[0])
-    }
-
-    /// The `done` value in the case page's address.
-    pub fn as_str(self) -> &'static str {
-        self.row().1
-    }
-
-    /// The thing done for a `done` value; none for anything else.
-    pub fn parse(s: &str) -> Option<Done> {
-        Done::TABLE.into_iter().find(|r| r.1 == s).map(|r| r.0)
-    }
-
-    /// Where the case page goes after it: the banner, which links to the part concerned.
-    pub fn page(self, case: Uuid) -> String {
-        format!("/cases/{case}?done={}#done", self.as_str())
-    }
-}
-
 /// A letter's type and title.
 #[derive(Debug, Serialize)]
 struct KindTitle {
     value: &'static str,
     title: &'static str,
-}
-
-/// The banner of what was just done.
-#[derive(Debug, Serialize)]
-struct Notice {
-    title: &'static str,
-    next: &'static str,
-    /// The part of the page it concerns.
-    anchor: &'static str,
 }
 
 /// What was typed into the case page's small forms, shown again when one comes back with
@@ -328,155 +186,6 @@ struct LetterChoice {
     suits: bool,
 }
 
-/// One timeline entry in words: a title, and a text, lines or changes beneath it.
-#[derive(Debug, Default, Serialize)]
-struct TimelineItem {
-    kind: &'static str,
-    title: String,
-    text: Option<String>,
-    lines: Vec<String>,
-    changes: Vec<ChangeView>,
-    actor: Option<String>,
-    at: String,
-}
-
-#[derive(Debug, Serialize)]
-struct ChangeView {
-    field: String,
-    from: Option<String>,
-    to: Option<String>,
-}
-
-/// A field path in words: `deposit.amount_pence` → "deposit › amount".
-fn field_label(path: &str) -> String {
-    path.replace("_pence", "")
-        .replace(['_'], " ")
-        .replace('.', " › ")
-}
-
-fn transition_lines(event: &TimelineEvent) -> Vec<String> {
-    let TimelineEvent::Transitioned {
-        reason,
-        outcome_code,
-        overridden,
-        outcome,
-        ..
-    } = event
-    else {
-        return Vec::new();
-    };
-    let mut lines: Vec<String> = Vec::new();
-    if let Some(r) = reason {
-        lines.push(format!("Why: {r}"));
-    }
-    if let Some(code) = outcome_code {
-        lines.push(format!("Outcome: {}", code.label()));
-    }
-    if *overridden {
-        lines.push("The time limit to claim was overridden.".into());
-    }
-    if let Some(o) = outcome {
-        lines.push(format!(
-            "Recovered {} ({}): deposit {}, penalty {}, prohibited payments {}, interest {}, on {}",
-            o.total(),
-            o.route.label(),
-            o.deposit,
-            o.penalty,
-            o.prohibited,
-            o.interest,
-            long_date(o.date)
-        ));
-    }
-    lines
-}
-
-fn timeline_item(e: &TimelineEntry) -> TimelineItem {
-    let event = &e.event;
-    TimelineItem {
-        kind: event.kind(),
-        title: event_title(event),
-        text: match event {
-            TimelineEvent::Note { text }
-            | TimelineEvent::TenantMessage { text, .. }
-            | TimelineEvent::MessageToTenant { text, .. } => Some(text.clone()),
-            _ => None,
-        },
-        lines: match event {
-            TimelineEvent::Transitioned { .. } => transition_lines(event),
-            TimelineEvent::LetterSent {
-                method,
-                on,
-                reply_due,
-                ..
-            } => {
-                let due = reply_due.map(|d| format!(" Reply due by {}.", long_date(d)));
-                let due = due.unwrap_or_default();
-                vec![format!("Sent by {method} on {}.{due}", long_date(*on))]
-            }
-            _ => Vec::new(),
-        },
-        changes: match event {
-            TimelineEvent::Edited { changes } => changes
-                .iter()
-                .map(|c| ChangeView {
-                    field: field_label(&c.field),
-                    from: c.from.clone(),
-                    to: c.to.clone(),
-                })
-                .collect(),
-            _ => Vec::new(),
-        },
-        actor: e.actor.clone(),
-        at: e
-            .at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-    }
-}
-
-/// What happened, as the timeline's heading for it.
-fn event_title(event: &TimelineEvent) -> String {
-    match event {
-        TimelineEvent::Created { reference } => format!("Case {reference} taken in"),
-        TimelineEvent::Note { .. } => "Note".to_string(),
-        TimelineEvent::Assigned { added, removed } => {
-            let mut parts = Vec::new();
-            if !added.is_empty() {
-                parts.push(format!("Assigned to {}", added.join(", ")));
-            }
-            if !removed.is_empty() {
-                parts.push(format!("No longer assigned: {}", removed.join(", ")));
-            }
-            parts.join(". ")
-        }
-        TimelineEvent::Transitioned { from, to, .. } => {
-            format!("Moved from {} to {}", from.label(), to.label())
-        }
-        TimelineEvent::LetterGenerated { title, version, .. } => {
-            format!("Letter written: {title} (version {version})")
-        }
-        TimelineEvent::LetterSent { title, .. } => format!("Letter sent: {title}"),
-        TimelineEvent::TenantMessage { .. } => "Message from the tenant".to_string(),
-        TimelineEvent::MessageToTenant { .. } => "Message to the tenant".to_string(),
-        TimelineEvent::DocumentAdded {
-            file_name,
-            from_tenant,
-            ..
-        } => {
-            let who = if *from_tenant { " by the tenant" } else { "" };
-            format!("Document added{who}: {file_name}")
-        }
-        TimelineEvent::DocumentShared {
-            file_name, visible, ..
-        } => {
-            let what = if *visible { "shown to" } else { "hidden from" };
-            format!("Document {what} the tenant: {file_name}")
-        }
-        TimelineEvent::AccessCodeIssued => "New access code for the tenant".to_string(),
-        TimelineEvent::Edited { .. } => "Case edited".to_string(),
-    }
-}
-
 fn assessment_view(case: &CaseRecord, a: &Assessment, today: time::Date) -> AssessmentView {
     let f = &case.facts;
     let j = f.tenancy.jurisdiction;
@@ -572,6 +281,46 @@ fn letter_choices(case: &CaseRecord, a: &Assessment) -> Vec<LetterChoice> {
         .collect()
 }
 
+/// The letter to write now that a request went unanswered, if any.
+fn next_letter(
+    case: &CaseRecord,
+    a: &Assessment,
+    letters: &[LetterInfo],
+    today: time::Date,
+) -> Option<KindTitle> {
+    if !case.stage.is_open() {
+        return None;
+    }
+    let sent: Vec<_> = letters
+        .iter()
+        .filter_map(|l| Some((LetterKind::parse(&l.kind)?, l.reply_due)))
+        .collect();
+    let breached = !a.breaches.is_empty();
+    let kind = crate::domain::letters::after_unanswered_request(&sent, breached, today)?;
+    Some(KindTitle {
+        value: kind.as_str(),
+        title: kind.title(),
+    })
+}
+
+/// By letter type, the stage that marking such a letter sent offers to move the case to.
+fn sent_moves(stage: Stage) -> std::collections::BTreeMap<&'static str, Choice> {
+    LetterKind::ALL
+        .iter()
+        .filter_map(|k| {
+            let to = crate::domain::workflow::stage_after_letter(*k, stage)?;
+            let label = to.label().into();
+            Some((
+                k.as_str(),
+                Choice {
+                    value: to.as_str(),
+                    label,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// The case page, with `status`, the errors of a form that came back and what was typed.
 pub(super) async fn case_page(
     state: &AppState,
@@ -633,45 +382,9 @@ pub(super) async fn case_page(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect(),
         scheme_choices: case_form::schemes(),
-        next_letter: case
-            .stage
-            .is_open()
-            .then(|| {
-                let sent: Vec<_> = file
-                    .letters
-                    .iter()
-                    .filter_map(|l| Some((LetterKind::parse(&l.kind)?, l.reply_due)))
-                    .collect();
-                let breached = !a.breaches.is_empty();
-                crate::domain::letters::after_unanswered_request(&sent, breached, today)
-            })
-            .flatten()
-            .map(|k| KindTitle {
-                value: k.as_str(),
-                title: k.title(),
-            }),
-        notice: drafts.done.map(|d| {
-            let (_, _, anchor, title, next) = d.row();
-            Notice {
-                title,
-                next,
-                anchor,
-            }
-        }),
-        sent_moves: LetterKind::ALL
-            .iter()
-            .filter_map(|k| {
-                let to = crate::domain::workflow::stage_after_letter(*k, case.stage)?;
-                let label = to.label().into();
-                Some((
-                    k.as_str(),
-                    Choice {
-                        value: to.as_str(),
-                        label,
-                    },
-                ))
-            })
-            .collect(),
+        next_letter: next_letter(case, &a, &file.letters, today),
+        notice: drafts.done.map(Done::notice),
+        sent_moves: sent_moves(case.stage),
     };
     page(status, "cases/show.html", Some(visitor), errors, &page_view)
 }
