@@ -44,6 +44,11 @@ pub fn reply_listed(due: Date, today: Date) -> Option<Listed> {
     }
 }
 
+/// What a letter's reply deadline is called, in the deadline lists and on the case card.
+pub fn reply_label(title: &str) -> String {
+    format!("Reply due to \"{title}\"")
+}
+
 /// The deadline a case leads with: the soonest still running, else the latest missed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextDeadline {
@@ -71,7 +76,7 @@ pub fn next_deadline(
     });
     let letters = replies
         .iter()
-        .map(|(title, due)| (format!("Reply due to \"{title}\""), *due, *due < today));
+        .map(|(title, due)| (reply_label(title), *due, *due < today));
     let all: Vec<(String, Date, bool)> = rules.chain(letters).collect();
     let running = all.iter().filter(|d| !d.2).min_by_key(|d| d.1);
     let missed = all.iter().filter(|d| d.2).max_by_key(|d| d.1);

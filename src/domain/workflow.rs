@@ -113,6 +113,16 @@ impl Stage {
         matches!(self, Stage::Closed | Stage::Withdrawn)
     }
 
+    /// The stages at which a case no one works waits in the "Unassigned" queue: those where
+    /// there is work to do (not ended, not paused).
+    pub fn queued() -> Vec<Stage> {
+        Stage::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open() && *s != Stage::OnHold)
+            .collect()
+    }
+
     /// The stages listed as "open" (everything not closed).
     pub fn not_closed() -> Vec<Stage> {
         Stage::ALL

@@ -75,7 +75,20 @@ async fn members_see_the_unassigned_queue_online_requests_first_and_take_a_case_
     let admin = app.token("admin@example.org").await;
     let mut body = case_e1();
     body["group"] = json!("Leeds");
-    let staff = create_case(&app, &admin, body).await;
+    let staff = create_case(&app, &admin, body.clone()).await;
+    // A dispute that has ended waits for no one, though no one works it.
+    let ended = create_case(&app, &admin, body).await;
+    let uri = format!(
+        "/api/v1/cases/{}/transitions",
+        ended["id"].as_str().unwrap_or_default()
+    );
+    let outcome = json!({"deposit_pence": 110000, "penalty_pence": 0, "prohibited_pence": 0,
+        "interest_pence": 0, "route": "landlord_paid", "date": "2026-11-20"});
+    for to in ["triage", "facts_gathering", "advice_given", "resolved"] {
+        let body = json!({"to": to, "outcome": outcome});
+        let res = app.api(Method::POST, &uri, &admin, Some(body)).await;
+        assert_eq!(res.status, StatusCode::OK, "{to}: {}", res.text);
+    }
     app.clock.advance(time::Duration::minutes(1));
     let online = online_request(&app, "Asha Patel").await;
 

@@ -168,6 +168,8 @@ pub struct Unassigned {
     pub taken_in: Vec<CaseSummary>,
     /// How many there are in all, counted up to [`COUNT_LIMIT`].
     pub total: u64,
+    /// Whether `total` is the exact count (false: more than [`COUNT_LIMIT`]).
+    pub total_exact: bool,
 }
 
 /// The queue of open cases of `groups` that no one works: new online requests first.
@@ -177,8 +179,7 @@ pub async fn unassigned(
     limit: u64,
 ) -> Result<Unassigned, DbErr> {
     let mut q = cases::Entity::find()
-        .filter(cases::Column::Stage.is_in(Stage::not_closed().iter().map(|s| s.as_str())))
-        .filter(cases::Column::Stage.ne(Stage::OnHold.as_str()))
+        .filter(cases::Column::Stage.is_in(Stage::queued().iter().map(|s| s.as_str())))
         .filter(
             cases::Column::Id.not_in_subquery(
                 Query::select()
@@ -194,7 +195,7 @@ pub async fn unassigned(
         .clone()
         .select_only()
         .column(cases::Column::Id)
-        .limit(COUNT_LIMIT)
+        .limit(COUNT_LIMIT + 1)
         .count(c)
         .await?;
     let newest =
@@ -210,7 +211,8 @@ pub async fn unassigned(
             .into_iter()
             .map(summary_of)
             .collect::<Result<_, _>>()?,
-        total,
+        total: Ord::min(total, COUNT_LIMIT),
+        total_exact: total <= COUNT_LIMIT,
     })
 }
 

@@ -73,7 +73,7 @@ fn deadline_lists(
     let by_id: HashMap<Uuid, &CaseRecord> = cases.iter().map(|c| (c.id, c)).collect();
     for letter in letters {
         if let (Some(due), Some(case)) = (letter.reply_due, by_id.get(&letter.case_id)) {
-            let label = format!("Reply due to \"{}\"", letter.title);
+            let label = crate::domain::alerts::reply_label(&letter.title);
             put(reply_listed(due, today), row(case, label, due));
         }
     }

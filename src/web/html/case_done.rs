@@ -33,98 +33,97 @@ pub(super) enum Done {
 }
 
 impl Done {
-    /// Each: its name in the address, the part of the page it concerns, what happened and
-    /// what is next.
-    const TABLE: [(Done, &'static str, &'static str, &'static str, &'static str); 11] = [
-        (
-            Done::Created,
-            "created",
-            "summary",
-            "Case taken in",
-            "You work this case. Next: check what the law gives the tenant, below, then write to the landlord.",
-        ),
-        (
-            Done::Edited,
-            "edited",
-            "summary",
-            "Changes saved",
-            "What the law gives the tenant, below, uses them.",
-        ),
-        (
-            Done::Note,
-            "note",
-            "timeline",
-            "Note added",
-            "It is on the timeline, for your group only: the tenant never sees notes.",
-        ),
-        (
-            Done::SchemeCheck,
-            "scheme-check",
-            "scheme-checks",
-            "Scheme look-up recorded",
-            "What the law gives the tenant, below, takes it into account.",
-        ),
-        (
-            Done::Assigned,
-            "assigned",
-            "assignees",
-            "Saved who works this case",
-            "They see it on their home page.",
-        ),
-        (
-            Done::Taken,
-            "taken",
-            "summary",
-            "You work this case now",
-            "It is on your home page. Next: read the facts and contact the tenant.",
-        ),
-        (
-            Done::Moved,
-            "moved",
-            "summary",
-            "Case moved",
-            "The tenant sees the new stage when they check their case.",
-        ),
-        (
-            Done::Letter,
-            "letter",
-            "letters",
-            "Letter written",
-            "Download it and send it, then mark it sent under Letters.",
-        ),
-        (
-            Done::Sent,
-            "sent",
-            "letters",
-            "Letter marked as sent",
-            "Its reply deadline is on your home page. If no reply comes in time, write the next letter.",
-        ),
-        (
-            Done::Reply,
-            "reply",
-            "messages",
-            "Reply sent to the tenant",
-            "They see it when they check their case.",
-        ),
-        (
-            Done::Document,
-            "document",
-            "documents",
-            "Document added",
-            "Choose under Documents whether the tenant sees it.",
-        ),
+    /// Every thing that can be done, for reading the address back.
+    const ALL: [Done; 11] = [
+        Done::Created,
+        Done::Edited,
+        Done::Note,
+        Done::SchemeCheck,
+        Done::Assigned,
+        Done::Taken,
+        Done::Moved,
+        Done::Letter,
+        Done::Sent,
+        Done::Reply,
+        Done::Document,
     ];
 
-    fn row(self) -> (Done, &'static str, &'static str, &'static str, &'static str) {
-        Done::TABLE
-            .into_iter()
-            .find(|r| r.0 == self)
-            .unwrap_or(Done::TABLE[0])
+    /// Its name in the address, the part of the page it concerns, what happened and what
+    /// is next.
+    fn row(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Done::Created => (
+                "created",
+                "summary",
+                "Case taken in",
+                "You work this case. Next: check what the law gives the tenant, below, then write to the landlord.",
+            ),
+            Done::Edited => (
+                "edited",
+                "summary",
+                "Changes saved",
+                "What the law gives the tenant, below, uses them.",
+            ),
+            Done::Note => (
+                "note",
+                "timeline",
+                "Note added",
+                "It is on the timeline, for your group only: the tenant never sees notes.",
+            ),
+            Done::SchemeCheck => (
+                "scheme-check",
+                "scheme-checks",
+                "Scheme look-up recorded",
+                "What the law gives the tenant, below, takes it into account.",
+            ),
+            Done::Assigned => (
+                "assigned",
+                "assignees",
+                "Saved who works this case",
+                "They see it on their home page.",
+            ),
+            Done::Taken => (
+                "taken",
+                "summary",
+                "You work this case now",
+                "It is on your home page. Next: read the facts and contact the tenant.",
+            ),
+            Done::Moved => (
+                "moved",
+                "summary",
+                "Case moved",
+                "The tenant sees the new stage when they check their case.",
+            ),
+            Done::Letter => (
+                "letter",
+                "letters",
+                "Letter written",
+                "Download it and send it, then mark it sent under Letters.",
+            ),
+            Done::Sent => (
+                "sent",
+                "letters",
+                "Letter marked as sent",
+                "Its reply deadline is on your home page. If no reply comes in time, write the next letter.",
+            ),
+            Done::Reply => (
+                "reply",
+                "messages",
+                "Reply sent to the tenant",
+                "They see it when they check their case.",
+            ),
+            Done::Document => (
+                "document",
+                "documents",
+                "Document added",
+                "Choose under Documents whether the tenant sees it.",
+            ),
+        }
     }
 
     /// The banner for it.
     pub fn notice(self) -> Notice {
-        let (_, _, anchor, title, next) = self.row();
+        let (_, anchor, title, next) = self.row();
         Notice {
             title,
             next,
@@ -134,12 +133,12 @@ impl Done {
 
     /// The `done` value in the case page's address.
     pub fn as_str(self) -> &'static str {
-        self.row().1
+        self.row().0
     }
 
     /// The thing done for a `done` value; none for anything else.
     pub fn parse(s: &str) -> Option<Done> {
-        Done::TABLE.into_iter().find(|r| r.1 == s).map(|r| r.0)
+        Done::ALL.into_iter().find(|d| d.as_str() == s)
     }
 
     /// Where the case page goes after it: the banner, which links to the part concerned.
@@ -155,4 +154,25 @@ pub(super) struct Notice {
     pub next: &'static str,
     /// The part of the page it concerns.
     pub anchor: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_thing_done_reads_back_from_its_address() {
+        let mut names: Vec<&str> = Done::ALL.iter().map(|d| d.as_str()).collect();
+        for d in Done::ALL {
+            assert_eq!(Done::parse(d.as_str()), Some(d));
+            assert!(
+                d.page(Uuid::nil())
+                    .ends_with(&format!("?done={}#done", d.as_str()))
+            );
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Done::ALL.len(), "every name is its own");
+        assert_eq!(Done::parse("anything else"), None);
+    }
 }

@@ -80,6 +80,7 @@ struct HomePage<'a> {
     /// Open cases of the reader's groups that no one works: online requests first.
     queue: Vec<QueueRow<'a>>,
     queue_total: u64,
+    queue_total_exact: bool,
     /// The line at the top: "3 overdue · 1 due this week · 2 new requests".
     at_a_glance: Vec<String>,
 }
@@ -148,6 +149,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
             .chain(queue_rows(&queue.taken_in, false))
             .collect(),
         queue_total: queue.total,
+        queue_total_exact: queue.total_exact,
         at_a_glance: at_a_glance(&my_deadlines, queue.online.len(), state.clock.today()),
     };
     page(
