@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::service::memo::Memos;
 use crate::service::reads::ReadAudit;
 use crate::storage::Store;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub reads: ReadAudit,
     /// Where uploaded documents' bytes are kept.
     pub store: Store,
+    /// Who is behind each bearer token, and the groups, kept for a moment.
+    pub memos: Arc<Memos>,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
         AppState {
             reads: ReadAudit::start(db.clone(), clock.clone()),
             store: Store::new(config.uploads.clone()),
+            memos: Arc::default(),
             db,
             clock,
             config: Arc::new(config),

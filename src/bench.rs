@@ -207,8 +207,9 @@ pub async fn cases(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
     let t = Instant::now();
     let groups = seed_cases(db, count).await?;
     println!("seeded {count} cases in {:.1}s", t.elapsed().as_secs_f64());
-    // A live database keeps its planner statistics up to date; a fresh bulk load has none.
-    sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
+    // `serve` brings the planner statistics up to date when it starts; a fresh bulk load
+    // has none yet.
+    crate::db::refresh_statistics(db).await?;
     for (name, filter) in admin_probes(count)
         .into_iter()
         .chain(member_probes(&groups))

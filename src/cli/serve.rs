@@ -21,12 +21,15 @@ pub(super) async fn serve(database_url: String, args: ServeArgs) -> anyhow::Resu
     };
     let state = AppState::connect(config).await?;
     state.store.check().await?;
+    crate::db::refresh_statistics(&state.db).await?;
+    // Hear at once of users and groups changed by another server of this database.
+    crate::db::listen_for_auth_changes(&state.db).await?;
     // Every server of one database must hash tenants' codes with the same key.
     crate::service::admin::check_secret(&state.db, &state.config.secret)
         .await
         .map_err(|e| anyhow::anyhow!(e.public_message()))?;
     if args.demo {
-        match demo::seed(&state.db, state.clock.as_ref())
+        match demo::seed(&state.db, state.clock.as_ref(), &state.config.secret)
             .await
             .map_err(describe)?
         {

@@ -121,7 +121,7 @@ pub async fn insert(
     groups::Entity::insert(row)
         .exec_without_returning(c)
         .await?;
-    Ok(())
+    super::auth_changed(c).await
 }
 
 /// Changes a group's name, address and areas; false if there is no such group.
@@ -146,6 +146,7 @@ pub async fn update(c: &impl ConnectionTrait, group: &Group) -> Result<bool, DbE
         .filter(groups::Column::Id.eq(group.id))
         .exec(c)
         .await?;
+    super::auth_changed(c).await?;
     Ok(res.rows_affected == 1)
 }
 
@@ -156,7 +157,7 @@ pub async fn only_one_takes_unmatched(c: &impl ConnectionTrait, id: Uuid) -> Res
         .filter(groups::Column::Id.ne(id))
         .exec(c)
         .await?;
-    Ok(())
+    super::auth_changed(c).await
 }
 
 /// Every group, by name.
@@ -266,5 +267,5 @@ pub async fn set_user_groups(
     group_members::Entity::insert_many(rows)
         .exec_without_returning(c)
         .await?;
-    Ok(())
+    super::auth_changed(c).await
 }

@@ -12,6 +12,7 @@ pub mod throttles;
 pub mod users;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use migration::{Migrator, MigratorTrait};
@@ -39,8 +40,11 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
             // WAL lets readers run beside the one writer; NORMAL sync is durable across
             // crashes of the process in WAL mode, and loses at most the last transactions
             // on a power cut. Writers queue on the lock for up to the busy timeout.
+            // A connection to a local file cannot go stale: pinging it before each use
+            // would only add a round trip to its thread.
             opts.max_connections(SQLITE_CONNECTIONS)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal)
@@ -50,8 +54,11 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
                 });
         }
     } else {
+        // A connection idle for a while may have been closed by the server or a proxy;
+        // one in steady use is not pinged before every query.
         opts.max_connections(postgres_pool_size())
-            .min_connections(2);
+            .min_connections(2)
+            .test_before_acquire_if_idle_for(std::time::Duration::from_secs(30));
     }
     if let Some(schema) = schema {
         opts.set_schema_search_path(schema);
@@ -262,6 +269,92 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
         })
         .await?;
     Ok(WriteTxn { txn, _turn: turn })
+}
+
+/// Changes made so far to who people are: roles, active flags, memberships, revoked tokens
+/// and groups. What is kept in memory about them ([`crate::service::memo`]) is used only
+/// while this count is what it was when it was read.
+static AUTH_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// The changes made so far to who people are.
+pub fn auth_epoch() -> u64 {
+    AUTH_EPOCH.load(Ordering::SeqCst)
+}
+
+/// Notes here that who someone is has changed.
+pub fn note_auth_change() {
+    AUTH_EPOCH.fetch_add(1, Ordering::SeqCst);
+}
+
+/// The PostgreSQL channel on which servers tell each other of such changes.
+const AUTH_CHANNEL: &str = "tenantcase_auth";
+
+/// Records a change to who someone is, made through `c`: noted here at once and, on
+/// PostgreSQL, told to every other server when the transaction commits.
+async fn auth_changed(c: &impl ConnectionTrait) -> Result<(), DbErr> {
+    note_auth_change();
+    if c.get_database_backend() == DbBackend::Postgres {
+        c.execute_unprepared(&format!("SELECT pg_notify('{AUTH_CHANNEL}', '')"))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Listens, on PostgreSQL, for the changes other servers make to who people are, and notes
+/// each one here. When the listening connection drops, a change is noted too, since one may
+/// have been missed. Does nothing on SQLite, which one server serves.
+pub async fn listen_for_auth_changes(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::sqlx::postgres::PgListener;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let pool = db.get_postgres_connection_pool();
+    let mut listener = PgListener::connect_with(pool)
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    listener
+        .listen(AUTH_CHANNEL)
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    tokio::spawn(async move {
+        loop {
+            let heard = listener.try_recv().await;
+            note_auth_change();
+            match heard {
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => {
+                    tracing::warn!("lost the database's notices of changed users; listening again");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Brings SQLite's planner statistics up to date (PostgreSQL's autovacuum keeps its own):
+/// the row counts per index (`sqlite_stat1`) that choose between the case indexes. SQLite is
+/// built here with STAT4, whose value samples make it prepare a statement again every time
+/// its parameters change, about 0.1 ms a query: more than the samples save on these short,
+/// indexed queries, so they are not kept. `analysis_limit` bounds the work on a large
+/// database.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    let txn = begin_write(db).await?;
+    txn.execute_unprepared("PRAGMA analysis_limit = 1000; ANALYZE")
+        .await?;
+    let stat4 = Statement::from_string(
+        DbBackend::Sqlite,
+        "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'",
+    );
+    if txn.query_one_raw(stat4).await?.is_some() {
+        // ANALYZE of the schema table makes this connection read what is left.
+        txn.execute_unprepared("DELETE FROM sqlite_stat4; ANALYZE sqlite_schema")
+            .await?;
+    }
+    txn.commit().await
 }
 
 /// Whether `err` is a unique-constraint violation.

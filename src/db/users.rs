@@ -199,6 +199,7 @@ pub async fn revoke_token(
         .filter(api_tokens::Column::RevokedAt.is_null())
         .exec(c)
         .await?;
+    super::auth_changed(c).await?;
     Ok(res.rows_affected == 1)
 }
 
@@ -288,6 +289,7 @@ pub async fn set_role_and_active(
         .filter(users::Column::Id.eq(id))
         .exec(c)
         .await?;
+    super::auth_changed(c).await?;
     Ok(res.rows_affected == 1)
 }
 

@@ -5,11 +5,16 @@ use serde_json::json;
 use time::Duration;
 
 use super::auth::{self, NewUser};
-use crate::clock::Clock;
+use super::portal::TenantSession;
+use crate::clock::{Clock, FixedClock};
 use crate::db;
+use crate::domain::Jurisdiction;
 use crate::domain::Money;
 use crate::domain::input::CaseInput;
+use crate::domain::letters::LetterKind;
+use crate::domain::referral::{Problem, Referral};
 use crate::domain::user::Role;
+use crate::domain::workflow::stage_after_letter;
 use crate::domain::workflow::{Outcome, OutcomeCode, Route, Stage, TransitionRequest};
 use crate::error::AppError;
 
@@ -78,8 +83,14 @@ fn jurisdiction_for(postcode: &str) -> &'static str {
 }
 
 /// Creates the demo coordinator (returning its password, shown once) and a sample
-/// caseload, unless cases exist already. Returns `None` when nothing was seeded.
-pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<String>, AppError> {
+/// caseload, unless cases exist already: cases at every stage, letters sent whose replies
+/// are overdue or due soon, a tenant's message waiting for an answer, cases no volunteer
+/// has taken and requests for help made online. Returns `None` when nothing was seeded.
+pub async fn seed(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+) -> Result<Option<String>, AppError> {
     let one = db::cases::CaseFilter {
         per_page: 1,
         ..Default::default()
@@ -119,26 +130,33 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
         );
     }
     let actor = auth::principal_of(db, &user, None).await?;
-    let today = clock.today();
+    // Two of Leeds's cases began weeks ago: their L1s were sent then, and the replies are
+    // now overdue (sent 30 days ago) and due soon (sent 9 days ago).
+    let mut letters_back = [30, 9].into_iter();
     for i in 0..36usize {
-        let (input, jurisdiction, deposit) = demo_case(i, today)?;
-        let group = match jurisdiction {
-            "england" => 0,
-            "wales" => 1,
-            _ => 2,
-        };
+        let target = Stage::ALL[i % Stage::ALL.len()];
+        let (group, mine) = (group_of(i), i % 2 == 0);
+        let sends_l1 = group == 0 && mine && stage_after_letter(LetterKind::L1, target).is_some();
+        let days_back = if sends_l1 { letters_back.next() } else { None };
+        let then = FixedClock(clock.now() - Duration::days(days_back.unwrap_or(0)));
+        let clock: &dyn Clock = if days_back.is_some() { &then } else { clock };
+        let (input, _, deposit) = demo_case(i, clock.today())?;
         let case = super::cases::intake(db, clock, &actor, Some(&groups[group].name), input)
             .await?
             .case;
-        if i % 2 == 0 {
-            let mut who = vec![volunteers[group].id];
-            if i % 4 == 0 {
-                who.push(user.id);
-            }
-            super::cases::assign(db, clock, &actor, case.id, &who).await?;
+        // Cases are taken in by the coordinator; some wait in the queue for a volunteer.
+        let mut who = Vec::new();
+        if mine {
+            who.push(volunteers[group].id);
         }
-        let target = Stage::ALL[i % Stage::ALL.len()];
+        if i % 4 == 0 || i % 4 == 1 {
+            who.push(user.id);
+        }
+        super::cases::assign(db, clock, &actor, case.id, &who).await?;
         walk(db, clock, &actor, case.id, Stage::Intake, target).await?;
+        if days_back.is_some() {
+            send_l1(db, clock, &actor, case.id, target).await?;
+        }
         if i % 3 == 0 {
             let note = format!(
                 "Called the tenant. Deposit {} paid by bank transfer; they will send the statement.",
@@ -146,8 +164,81 @@ pub async fn seed(db: &DatabaseConnection, clock: &dyn Clock) -> Result<Option<S
             );
             super::cases::add_note(db, clock, &actor, case.id, &note).await?;
         }
+        if i == 4 {
+            let tenant = TenantSession {
+                id: String::new(),
+                case_id: case.id,
+                csrf: String::new(),
+            };
+            let text =
+                "Hello, I found the check-in report with photos of every room. Shall I send it?";
+            super::portal::send_message(db, clock, &tenant, text).await?;
+        }
     }
+    online_requests(db, clock, key).await?;
     Ok(Some(password))
+}
+
+/// The demo's group for its case `i`: by the nation of the tenant's postcode.
+fn group_of(i: usize) -> usize {
+    match jurisdiction_for(TENANTS[i % TENANTS.len()].1) {
+        "england" => 0,
+        "wales" => 1,
+        _ => 2,
+    }
+}
+
+/// Writes an L1 on the demo case and records it sent by post today (by `clock`), moving the
+/// case on as the letter does.
+async fn send_l1(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &super::Principal,
+    id: uuid::Uuid,
+    at: Stage,
+) -> Result<(), AppError> {
+    let letter =
+        super::letters::generate(db, clock, actor, id, LetterKind::L1, Default::default()).await?;
+    let stage = stage_after_letter(LetterKind::L1, at).map(Stage::as_str);
+    let sending = super::letters::Sending {
+        method: Some("post"),
+        date: None,
+        tracking: None,
+        stage,
+    };
+    super::letters::mark_sent(db, clock, actor, letter.id, sending).await?;
+    Ok(())
+}
+
+/// Two requests for help that came in through the website, waiting for a volunteer.
+async fn online_requests(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    key: &[u8; 32],
+) -> Result<(), AppError> {
+    let paid = clock.today() - Duration::days(500);
+    for (name, postcode, problem) in [
+        ("Olu Adeyemi", "LS4 2PR", Problem::NotReturned),
+        ("Carys Morgan", "CF11 9LJ", Problem::Deductions),
+    ] {
+        let nation = Jurisdiction::parse(jurisdiction_for(postcode));
+        let referral = Referral {
+            nation,
+            postcode: postcode.into(),
+            name: name.into(),
+            email: format!("{}@example.org", name.to_lowercase().replace(' ', ".")),
+            phone: "07700 900555".into(),
+            deposit: "950".into(),
+            paid_day: paid.day().to_string(),
+            paid_month: u8::from(paid.month()).to_string(),
+            paid_year: paid.year().to_string(),
+            problem: Some(problem),
+            details: "I moved out six weeks ago and have heard nothing about my deposit.".into(),
+            consent: true,
+        };
+        super::referral::submit(db, clock, key, None, &referral).await?;
+    }
+    Ok(())
 }
 
 /// The demo's three groups, one a nation, made unless they exist.
@@ -229,7 +320,8 @@ fn demo_case(i: usize, today: time::Date) -> Result<(CaseInput, &'static str, i6
             json!([{"name": "Sam Taylor", "consent_date": (today - Duration::days(2)).to_string()}])
         } else { json!([]) },
         "property": {"address": format!("{} Example Road", 10 + i), "postcode": postcode},
-        "landlord": {"name": landlord, "kind": kind, "email": "lettings@example.com"},
+        "landlord": {"name": landlord, "kind": kind, "email": "lettings@example.com",
+                     "address": format!("{} Market Street\n{}", 2 + i % 40, postcode)},
         "tenancy": {
             "jurisdiction": jurisdiction,
             "start_date": start.to_string(),

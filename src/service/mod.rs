@@ -7,6 +7,7 @@ pub mod case_file;
 pub mod cases;
 pub mod demo;
 pub mod letters;
+pub mod memo;
 pub mod portal;
 pub mod reads;
 pub mod referral;

@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::domain::user::Principal;
 
 use super::auth::{principal_of, random_hex, sha256_hex};
+use super::memo::{Memos, Stamp, TokenHolder};
 
 /// Creates an API token for the user with this e-mail (the command line) and returns it.
 pub async fn create_api_token(
@@ -147,21 +148,42 @@ pub async fn revoke_token(
     Ok(())
 }
 
-/// The user behind a bearer token, if the token is live and the user active.
+/// The user behind a bearer token, if the token is live and the user active. Who holds a
+/// token is kept for a moment in `memos`; its use is recorded at most every five minutes.
 pub async fn token_principal(
     db: &DatabaseConnection,
+    memos: &Memos,
     clock: &dyn Clock,
     token: &str,
     address: Option<String>,
 ) -> Result<Option<Principal>, AppError> {
-    let Some((t, user)) = db::users::find_token(db, &sha256_hex(token)).await? else {
-        return Ok(None);
+    let hash = sha256_hex(token);
+    let holder = match memos.tokens.get(&hash) {
+        Some(holder) => holder,
+        None => {
+            let stamp = Stamp::now();
+            let Some((t, user)) = db::users::find_token(db, &hash).await? else {
+                return Ok(None);
+            };
+            let holder = TokenHolder {
+                token_id: t.id,
+                last_used: t.last_used_at,
+                principal: principal_of(db, &user, None).await?,
+            };
+            memos.tokens.put(hash.clone(), holder.clone(), stamp);
+            holder
+        }
     };
     let now = clock.now();
-    if t.last_used_at
+    if holder
+        .last_used
         .is_none_or(|last| now - last > Duration::minutes(5))
     {
-        db::users::touch_token(db, t.id, now).await?;
+        db::users::touch_token(db, holder.token_id, now).await?;
+        memos.tokens.forget(&hash);
     }
-    Ok(Some(principal_of(db, &user, address).await?))
+    Ok(Some(Principal {
+        address,
+        ..holder.principal
+    }))
 }

@@ -333,7 +333,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or(AppError::Unauthorized)?;
-            return auth::token_principal(&state.db, clock, token, address)
+            return auth::token_principal(&state.db, &state.memos, clock, token, address)
                 .await?
                 .map(ApiCaller)
                 .ok_or(ApiError(AppError::Unauthorized));

@@ -463,6 +463,13 @@ fn routes() -> Vec<Route> {
         ),
         r(
             Page,
+            Method::GET,
+            "/cases/{id}/access-code",
+            CaseWork(200),
+            none,
+        ),
+        r(
+            Page,
             Method::POST,
             "/cases/{id}/access-code",
             CaseWork(200),

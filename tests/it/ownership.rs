@@ -168,3 +168,50 @@ async fn members_see_the_unassigned_queue_online_requests_first_and_take_a_case_
         res.text
     );
 }
+
+/// The part of a page from the heading with `id` to the next second-level heading.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let from = page.find(&format!("id=\"{id}\"")).unwrap_or(page.len());
+    let rest = &page[from..];
+    let to = rest[1..].find("<h2").map_or(rest.len(), |i| i + 1);
+    &rest[..to]
+}
+
+#[tokio::test]
+async fn the_demo_is_a_busy_evening_seen_from_a_volunteers_home() {
+    let app = TestApp::new().await;
+    let (db, clock) = (&app.state.db, app.state.clock.as_ref());
+    let password = tenantcase::service::demo::seed(db, clock, &app.state.config.secret)
+        .await
+        .expect("seeded")
+        .expect("an empty database is seeded");
+    let vic = app
+        .try_sign_in("vic@tenantcase.example", &password, None)
+        .await
+        .expect("the Leeds volunteer signs in");
+    let home = app.get("/", Some(&vic.cookie)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    let overdue = section(&home.text, "overdue");
+    assert!(overdue.contains("Reply due to"), "{overdue}");
+    assert!(overdue.contains("Overdue by"), "{overdue}");
+    let soon = section(&home.text, "due-soon");
+    assert!(soon.contains("Reply due to"), "{soon}");
+    let queue = section(&home.text, "unassigned");
+    assert!(queue.contains("Olu Adeyemi"), "{queue}");
+    assert!(queue.contains("New online request"), "{queue}");
+    assert!(
+        !queue.contains("Carys Morgan"),
+        "Cardiff's request is not Leeds's"
+    );
+
+    let dee = app
+        .try_sign_in("demo@tenantcase.example", &password, None)
+        .await
+        .expect("the coordinator signs in");
+    let home = app.get("/", Some(&dee.cookie)).await;
+    let attention = section(&home.text, "attention");
+    assert!(attention.contains("Aisha Mohammed"), "{attention}");
+
+    let again = tenantcase::service::demo::seed(db, clock, &app.state.config.secret).await;
+    assert!(matches!(again, Ok(None)), "a second run seeds nothing");
+}

@@ -98,6 +98,72 @@ async fn access_codes_are_readable_replaceable_and_kept_only_as_a_hash() {
 }
 
 #[tokio::test]
+async fn a_new_code_replaces_the_tenants_only_after_the_volunteer_confirms() {
+    let w = world().await;
+    let staff = w.app.sign_in("api@example.org").await;
+    let page = w
+        .app
+        .get(&format!("/cases/{}", w.case), Some(&staff.cookie))
+        .await;
+    let ask = format!("href=\"/cases/{}/access-code\"", w.case);
+    assert!(
+        page.text.contains(&ask),
+        "a link to the question, not a form"
+    );
+
+    // The question, by the link or by a stale form without the confirmation.
+    let question = w
+        .app
+        .get(
+            &format!("/cases/{}/access-code", w.case),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert_eq!(question.status, StatusCode::OK);
+    assert!(
+        question
+            .text
+            .contains("Replace Łukasz Nowak's access code?"),
+        "{}",
+        question.text
+    );
+    assert!(question.text.contains("name=\"replace\" value=\"yes\""));
+    let stale = w
+        .app
+        .post_form(
+            &format!("/cases/{}/access-code", w.case),
+            Some(&staff.cookie),
+            &[("_csrf", &staff.csrf)],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert!(stale.text.contains("access code?"), "{}", stale.text);
+    assert!(
+        w.app.tenant_sign_in(&w.reference, &w.code).await.is_some(),
+        "asking replaced nothing"
+    );
+
+    let done = w
+        .app
+        .post_form(
+            &format!("/cases/{}/access-code", w.case),
+            Some(&staff.cookie),
+            &[("_csrf", &staff.csrf), ("replace", "yes")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(
+        done.text.contains("New access code for Łukasz Nowak"),
+        "{}",
+        done.text
+    );
+    assert!(
+        w.app.tenant_sign_in(&w.reference, &w.code).await.is_none(),
+        "once confirmed, the old code stops working"
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_pair_never_says_which_part_is_wrong_and_tries_are_limited() {
     let w = world().await;
     let (pre, csrf) = w.app.anonymous("/status").await;

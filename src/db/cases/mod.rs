@@ -8,13 +8,14 @@ pub use timeline::*;
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{case_alerts, case_assignees, case_search_terms, cases};
+use super::entities::{case_alerts, case_assignees, case_search_terms, cases, users};
+use super::users::User;
 use crate::domain::workflow::Stage;
 use crate::domain::{CaseFacts, CaseRecord, CaseReference};
 
@@ -228,6 +229,38 @@ pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecor
         .await?
         .map(CaseRecord::try_from)
         .transpose()
+}
+
+/// A case with the users assigned to it, by name, read in one query.
+pub async fn find_with_assignees(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<(CaseRecord, Vec<User>)>, DbErr> {
+    let assignment = case_assignees::Entity::belongs_to(cases::Entity)
+        .from(case_assignees::Column::CaseId)
+        .to(cases::Column::Id)
+        .into();
+    let assignee = case_assignees::Entity::belongs_to(users::Entity)
+        .from(case_assignees::Column::UserId)
+        .to(users::Column::Id)
+        .into();
+    let mut rows = cases::Entity::find_by_id(id)
+        .join_rev(JoinType::LeftJoin, assignment)
+        .join(JoinType::LeftJoin, assignee)
+        .select_also(users::Entity)
+        .order_by_asc(users::Column::Name)
+        .all(c)
+        .await?
+        .into_iter();
+    let Some((case, first)) = rows.next() else {
+        return Ok(None);
+    };
+    let assignees = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, u)| u))
+        .map(User::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some((CaseRecord::try_from(case)?, assignees)))
 }
 
 /// The ids of the cases assigned to `user`, as a subquery.

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Principal;
+use super::memo::{self, Memos};
 use super::reads::ReadAudit;
 use crate::clock::Clock;
 use crate::db;
@@ -144,14 +145,18 @@ pub(crate) async fn insert_new(
 pub async fn get(
     db: &DatabaseConnection,
     reads: &ReadAudit,
+    memos: &Memos,
     actor: &Principal,
     id: Uuid,
 ) -> Result<CaseDetail, AppError> {
-    let case = VisibleCase::load(db, actor, id).await?;
+    let (case, assignees) = VisibleCase::load_with_assignees(db, actor, id).await?;
     reads
         .record(Some(actor), AuditAction::CaseViewed, Some(id), json!({}))
         .await?;
-    detail(db, case.into_record()).await
+    let group = memo::group(db, memos, case.group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(CaseDetail::new(case.into_record(), group, assignees))
 }
 
 /// A filtered page of the cases the actor may see, newest first. The read is audited.

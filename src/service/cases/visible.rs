@@ -47,8 +47,17 @@ pub struct UserRef {
     pub name: String,
 }
 
-/// Refuses a case the actor may not see as if it did not exist.
-/// A case the caller may see. It is made only by [`VisibleCase::load`], the one check of
+impl From<db::users::User> for UserRef {
+    fn from(u: db::users::User) -> UserRef {
+        UserRef {
+            id: u.id,
+            name: u.name,
+        }
+    }
+}
+
+/// A case the caller may see. It is made only by [`VisibleCase::load`] (or
+/// [`VisibleCase::load_with_assignees`]), the one check of
 /// who may see a case: current membership of its group (admins: any). Use cases reach a
 /// case's data through it; a case outside the caller's groups is "not found", exactly like
 /// one that does not exist.
@@ -67,6 +76,22 @@ impl VisibleCase {
             .filter(|case| actor.can_work_case(case.group_id))
             .map(VisibleCase)
             .ok_or(AppError::NotFound)
+    }
+
+    /// Loads the case `id`, with who works it, if `actor` may see it.
+    pub async fn load_with_assignees(
+        c: &impl ConnectionTrait,
+        actor: &Principal,
+        id: Uuid,
+    ) -> Result<(VisibleCase, Vec<UserRef>), AppError> {
+        let (case, users) = db::cases::find_with_assignees(c, id)
+            .await?
+            .filter(|(case, _)| actor.can_work_case(case.group_id))
+            .ok_or(AppError::NotFound)?;
+        Ok((
+            VisibleCase(case),
+            users.into_iter().map(UserRef::from).collect(),
+        ))
     }
 
     /// The record itself.
@@ -93,10 +118,7 @@ pub(crate) async fn detail(
     let assignees = db::users::assignees_of(c, case.id)
         .await?
         .into_iter()
-        .map(|u| UserRef {
-            id: u.id,
-            name: u.name,
-        })
+        .map(UserRef::from)
         .collect();
     Ok(CaseDetail::new(case, group, assignees))
 }

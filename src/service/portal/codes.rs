@@ -14,22 +14,40 @@ use crate::service::Principal;
 use crate::service::cases::VisibleCase;
 
 /// Gives a case a new tenant access code and returns it: the only time it is ever shown.
-/// Any earlier code stops working, and the tenant's sessions end.
+/// Any earlier code stops working, and the tenant's sessions end. A case that already has
+/// a code gets a new one only when `replace` says so ([`NewCode::Replace`]); otherwise the
+/// answer is [`AppError::Conflict`], so that a code is never replaced by a stale page.
 pub async fn issue_code(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     key: &[u8; 32],
     actor: &Principal,
     case_id: Uuid,
+    replace: NewCode,
 ) -> Result<IssuedCode, AppError> {
     let case = VisibleCase::load(db, actor, case_id).await?;
     let txn = db::begin_write(db).await?;
+    if replace == NewCode::FirstOnly && db::portal::access_code(&*txn, case_id).await?.is_some() {
+        return Err(AppError::Conflict(
+            "The tenant already has an access code. Confirm that a new one should replace it."
+                .into(),
+        ));
+    }
     let code = store_new_code(&txn, clock, key, Some(actor), case_id).await?;
     txn.commit().await?;
     Ok(IssuedCode {
         case: case.into_record(),
         code,
     })
+}
+
+/// Whether a new code may replace one the tenant already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewCode {
+    /// Only if the case has none yet.
+    FirstOnly,
+    /// Replacing any code the tenant has.
+    Replace,
 }
 
 /// A new access code and the case it opens.
@@ -67,6 +85,26 @@ pub(crate) async fn store_new_code(
     )
     .await?;
     Ok(code)
+}
+
+/// The case whose tenant's code is about to be replaced, for the page that asks first. The
+/// read is audited: the page names the tenant.
+pub async fn code_holder(
+    db: &DatabaseConnection,
+    reads: &crate::service::reads::ReadAudit,
+    actor: &Principal,
+    case_id: Uuid,
+) -> Result<crate::domain::CaseRecord, AppError> {
+    let case = VisibleCase::load(db, actor, case_id).await?;
+    reads
+        .record(
+            Some(actor),
+            AuditAction::CaseViewed,
+            Some(case_id),
+            json!({}),
+        )
+        .await?;
+    Ok(case.into_record())
 }
 
 /// Whether the tenant of a case has an access code.

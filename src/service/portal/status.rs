@@ -101,6 +101,7 @@ fn awaited_replies(letters: &[db::letters::LetterHead]) -> Vec<AwaitedReply<'_>>
 /// The tenant's view of their case.
 pub async fn status(
     db: &DatabaseConnection,
+    memos: &crate::service::memo::Memos,
     clock: &dyn Clock,
     session: &TenantSession,
 ) -> Result<StatusView, AppError> {
@@ -110,7 +111,7 @@ pub async fn status(
     let today = clock.today();
     let letters = db::letters::of_case(db, case.id).await?;
     let sent: Vec<_> = letters.iter().filter(|l| l.sent_on.is_some()).collect();
-    let group = db::groups::by_id(db, case.group_id)
+    let group = crate::service::memo::group(db, memos, case.group_id)
         .await?
         .map(|g| g.name)
         .unwrap_or_default();

@@ -107,7 +107,14 @@ pub async fn show(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let case = cases::get(&state.db, &state.reads, &caller, case_id(&id)?).await?;
+    let case = cases::get(
+        &state.db,
+        &state.reads,
+        &state.memos,
+        &caller,
+        case_id(&id)?,
+    )
+    .await?;
     Ok(with_etag(StatusCode::OK, case))
 }
 
@@ -357,6 +364,7 @@ pub async fn access_code(
         &state.config.secret,
         &caller,
         case_id(&id)?,
+        crate::service::portal::NewCode::Replace,
     )
     .await?
     .code;

@@ -188,7 +188,7 @@ async fn move_page(
     errors: &FieldErrors,
     values: &FormValues,
 ) -> PageResult {
-    let detail = cases::get(&state.db, &state.reads, &user.principal, id).await?;
+    let detail = cases::get(&state.db, &state.reads, &state.memos, &user.principal, id).await?;
     let case = &detail.case;
     let (next, guard) = cases::next_stages(case, state.clock.today());
     if !next.contains(&to) {

@@ -131,7 +131,14 @@ pub async fn edit_form(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> PageResult {
-    let detail = cases::get(&state.db, &state.reads, &user.principal, case_id(&id)?).await?;
+    let detail = cases::get(
+        &state.db,
+        &state.reads,
+        &state.memos,
+        &user.principal,
+        case_id(&id)?,
+    )
+    .await?;
     let values = case_form::from_facts(&detail.case.facts);
     let errors = FieldErrors::default();
     form_page(
@@ -164,7 +171,7 @@ pub async fn update(
     };
     let values = case_form::values(pairs);
     let clock = state.clock.as_ref();
-    let current = cases::get(&state.db, &state.reads, &user.principal, id)
+    let current = cases::get(&state.db, &state.reads, &state.memos, &user.principal, id)
         .await?
         .case;
     let (input, errors) = case_form::to_input(&values);

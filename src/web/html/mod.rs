@@ -76,7 +76,10 @@ fn staff_routes() -> Router<AppState> {
             "/letters/wording/{group}/{kind}",
             get(letters::wording).post(letters::save_wording),
         )
-        .route("/cases/{id}/access-code", post(staff_portal::issue_code))
+        .route(
+            "/cases/{id}/access-code",
+            get(staff_portal::replace_code).post(staff_portal::issue_code),
+        )
         .route("/cases/{id}/messages", post(staff_portal::reply))
         .route(
             "/cases/{id}/documents",
@@ -248,6 +251,9 @@ pub struct PageView {
     pub view: serde_json::Value,
 }
 
+/// The names every page's layout is given: a view must not have fields of these names.
+const LAYOUT_NAMES: [&str; 5] = ["user", "tenant", "csrf", "error_list", "errors"];
+
 /// Renders a page: `template` with its typed view `data`, plus what the layout needs (the
 /// user, the CSRF token, the error summary).
 fn page(
@@ -258,6 +264,12 @@ fn page(
     data: &impl Serialize,
 ) -> PageResult {
     let mut ctx = templates::context(data)?;
+    // The layout's names would silently replace a view's field of the same name.
+    if let Some(name) = LAYOUT_NAMES.iter().find(|n| ctx.contains_key(n)) {
+        return Err(
+            anyhow::anyhow!("{template}: the view's field `{name}` is a layout name").into(),
+        );
+    }
     let user = visitor
         .and_then(|v| v.session.as_ref())
         .map(|s| LayoutUser {

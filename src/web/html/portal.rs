@@ -165,7 +165,13 @@ async fn status_view(
     values: TenantDrafts<'_>,
     sent: &str,
 ) -> PageResult {
-    let case = portal::status(&state.db, state.clock.as_ref(), &tenant.session).await?;
+    let case = portal::status(
+        &state.db,
+        &state.memos,
+        state.clock.as_ref(),
+        &tenant.session,
+    )
+    .await?;
     let notice = match sent {
         "message" => "Your message was sent. We will reply here.",
         "document" => "Your document was sent. Thank you.",

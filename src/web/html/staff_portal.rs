@@ -10,7 +10,7 @@ use super::{CaseRef, PageResult, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::service::portal::{self, Uploader};
+use crate::service::portal::{self, NewCode, Uploader};
 use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
@@ -18,17 +18,30 @@ use super::case_page::Done;
 use super::form_field as field;
 use super::portal::{document_response, read_upload};
 
+/// The access-code form: a first code at once; a code that would replace one only once
+/// the volunteer has confirmed it (`replace=yes`), else the confirmation page.
 pub async fn issue_code(
     State(state): State<AppState>,
     user: SignedIn,
     visitor: Visitor,
     Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let (clock, key) = (state.clock.as_ref(), &state.config.secret);
-    let issued = portal::issue_code(&state.db, clock, key, &user.principal, id_of(&id)?).await?;
+    let replace = if field(&pairs, "replace") == "yes" {
+        NewCode::Replace
+    } else {
+        NewCode::FirstOnly
+    };
+    let id = id_of(&id)?;
+    let issued = match portal::issue_code(&state.db, clock, key, &user.principal, id, replace).await
+    {
+        Err(AppError::Conflict(_)) => return confirm_new_code(&state, &user, &visitor, id).await,
+        other => other?,
+    };
     let data = AccessCodePage {
         case: CaseRef::of(&issued.case),
-        tenant: &issued.case.facts.tenant.name,
+        tenant_name: &issued.case.facts.tenant.name,
         code: &issued.code,
     };
     page(
@@ -40,11 +53,48 @@ pub async fn issue_code(
     )
 }
 
+/// `GET /cases/{id}/access-code`: asks before a new code replaces the tenant's.
+pub async fn replace_code(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> PageResult {
+    confirm_new_code(&state, &user, &visitor, id_of(&id)?).await
+}
+
+async fn confirm_new_code(
+    state: &AppState,
+    user: &SignedIn,
+    visitor: &Visitor,
+    id: uuid::Uuid,
+) -> PageResult {
+    let case = portal::code_holder(&state.db, &state.reads, &user.principal, id).await?;
+    let data = ReplaceCodePage {
+        case: CaseRef::of(&case),
+        tenant_name: &case.facts.tenant.name,
+    };
+    page(
+        StatusCode::OK,
+        "cases/replace_code.html",
+        Some(visitor),
+        &FieldErrors::default(),
+        &data,
+    )
+}
+
+/// What `cases/replace_code.html` shows: whose code would be replaced.
+#[derive(Debug, Serialize)]
+struct ReplaceCodePage<'a> {
+    case: CaseRef,
+    tenant_name: &'a str,
+}
+
 /// What `cases/access_code.html` shows: the new code, once.
 #[derive(Debug, Serialize)]
 struct AccessCodePage<'a> {
     case: CaseRef,
-    tenant: &'a str,
+    tenant_name: &'a str,
     code: &'a str,
 }
 
