@@ -11,6 +11,7 @@ mod m20261201_000002_settings;
 mod m20261201_000003_letter_dates;
 mod m20261201_000004_group_contact;
 mod m20261201_000005_case_alerts;
+mod m20261201_000006_password_resets;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_letter_dates::Migration),
             Box::new(m20261201_000004_group_contact::Migration),
             Box::new(m20261201_000005_case_alerts::Migration),
+            Box::new(m20261201_000006_password_resets::Migration),
         ]
     }
 }

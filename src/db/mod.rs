@@ -7,6 +7,7 @@ pub mod entities;
 pub mod groups;
 pub mod letters;
 pub mod portal;
+pub mod resets;
 pub mod settings;
 pub mod throttles;
 pub mod users;

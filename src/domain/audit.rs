@@ -15,6 +15,10 @@ pub enum AuditAction {
     UserUpdated,
     /// A user's password changed.
     PasswordChanged,
+    /// A password reset link was made for a user.
+    PasswordResetIssued,
+    /// A user chose a new password through a reset link.
+    PasswordReset,
     /// An API token was made.
     TokenCreated,
     /// An API token was revoked.
@@ -70,6 +74,8 @@ labelled_enum!(AuditAction {
     UserCreated => "user.created", "User created";
     UserUpdated => "user.updated", "User changed";
     PasswordChanged => "user.password_changed", "Password changed";
+    PasswordResetIssued => "user.reset_link_made", "Password reset link made";
+    PasswordReset => "user.password_reset", "Password reset through a link";
     TokenCreated => "token.created", "API token made";
     TokenRevoked => "token.revoked", "API token revoked";
     GroupCreated => "group.created", "Group created";

@@ -11,6 +11,7 @@ pub mod memo;
 pub mod portal;
 pub mod reads;
 pub mod referral;
+pub mod resets;
 pub mod templates;
 pub mod throttle;
 pub mod tokens;

@@ -62,6 +62,15 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/cases/replace_code.html"),
     ),
     (
+        "admin/reset_link.html",
+        include_str!("../../templates/admin/reset_link.html"),
+    ),
+    ("reset.html", include_str!("../../templates/reset.html")),
+    (
+        "reset_gone.html",
+        include_str!("../../templates/reset_gone.html"),
+    ),
+    (
         "letters/write.html",
         include_str!("../../templates/letters/write.html"),
     ),

@@ -373,3 +373,202 @@ async fn a_failing_database_gives_a_plain_500_with_no_detail() {
     assert_eq!(api.json()["error"]["code"], "internal");
     assert!(!api.text.contains("pool") && !api.text.contains("closed"));
 }
+
+/// The secret part of the reset link shown on the page.
+fn reset_token(page: &str) -> String {
+    let from = page
+        .find("/reset/")
+        .map_or(page.len(), |i| i + "/reset/".len());
+    page[from..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
+/// Posts a new password through the reset form, as a visitor who is not signed in.
+async fn choose(app: &TestApp, token: &str, new: &str, confirm: &str) -> Reply {
+    let (pre, csrf) = app.anonymous("/login").await;
+    app.post_form(
+        &format!("/reset/{token}"),
+        Some(&pre),
+        &[("_csrf", &csrf), ("new", new), ("confirm", confirm)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_reset_link_is_shown_once_works_once_for_a_day_and_signs_the_user_out() {
+    let app = TestApp::new().await;
+    app.user("admin@example.org", Role::Admin).await;
+    let nia = app
+        .user_in("nia@example.org", Role::Volunteer, &["Leeds"])
+        .await;
+    let nia_session = app.sign_in("nia@example.org").await;
+    let admin = app.sign_in("admin@example.org").await;
+
+    let user_page = app
+        .get(&format!("/admin/users/{nia}"), Some(&admin.cookie))
+        .await;
+    assert!(user_page.text.contains("Make a password reset link"));
+    let made = app
+        .post_form(
+            &format!("/admin/users/{nia}/reset-link"),
+            Some(&admin.cookie),
+            &[("_csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let token = reset_token(&made.text);
+    assert_eq!(token.len(), 64, "{}", made.text);
+    assert!(
+        made.text.contains(&format!("://localhost/reset/{token}")),
+        "{}",
+        made.text
+    );
+    assert!(
+        made.text.contains("It works once, until 27 November 2026"),
+        "{}",
+        made.text
+    );
+    let (audit, _) = audit_of(&app, "user.reset_link_made").await;
+    assert_eq!(audit.len(), 1);
+    assert!(
+        !format!("{:?}", audit[0]).contains(&token),
+        "the audit never holds the link"
+    );
+    let later = app
+        .get(&format!("/admin/users/{nia}"), Some(&admin.cookie))
+        .await;
+    assert!(later.text.contains("A link made for"), "{}", later.text);
+    assert!(!later.text.contains(&token), "the link is shown only once");
+
+    // The form names the user; bad passwords come back beside their fields.
+    let form = app.get(&format!("/reset/{token}"), None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("Hello "), "{}", form.text);
+    let weak = choose(&app, &token, "password", "password").await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.text.contains("id=\"new-error\""), "{}", weak.text);
+    let differ = choose(
+        &app,
+        &token,
+        "violet harbour quietly sings",
+        "violet harbour",
+    )
+    .await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(differ.text.contains("The two passwords are not the same"));
+
+    let done = choose(
+        &app,
+        &token,
+        "violet harbour quietly sings",
+        "violet harbour quietly sings",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(done.header("location"), Some("/login?reset=done"));
+    let login = app.get("/login?reset=done", None).await;
+    assert!(login.text.contains("Your new password is saved"));
+
+    let old = app.get("/cases", Some(&nia_session.cookie)).await;
+    assert_eq!(old.status, StatusCode::SEE_OTHER, "every session ends");
+    assert!(
+        app.try_sign_in("nia@example.org", PASSWORD, None)
+            .await
+            .is_none()
+    );
+    assert!(
+        app.try_sign_in("nia@example.org", "violet harbour quietly sings", None)
+            .await
+            .is_some()
+    );
+    let again = app.get(&format!("/reset/{token}"), None).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(again.text.contains("This link does not work"));
+    let reuse = choose(
+        &app,
+        &token,
+        "another fine passphrase",
+        "another fine passphrase",
+    )
+    .await;
+    assert_eq!(reuse.status, StatusCode::NOT_FOUND, "a link works once");
+
+    // A newer link ends an older one; a day later a link no longer works.
+    let link = async || {
+        let made = app
+            .post_form(
+                &format!("/admin/users/{nia}/reset-link"),
+                Some(&admin.cookie),
+                &[("_csrf", &admin.csrf)],
+            )
+            .await;
+        reset_token(&made.text)
+    };
+    let first = link().await;
+    let second = link().await;
+    assert_eq!(
+        app.get(&format!("/reset/{first}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("/reset/{second}"), None).await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(time::Duration::hours(24));
+    assert_eq!(
+        app.get(&format!("/reset/{second}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn coordinators_make_reset_links_for_their_volunteers_only() {
+    let app = TestApp::new().await;
+    app.user_in("coord@example.org", Role::Coordinator, &["Leeds"])
+        .await;
+    let nia = app
+        .user_in("nia@example.org", Role::Volunteer, &["Leeds"])
+        .await;
+    let cara = app
+        .user_in("cara@example.org", Role::Volunteer, &["Cardiff"])
+        .await;
+    let boss = app.user("admin@example.org", Role::Admin).await;
+    let coord = app.sign_in("coord@example.org").await;
+    let post = async |id: uuid::Uuid| {
+        app.post_form(
+            &format!("/admin/users/{id}/reset-link"),
+            Some(&coord.cookie),
+            &[("_csrf", &coord.csrf)],
+        )
+        .await
+        .status
+    };
+    assert_eq!(post(nia).await, StatusCode::OK);
+    assert_eq!(
+        post(cara).await,
+        StatusCode::NOT_FOUND,
+        "not of their groups"
+    );
+    assert_eq!(post(boss).await, StatusCode::NOT_FOUND, "not a volunteer");
+    let nia_page = app
+        .get(
+            &format!("/admin/users/{nia}"),
+            Some(&app.sign_in("nia@example.org").await.cookie),
+        )
+        .await;
+    assert_eq!(
+        nia_page.status,
+        StatusCode::FORBIDDEN,
+        "volunteers manage no one"
+    );
+}
+
+#[tokio::test]
+async fn the_sign_in_page_says_how_to_get_a_new_password() {
+    let app = TestApp::new().await;
+    let page = app.get("/login", None).await;
+    assert!(page.text.contains("Forgot your password?"));
+    assert!(page.text.contains("Ask your coordinator or an admin"));
+}

@@ -14,6 +14,7 @@ pub mod groups;
 pub mod letter_templates;
 pub mod letters;
 pub mod messages;
+pub mod password_resets;
 pub mod sessions;
 pub mod tenant_sessions;
 pub mod users;

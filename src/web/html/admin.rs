@@ -12,7 +12,7 @@ use crate::db::groups::Group;
 use crate::domain::FieldErrors;
 use crate::domain::user::Role;
 use crate::error::AppError;
-use crate::service::{admin, auth};
+use crate::service::{admin, auth, resets};
 use crate::web::parse_id as id_of;
 use crate::web::session::{SignedIn, Visitor};
 
@@ -88,6 +88,9 @@ struct UserFormPage<'a> {
     groups: Vec<Group>,
     roles: Vec<Choice>,
     values: &'a UserValues,
+    /// Until when the user's unused reset link works, if they have one.
+    #[serde(with = "time::serde::rfc3339::option")]
+    reset_until: Option<time::OffsetDateTime>,
 }
 
 async fn user_form(
@@ -110,11 +113,16 @@ async fn user_form(
             label: r.description().into(),
         })
         .collect();
+    let reset_until = match (me, existing) {
+        (Some(p), Some(u)) => resets::pending(&state.db, state.clock.as_ref(), p, u.id).await?,
+        _ => None,
+    };
     let data = UserFormPage {
         existing,
         groups,
         roles,
         values,
+        reset_until,
     };
     let status = super::form_status(errors);
     page(status, "admin/user_form.html", Some(visitor), errors, &data)

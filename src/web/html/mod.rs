@@ -14,6 +14,7 @@ mod cases;
 mod letters;
 mod portal;
 mod referral;
+mod resets;
 mod staff_portal;
 mod transition_form;
 
@@ -47,6 +48,10 @@ fn staff_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(cases::home))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/reset/{token}",
+            get(resets::reset_page).post(resets::reset),
+        )
         .route("/logout", post(auth::logout))
         .route("/cases", get(cases::list).post(case_edit::create))
         .route("/cases/new", get(case_edit::new_form))
@@ -133,6 +138,7 @@ fn admin_routes() -> Router<AppState> {
             get(admin::confirm_disable).post(admin::disable),
         )
         .route("/admin/users/{id}/enable", post(admin::enable))
+        .route("/admin/users/{id}/reset-link", post(resets::make_link))
         .route(
             "/admin/groups",
             get(admin::groups).post(admin::create_group),
@@ -221,6 +227,21 @@ pub(super) async fn form_outcome<T>(
         Err(AppError::Invalid(errors)) => again(&errors).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// The address of `path` on this site, as the visitor reached it (for links to hand on).
+/// A Host header with anything but a host name's characters gives `localhost`.
+pub(super) fn site_url(headers: &axum::http::HeaderMap, visitor: &Visitor, path: &str) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if visitor.secure { "https" } else { "http" };
+    format!("{scheme}://{host}{path}")
 }
 
 /// The status a form's page is drawn with: 200 when it is new, 422 when it comes back with

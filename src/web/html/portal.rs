@@ -3,7 +3,7 @@
 //! things on a case (access codes, replies, documents) in `staff_portal.rs`.
 
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::header::{HOST, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
@@ -22,16 +22,7 @@ use super::form_field as field;
 
 /// The address of the status page, as the tenant reached us.
 fn status_url(headers: &HeaderMap, visitor: &Visitor) -> String {
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if visitor.secure { "https" } else { "http" };
-    format!("{scheme}://{host}/status")
+    super::site_url(headers, visitor, "/status")
 }
 
 /// The reference and code typed on a form, with what checks them.
