@@ -44,9 +44,15 @@ pub(super) async fn user(url: String, command: UserCommand) -> anyhow::Result<()
         name,
         role,
         groups,
+        organisation,
         ..
     } = command;
     let state = AppState::connect(Config::new(url)).await?;
+    if let Some(name) = organisation {
+        admin::name_organisation(&state.db, &name)
+            .await
+            .map_err(describe)?;
+    }
     let groups = admin::group_ids(&state.db, &groups, "group")
         .await
         .map_err(describe)?;

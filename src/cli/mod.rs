@@ -136,6 +136,10 @@ pub enum UserCommand {
         /// A group to join (repeat for several).
         #[arg(long = "group")]
         groups: Vec<String>,
+        /// The organisation's name, kept the first time it is given: the first case an
+        /// admin takes in before there is any group goes into a group of this name.
+        #[arg(long)]
+        organisation: Option<String>,
         /// Read the password from standard input (the only way to give it).
         #[arg(long, required = true)]
         password_stdin: bool,

@@ -45,7 +45,7 @@ pub(super) async fn serve(database_url: String, args: ServeArgs) -> anyhow::Resu
     if auth::user_count(&state.db).await.map_err(describe)? == 0 {
         println!("No users yet. Create the first admin with:");
         println!(
-            "  cargo run --release -- user add --email you@example.org --name \"Your Name\" --role admin --password-stdin"
+            "  cargo run --release -- user add --email you@example.org --name \"Your Name\" --role admin --organisation \"Your organisation\" --password-stdin"
         );
         println!("and type the password (at least 12 characters), then press Ctrl-D.");
     }

@@ -177,6 +177,51 @@ pub async fn create_group(
     Ok(group)
 }
 
+/// The setting that names the organisation.
+const ORGANISATION: &str = "organisation";
+
+/// What the first group is called when the organisation has no name.
+pub const FIRST_GROUP: &str = "Our group";
+
+/// Names the organisation, unless it has a name already (the first name is kept).
+pub async fn name_organisation(db: &DatabaseConnection, name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "organisation",
+            "Give the organisation's name, up to 80 characters",
+        )));
+    }
+    Ok(db::settings::set_once(db, ORGANISATION, name).await?)
+}
+
+/// The groups of the organisation; on a first run, when there are none and an admin takes
+/// in a case, the first group is made for them, named after the organisation, so that a
+/// small group need not meet groups until it has several. It can be renamed later.
+pub async fn groups_for_intake(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    actor: &Principal,
+) -> Result<Vec<Group>, AppError> {
+    let all = db::groups::all(db).await?;
+    if !all.is_empty() || !actor.is_admin() {
+        return Ok(all);
+    }
+    let organisation = db::settings::get(db, ORGANISATION).await?;
+    let name = organisation.as_deref().unwrap_or(FIRST_GROUP);
+    let fields = GroupFields {
+        organisation: organisation.clone().unwrap_or_default(),
+        // It answers the online requests for help too, from any area.
+        takes_unmatched: true,
+        ..GroupFields::named(name, "")
+    };
+    match create_group(db, clock, Some(actor), &fields).await {
+        // Another first case made it a moment ago.
+        Ok(_) | Err(AppError::Invalid(_)) => Ok(db::groups::all(db).await?),
+        Err(e) => Err(e),
+    }
+}
+
 /// One group, for its edit page (admins).
 pub async fn group(
     db: &DatabaseConnection,

@@ -352,3 +352,81 @@ async fn the_intake_form_with_errors_keeps_the_input_and_summarises_the_problems
     let list = app.get("/cases", Some(&b.cookie)).await;
     assert!(list.text.contains("0 cases"));
 }
+
+/// A user of no group, as the first admin of a new install is.
+async fn groupless(app: &TestApp, email: &str, role: tenantcase::domain::user::Role) -> String {
+    let new = tenantcase::service::auth::NewUser {
+        email: email.into(),
+        name: "First Admin".into(),
+        role,
+        password: PASSWORD.into(),
+        groups: Vec::new(),
+    };
+    tenantcase::service::auth::create_user(&app.state.db, app.state.clock.as_ref(), None, new)
+        .await
+        .expect("user");
+    app.token(email).await
+}
+
+#[tokio::test]
+async fn the_first_admins_first_case_goes_into_a_group_named_after_the_organisation() {
+    use tenantcase::domain::user::Role;
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let volunteer = groupless(&app, "early@example.org", Role::Volunteer).await;
+    let res = app
+        .api(Method::POST, "/api/v1/cases", &volunteer, Some(case_e1()))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("not in any group"), "{}", res.text);
+    let none = tenantcase::db::groups::all(db).await.expect("groups");
+    assert!(
+        none.is_empty(),
+        "only an admin's first case makes the group"
+    );
+
+    let kept = tenantcase::service::admin::name_organisation(db, "Leeds Tenants' Union").await;
+    assert_eq!(kept.ok().as_deref(), Some("Leeds Tenants' Union"));
+    let again = tenantcase::service::admin::name_organisation(db, "Another Name").await;
+    assert_eq!(
+        again.ok().as_deref(),
+        Some("Leeds Tenants' Union"),
+        "the first name stays"
+    );
+
+    let admin = groupless(&app, "first@example.org", Role::Admin).await;
+    let first = app
+        .api(Method::POST, "/api/v1/cases", &admin, Some(case_e1()))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    assert_eq!(first.json()["group"]["name"], "Leeds Tenants' Union");
+    assert_eq!(
+        first.json()["group"]["organisation"],
+        "Leeds Tenants' Union"
+    );
+    assert_eq!(first.json()["group"]["takes_unmatched"], true);
+    let second = app
+        .api(Method::POST, "/api/v1/cases", &admin, Some(case_e1()))
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_eq!(second.json()["group"]["id"], first.json()["group"]["id"]);
+    assert_eq!(
+        tenantcase::db::groups::all(db).await.map(|g| g.len()).ok(),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn without_an_organisation_name_the_first_group_is_our_group() {
+    use tenantcase::domain::user::Role;
+    let app = TestApp::new().await;
+    let admin = groupless(&app, "first@example.org", Role::Admin).await;
+    let first = app
+        .api(Method::POST, "/api/v1/cases", &admin, Some(case_e1()))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    assert_eq!(
+        first.json()["group"]["name"],
+        tenantcase::service::admin::FIRST_GROUP
+    );
+}

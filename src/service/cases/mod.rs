@@ -68,7 +68,8 @@ pub async fn intake(
     group: Option<&str>,
     input: CaseInput,
 ) -> Result<CaseDetail, AppError> {
-    let group = intake_group(&db::groups::all(db).await?, actor, group);
+    let groups = super::admin::groups_for_intake(db, clock, actor).await?;
+    let group = intake_group(&groups, actor, group);
     let facts = match (input.validate(clock.today()), group.as_ref()) {
         (Ok(facts), Ok(_)) => facts,
         (facts, group) => {
