@@ -4,6 +4,14 @@
 
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+/// What a date that is not a real one is told, in the API and on every form (pages
+/// show it for their day, month and year boxes as [`BAD_DATE_ON_PAGES`]).
+pub const BAD_DATE: &str = "Enter a real date as YYYY-MM-DD, like 2024-02-08";
+
+/// [`BAD_DATE`] as a page says it, beside its day, month and year boxes.
+pub const BAD_DATE_ON_PAGES: &str =
+    "Enter a real date, with the day, month and year as numbers, like 8 2 2024";
+
 // Serialises a date as `YYYY-MM-DD` (`with = "iso_date"`; `iso_date::option` for an
 // optional one).
 time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");

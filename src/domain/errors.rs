@@ -46,7 +46,17 @@ impl FieldErrors {
         self.0.len()
     }
 
-    /// Field and message pairs, in order.
+    /// The same problems, with every message `from` said as `to`.
+    pub fn reworded(&self, from: &str, to: &str) -> FieldErrors {
+        FieldErrors(
+            self.0
+                .iter()
+                .map(|(f, m)| (f.clone(), if m == from { to.into() } else { m.clone() }))
+                .collect(),
+        )
+    }
+
+    /// Each field and its problem, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
     }

@@ -218,6 +218,50 @@ pub(crate) fn form_problem(body: &[u8]) -> Option<String> {
     None
 }
 
+/// A form's date boxes (`X-day`, `X-month`, `X-year`) as the one field `X` that handlers
+/// read: `YYYY-MM-DD`, zero-padded, when the three are numbers; the parts as typed, joined
+/// by `-`, when they are not (so the date is refused beside its boxes and shown again as
+/// typed); nothing when all three are empty. Other fields keep their order.
+pub(crate) fn join_date_parts(form: &[u8]) -> Option<Vec<u8>> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(form).into_owned().collect();
+    let part = |base: &str, which: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k.strip_suffix(which) == Some(base))
+            .map_or("", |(_, v)| v.trim())
+    };
+    let bases: Vec<&str> = pairs
+        .iter()
+        .filter_map(|(k, _)| k.strip_suffix("-day"))
+        .collect();
+    if bases.is_empty() {
+        return None;
+    }
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        if let Some(base) = k.strip_suffix("-day") {
+            let (d, m, y) = (v.trim(), part(base, "-month"), part(base, "-year"));
+            let digits = |s: &str, n: usize| {
+                !s.is_empty() && s.len() <= n && s.bytes().all(|b| b.is_ascii_digit())
+            };
+            let joined = if d.is_empty() && m.is_empty() && y.is_empty() {
+                String::new()
+            } else if digits(d, 2) && digits(m, 2) && y.len() == 4 && digits(y, 4) {
+                format!("{y}-{m:0>2}-{d:0>2}")
+            } else {
+                format!("{y}-{m}-{d}")
+            };
+            out.append_pair(base, &joined);
+        } else if !["-month", "-year"]
+            .iter()
+            .any(|w| k.strip_suffix(w).is_some_and(|b| bases.contains(&b)))
+        {
+            out.append_pair(k, v);
+        }
+    }
+    Some(out.finish().into_bytes())
+}
+
 /// Whether JSON text holds an escaped NUL (`\u0000`): a backslash that is not itself
 /// escaped, then `u0000`.
 pub(crate) fn has_nul_escape(json: &[u8]) -> bool {
@@ -257,6 +301,37 @@ mod tests {
         assert!(form_problem(b"a.b.c.d.e=1").is_some());
         assert!(form_problem(&[b"x".repeat(101), b"=1".to_vec()].concat()).is_some());
         assert!(form_problem(b"name=a%00b").is_some_and(|m| m.contains("NUL")));
+    }
+
+    #[test]
+    fn date_boxes_become_one_field() {
+        let joined = |s: &str| {
+            super::join_date_parts(s.as_bytes()).map(|b| String::from_utf8(b).unwrap_or_default())
+        };
+        assert_eq!(
+            joined("a=1&b=2"),
+            None,
+            "a form without date boxes stays as it is"
+        );
+        assert_eq!(
+            joined("_csrf=t&tenancy.end_date-day=8&tenancy.end_date-month=2&tenancy.end_date-year=2024&x=y")
+                .as_deref(),
+            Some("_csrf=t&tenancy.end_date=2024-02-08&x=y")
+        );
+        assert_eq!(
+            joined("date-day=&date-month=&date-year=").as_deref(),
+            Some("date="),
+            "three empty boxes are no date"
+        );
+        assert_eq!(
+            joined("date-day=31&date-month=feb&date-year=24").as_deref(),
+            Some("date=24-feb-31"),
+            "what is not a date is kept as typed, to be refused"
+        );
+        assert_eq!(
+            joined("d.x-day=1&d.x-month=12&d.x-year=2025&e-month=3").as_deref(),
+            Some("d.x=2025-12-01&e-month=3")
+        );
     }
 
     #[test]

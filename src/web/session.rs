@@ -233,10 +233,22 @@ async fn load_visitor(
         if new_cookie.is_some() || !sent.is_some_and(|s| same_token(&s, &csrf)) {
             return Err(super::html::error_page(&expired_form()));
         }
-        Body::from(bytes)
+        match super::join_date_parts(&bytes) {
+            Some(joined) => Body::from(joined),
+            None => Body::from(bytes),
+        }
     } else {
         body
     };
+    // A GET form with date boxes (the audit log's filter) is read the same way.
+    if parts.method == Method::GET
+        && let Some(query) = parts.uri.query()
+        && let Some(joined) = super::join_date_parts(query.as_bytes())
+        && let Ok(joined) = String::from_utf8(joined)
+        && let Ok(uri) = format!("{}?{joined}", parts.uri.path()).parse()
+    {
+        parts.uri = uri;
+    }
     parts.extensions.insert(Visitor {
         session,
         session_token,

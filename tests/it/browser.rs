@@ -419,14 +419,10 @@ async fn send_l1(p: &mut Pass, id: uuid::Uuid) {
     p.fill("[id='landlord.address']", "1 Cathays Terrace\nCardiff")
         .await;
     p.fill("[id='deposit.returned_pence']", "0").await;
-    // A date box types in the browser's own order; the value is set as the form sends it.
-    p.client
-        .execute(
-            "document.getElementById('tenancy.end_date').value = '2026-10-31'; return true;",
-            vec![],
-        )
-        .await
-        .expect("end date");
+    // Dates are typed as day, month and year.
+    p.fill("[id='tenancy.end_date']", "31").await;
+    p.fill("[id='tenancy.end_date-month']", "10").await;
+    p.fill("[id='tenancy.end_date-year']", "2026").await;
     p.submit(&format!(
         "form[action='/cases/{id}/edit'] button[type=submit]"
     ))

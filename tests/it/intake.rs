@@ -430,3 +430,65 @@ async fn without_an_organisation_name_the_first_group_is_our_group() {
         tenantcase::service::admin::FIRST_GROUP
     );
 }
+
+#[tokio::test]
+async fn dates_on_forms_are_typed_as_day_month_and_year() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", tenantcase::domain::user::Role::Volunteer)
+        .await;
+    let b = app.sign_in("vol@example.org").await;
+    let form = app.get("/cases/new", Some(&b.cookie)).await;
+    assert!(form.text.contains("name=\"tenant.consent_date-day\""));
+    assert!(
+        form.text
+            .contains("<label class=\"label\" for=\"tenant.consent_date-year\">Year</label>")
+    );
+    assert!(
+        !form.text.contains("type=\"date\""),
+        "no box follows the browser's locale"
+    );
+
+    let base = [
+        ("_csrf", b.csrf.as_str()),
+        ("tenant.name", "Siân Evans"),
+        ("property.postcode", "CF24 4HQ"),
+        ("tenancy.jurisdiction", "wales"),
+        ("deposit.amount_pence", "1100"),
+        ("deposit.instalments[0].received_date-day", "15"),
+        ("deposit.instalments[0].received_date-month", "3"),
+        ("deposit.instalments[0].received_date-year", "2023"),
+    ];
+    let with_consent = |d: &'static str, m: &'static str, y: &'static str| {
+        let mut pairs = base.to_vec();
+        pairs.extend([
+            ("tenant.consent_date-day", d),
+            ("tenant.consent_date-month", m),
+            ("tenant.consent_date-year", y),
+        ]);
+        pairs
+    };
+    let bad = app
+        .post_form("/cases", Some(&b.cookie), &with_consent("31", "2", "2026"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = tenantcase::domain::dates::BAD_DATE_ON_PAGES;
+    assert!(
+        bad.text
+            .contains(&format!("<a href=\"#tenant.consent_date\">{said}</a>")),
+        "{}",
+        bad.text
+    );
+    assert!(bad.text.contains(
+        "name=\"tenant.consent_date-day\" type=\"text\" inputmode=\"numeric\" value=\"31\""
+    ));
+    assert!(bad.text.contains("name=\"deposit.instalments[0].received_date-month\" type=\"text\" inputmode=\"numeric\" value=\"03\""));
+
+    let good = app
+        .post_form("/cases", Some(&b.cookie), &with_consent("20", "11", "2026"))
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.text);
+    let location = good.header("location").unwrap_or_default().to_string();
+    let page = app.get(&location, Some(&b.cookie)).await;
+    assert!(page.text.contains("15 March 2023"));
+    assert!(page.text.contains("20 November 2026"));
+}

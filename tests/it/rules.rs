@@ -926,9 +926,11 @@ async fn the_edit_form_carries_renewals_payers_and_look_ups() {
     let b = app.sign_in("api@example.org").await;
     let edit = app.get(&format!("/cases/{id}/edit"), Some(&b.cookie)).await;
     for text in [
-        "name=\"tenancy.renewals[2].start_date\"",
-        "value=\"2026-10-01\"",
-        "name=\"tenancy.renewals[3].start_date\"",
+        // Dates show as day, month and year boxes.
+        "name=\"tenancy.renewals[2].start_date-day\" type=\"text\" inputmode=\"numeric\" value=\"01\"",
+        "name=\"tenancy.renewals[2].start_date-month\" type=\"text\" inputmode=\"numeric\" value=\"10\"",
+        "name=\"tenancy.renewals[2].start_date-year\" type=\"text\" inputmode=\"numeric\" value=\"2026\"",
+        "name=\"tenancy.renewals[3].start_date-day\"",
         "value=\"Parent Who Paid\"",
         "<input type=\"hidden\" name=\"deposit.scheme_checks[0].found\" value=\"false\">",
     ] {

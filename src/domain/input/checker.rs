@@ -74,8 +74,7 @@ impl Checker {
             }
             Ok(d) => Some(d),
             Err(_) => {
-                self.errors
-                    .add(field, "Enter a real date as YYYY-MM-DD, like 2024-02-08");
+                self.errors.add(field, crate::domain::dates::BAD_DATE);
                 None
             }
         }

@@ -185,7 +185,7 @@ fn send_date(raw: Option<&str>, today: Date) -> Result<Date, AppError> {
     };
     let bad = |m: String| AppError::Invalid(FieldErrors::single("send_on", m));
     let day = Date::parse(raw, &time::format_description::well_known::Iso8601::DATE)
-        .map_err(|_| bad("Enter the date as YYYY-MM-DD".into()))?;
+        .map_err(|_| bad(crate::domain::dates::BAD_DATE.into()))?;
     if day < today {
         return Err(bad(
             "Must be today or later: a letter is dated the day it is sent".into(),

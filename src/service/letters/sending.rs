@@ -102,7 +102,7 @@ fn read_sending(
             }
             Ok(d) => Some(d),
             Err(_) => {
-                errors.add("date", "Enter the date as YYYY-MM-DD");
+                errors.add("date", crate::domain::dates::BAD_DATE);
                 None
             }
         },

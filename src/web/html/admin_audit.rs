@@ -64,7 +64,7 @@ async fn read_filter(
                     .next_day()
                     .map(|n| n.with_time(Time::MIDNIGHT).assume_utc())
             }
-            Err(_) => errors.add(key, "Enter a real date"),
+            Err(_) => errors.add(key, crate::domain::dates::BAD_DATE),
         }
     }
     Ok((filter, errors))

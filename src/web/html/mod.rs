@@ -284,6 +284,11 @@ fn page(
     errors: &FieldErrors,
     data: &impl Serialize,
 ) -> PageResult {
+    // Dates on pages are typed in day, month and year boxes, not as the API's YYYY-MM-DD.
+    let errors = &errors.reworded(
+        crate::domain::dates::BAD_DATE,
+        crate::domain::dates::BAD_DATE_ON_PAGES,
+    );
     let mut ctx = templates::context(data)?;
     // The layout's names would silently replace a view's field of the same name.
     if let Some(name) = LAYOUT_NAMES.iter().find(|n| ctx.contains_key(n)) {

@@ -60,10 +60,7 @@ fn outcome(values: &FormValues, errors: &mut FieldErrors) -> Option<Outcome> {
         time::Date::parse(v, &time::format_description::well_known::Iso8601::DATE).ok()
     });
     if date.is_none() {
-        errors.add(
-            "outcome.date",
-            "Enter the date as YYYY-MM-DD, like 2026-11-26",
-        );
+        errors.add("outcome.date", crate::domain::dates::BAD_DATE);
     }
     Some(Outcome {
         deposit: deposit?,
