@@ -346,6 +346,22 @@ async fn the_intake_form_with_errors_keeps_the_input_and_summarises_the_problems
             "message beside {field}"
         );
     }
+    // The summary follows the order of the fields on the form.
+    let summary = t.split("There is a problem").nth(1).unwrap_or_default();
+    let order: Vec<usize> = [
+        "#tenant.email",
+        "#tenant.consent_date",
+        "#property.postcode",
+        "#tenancy.jurisdiction",
+        "#deposit.amount_pence",
+    ]
+    .iter()
+    .map(|f| summary.find(&format!("href=\"{f}\"")).unwrap_or(usize::MAX))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "{order:?}\n{summary}"
+    );
     assert!(t.contains("value=\"Zoë Price\""), "input kept");
     assert!(t.contains("value=\"zoe-at-example\""), "bad input kept too");
     assert!(t.contains("value=\"eleven hundred\""));

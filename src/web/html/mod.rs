@@ -306,13 +306,28 @@ fn page(
     ctx.insert("user", &user);
     ctx.insert("tenant", &visitor.is_some_and(|v| v.tenant.is_some()));
     ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
-    let list: Vec<SummaryItem> = errors
+    let mut list: Vec<SummaryItem> = errors
         .iter()
         .map(|(field, message)| SummaryItem { field, message })
         .collect();
     ctx.insert("error_list", &list);
     ctx.insert("errors", errors);
-    let body = templates::render(template, &ctx)?;
+    let mut body = templates::render(template, &ctx)?;
+    // The summary lists the problems in the order their fields come on the page, which
+    // only the drawn page knows: a form with several problems is drawn twice.
+    if list.len() > 1 {
+        let at = |field: &str| {
+            let exact = body.find(&format!("id=\"{field}\""));
+            let part = || body.find(&format!("id=\"{field}-"));
+            exact.or_else(part).unwrap_or(usize::MAX)
+        };
+        let before: Vec<&str> = list.iter().map(|i| i.field).collect();
+        list.sort_by_key(|i| at(i.field));
+        if list.iter().map(|i| i.field).ne(before) {
+            ctx.insert("error_list", &list);
+            body = templates::render(template, &ctx)?;
+        }
+    }
     let mut response = (status, Html(body)).into_response();
     if cfg!(debug_assertions) {
         let view = serde_json::to_value(data).map_err(|e| AppError::Internal(e.into()))?;
