@@ -52,6 +52,8 @@ pub struct Visitor {
     /// Whether this POST's CSRF token is still to be checked: multipart uploads are
     /// checked by [`check_upload_csrf`] as their fields are read.
     pub csrf_pending: bool,
+    /// What the page's banner says just happened (`?done=`), outside the case page.
+    pub done: Option<super::html::Notice>,
 }
 
 /// The pages that take file uploads (multipart forms).
@@ -249,7 +251,9 @@ async fn load_visitor(
     {
         parts.uri = uri;
     }
+    let done = super::html::Notice::from_query(parts.uri.query());
     parts.extensions.insert(Visitor {
+        done,
         session,
         session_token,
         csrf,

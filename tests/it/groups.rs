@@ -1022,3 +1022,69 @@ async fn coordinators_manage_the_volunteers_of_their_own_groups_only() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn after_each_admin_action_a_banner_says_what_happened_and_what_is_next() {
+    let app = TestApp::new().await;
+    app.user_in("admin@example.org", Role::Admin, &[]).await;
+    let leeds = app.group("Leeds").await;
+    let a = app.sign_in("admin@example.org").await;
+    // Follows the answer's redirect and reads the banner on the page it leads to.
+    let banner = async |res: Reply| {
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        let to = res.header("location").unwrap_or_default().to_string();
+        assert!(to.ends_with("#done"), "{to}");
+        let page = app.get(&to, Some(&a.cookie)).await;
+        let start = page
+            .text
+            .find("id=\"done-title\"")
+            .unwrap_or(page.text.len());
+        page.text[start..].chars().take(400).collect::<String>()
+    };
+    let added = app
+        .post_form(
+            "/admin/users",
+            Some(&a.cookie),
+            &[
+                ("_csrf", &a.csrf),
+                ("name", "Nia Jones"),
+                ("email", "nia@example.org"),
+                ("password", PASSWORD),
+                ("role", "volunteer"),
+                ("groups", &leeds.to_string()),
+            ],
+        )
+        .await;
+    let said = banner(added).await;
+    assert!(
+        said.contains("User added") && said.contains("Give them"),
+        "{said}"
+    );
+    let nia = app.principal("nia@example.org").await.user_id;
+    let disabled = app
+        .post_form(
+            &format!("/admin/users/{nia}/disable"),
+            Some(&a.cookie),
+            &[("_csrf", &a.csrf)],
+        )
+        .await;
+    assert!(banner(disabled).await.contains("User disabled"));
+    let group = app
+        .post_form(
+            &format!("/admin/groups/{leeds}"),
+            Some(&a.cookie),
+            &[
+                ("_csrf", &a.csrf),
+                ("name", "Leeds"),
+                ("postcode_areas", "LS"),
+            ],
+        )
+        .await;
+    assert!(banner(group).await.contains("Group changed"));
+
+    // Without an action, or with a name no action has, there is no banner.
+    for page in ["/admin/users", "/admin/users?done=hacked"] {
+        let res = app.get(page, Some(&a.cookie)).await;
+        assert!(!res.text.contains("id=\"done-title\""), "{page}");
+    }
+}

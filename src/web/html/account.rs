@@ -112,5 +112,5 @@ pub async fn revoke_token(
 ) -> PageResult {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     auth::revoke_token(&state.db, state.clock.as_ref(), &user.principal, id).await?;
-    Ok(Redirect::to("/account#tokens").into_response())
+    Ok(Redirect::to(&super::Notice::TokenRevoked.at("/account")).into_response())
 }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{Choice, PageResult, form_outcome, page};
+use super::{Choice, Notice, PageResult, form_outcome, page};
 use crate::app::AppState;
 use crate::db::groups::Group;
 use crate::domain::FieldErrors;
@@ -171,7 +171,7 @@ pub async fn create_user(
     };
     form_outcome(
         result,
-        |_| "/admin/users".into(),
+        |_| Notice::UserAdded.at("/admin/users"),
         async |e| user_form(&state, &visitor, e, None, &values).await,
     )
     .await
@@ -213,7 +213,7 @@ pub async fn update_user(
     };
     form_outcome(
         result,
-        |()| "/admin/users".into(),
+        |()| Notice::UserSaved.at("/admin/users"),
         async |e| user_form(&state, &visitor, e, Some(&target), &values).await,
     )
     .await
@@ -254,7 +254,12 @@ async fn set_active(state: &AppState, user: &SignedIn, id: &str, active: bool) -
         active,
     )
     .await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    let done = if active {
+        Notice::UserEnabled
+    } else {
+        Notice::UserDisabled
+    };
+    Ok(Redirect::to(&done.at(&format!("/admin/users/{}", target.id))).into_response())
 }
 
 pub async fn disable(
@@ -351,7 +356,7 @@ pub async fn create_group(
     let result = admin::create_group(&state.db, clock, Some(&user.principal), &fields).await;
     form_outcome(
         result,
-        |_| "/admin/groups".into(),
+        |_| Notice::GroupAdded.at("/admin/groups"),
         async |e| groups_page(&state, &user, &visitor, e, &fields).await,
     )
     .await
@@ -413,7 +418,7 @@ pub async fn update_group(
     let result = admin::update_group(&state.db, clock, &user.principal, id, &fields).await;
     form_outcome(
         result,
-        |_| "/admin/groups".into(),
+        |_| Notice::GroupSaved.at("/admin/groups"),
         async |e| group_page(&visitor, e, id, &fields),
     )
     .await

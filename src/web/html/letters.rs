@@ -8,7 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::case_page::Done;
-use super::{CaseRef, PageResult, form_field, form_outcome, form_value, page};
+use super::{CaseRef, Notice, PageResult, form_field, form_outcome, form_value, page};
 use crate::app::AppState;
 use crate::domain::FieldErrors;
 use crate::domain::letters::LetterKind;
@@ -416,7 +416,7 @@ pub async fn save_wording(
     .await;
     form_outcome(
         result,
-        |_| format!("/letters/wording/{group}/{}", kind.as_str()),
+        |_| Notice::WordingSaved.at(&format!("/letters/wording/{group}/{}", kind.as_str())),
         async |e| wording_page(&state, &user, &visitor, (group, kind), e, Some(body)).await,
     )
     .await

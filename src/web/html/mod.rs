@@ -12,6 +12,7 @@ mod case_page;
 mod case_timeline;
 mod cases;
 mod letters;
+mod notices;
 mod portal;
 mod referral;
 mod resets;
@@ -25,6 +26,8 @@ use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
+
+pub use notices::Notice;
 
 use super::session::Visitor;
 use super::templates;
@@ -273,7 +276,7 @@ pub struct PageView {
 }
 
 /// The names every page's layout is given: a view must not have fields of these names.
-const LAYOUT_NAMES: [&str; 5] = ["user", "tenant", "csrf", "error_list", "errors"];
+const LAYOUT_NAMES: [&str; 6] = ["user", "tenant", "csrf", "error_list", "errors", "done"];
 
 /// Renders a page: `template` with its typed view `data`, plus what the layout needs (the
 /// user, the CSRF token, the error summary).
@@ -306,6 +309,10 @@ fn page(
     ctx.insert("user", &user);
     ctx.insert("tenant", &visitor.is_some_and(|v| v.tenant.is_some()));
     ctx.insert("csrf", &visitor.map(|v| v.csrf.as_str()).unwrap_or(""));
+    ctx.insert(
+        "done",
+        &visitor.and_then(|v| v.done).map(notices::Notice::banner),
+    );
     let mut list: Vec<SummaryItem> = errors
         .iter()
         .map(|(field, message)| SummaryItem { field, message })
