@@ -7,7 +7,7 @@ use time::macros::{date, datetime};
 use uuid::Uuid;
 
 use crate::db;
-use crate::db::cases::CaseFilter;
+use crate::db::cases::{CaseFilter, ListOrder};
 use crate::domain::case::{
     Deposit, Instalment, Party, PartyKind, Person, Property, Scheme, Tenancy,
 };
@@ -315,6 +315,23 @@ fn member_probes(groups: &[Uuid]) -> Vec<(&'static str, CaseFilter)> {
             CaseFilter {
                 groups: Some(groups[..2].to_vec()),
                 status: Some(CaseStatus::Open),
+                ..f()
+            },
+        ),
+        (
+            "volunteer_open_by_deadline",
+            volunteer(CaseFilter {
+                status: Some(CaseStatus::Open),
+                order: ListOrder::NextDeadline,
+                ..f()
+            }),
+        ),
+        (
+            "coordinator_open_by_deadline",
+            CaseFilter {
+                groups: Some(groups[..2].to_vec()),
+                status: Some(CaseStatus::Open),
+                order: ListOrder::NextDeadline,
                 ..f()
             },
         ),

@@ -12,6 +12,7 @@ mod m20261201_000003_letter_dates;
 mod m20261201_000004_group_contact;
 mod m20261201_000005_case_alerts;
 mod m20261201_000006_password_resets;
+mod m20261201_000007_next_due;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_group_contact::Migration),
             Box::new(m20261201_000005_case_alerts::Migration),
             Box::new(m20261201_000006_password_resets::Migration),
+            Box::new(m20261201_000007_next_due::Migration),
         ]
     }
 }

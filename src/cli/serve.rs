@@ -22,6 +22,18 @@ pub(super) async fn serve(database_url: String, args: ServeArgs) -> anyhow::Resu
     let state = AppState::connect(config).await?;
     state.store.check().await?;
     crate::db::refresh_statistics(&state.db).await?;
+    // Cases whose leading deadline has passed lead with another: now, then every hour.
+    let (db, clock) = (state.db.clone(), state.clock.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let today = clock.today();
+            if let Err(e) = crate::db::cases::refresh_passed(&db, today).await {
+                tracing::warn!(error = %e, "the cases' next deadlines were not brought up to date");
+            }
+        }
+    });
     // Hear at once of users and groups changed by another server of this database.
     crate::db::listen_for_auth_changes(&state.db).await?;
     // Every server of one database must hash tenants' codes with the same key.

@@ -140,6 +140,19 @@ pub async fn replies_due_by(
         .await
 }
 
+/// Sent letters awaiting a reply (a reply day is set), of these cases.
+pub async fn replies_of(
+    c: &impl ConnectionTrait,
+    cases: &[Uuid],
+) -> Result<Vec<LetterHead>, DbErr> {
+    without_bytes()
+        .filter(letters::Column::ReplyDue.is_not_null())
+        .filter(letters::Column::CaseId.is_in(cases.iter().copied()))
+        .into_model::<LetterHead>()
+        .all(c)
+        .await
+}
+
 /// Records how and when a letter was sent, if it was not already.
 pub async fn mark_sent(
     c: &impl ConnectionTrait,

@@ -172,7 +172,8 @@ async fn once_over_cases<C: ConnectionTrait>(
 /// table: they come from the rules, which only the app knows. From then on each change of a
 /// case rewrites its own.
 async fn fill_alerts(c: &impl ConnectionTrait) -> Result<(), DbErr> {
-    once_over_cases(c, "case_alerts_filled", async |c, rec| {
+    // Written again once the windows kept their deadline's day and cases their next.
+    once_over_cases(c, "case_alerts_due_filled", async |c, rec| {
         cases::replace_alerts(c, rec).await
     })
     .await

@@ -87,6 +87,17 @@ pub fn next_deadline(
     })
 }
 
+/// A leading deadline in words, as the case card and the case list say it: "Claim by: 3
+/// March 2027", or "Claim by: missed 4 months ago (3 March 2026)".
+pub fn deadline_text(label: &str, due: Date, missed: bool, today: Date) -> String {
+    use crate::domain::dates::{ago, long_date};
+    if missed {
+        format!("{label}: missed {} ({})", ago(due, today), long_date(due))
+    } else {
+        format!("{label}: {}", long_date(due))
+    }
+}
+
 /// Days in which a case's rule deadline may be listed: from `from` until `until`
 /// (inclusive; `None`: for ever, as a missed limit of ours stays overdue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +106,8 @@ pub struct Window {
     pub from: Date,
     /// Last day, if any.
     pub until: Option<Date>,
+    /// The day the deadline falls on.
+    pub due: Date,
 }
 
 /// The windows of a case's rule deadlines, from its facts. They are wide enough never to
@@ -112,6 +125,7 @@ pub fn windows(facts: &CaseFacts, on: Date) -> Vec<Window> {
         .map(|d| Window {
             from: d.due - Duration::days(DUE_SOON_DAYS),
             until: if d.ours { None } else { latest },
+            due: d.due,
         })
         .collect();
     out.sort_by_key(|w| (w.from, w.until.is_none(), w.until));

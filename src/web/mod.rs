@@ -122,6 +122,11 @@ pub(crate) fn list_filter(
                 None => errors.add("status", "Must be open or closed"),
             },
             "q" => f.q = Some(v.chars().take(200).collect()),
+            "sort" => match v {
+                "deadline" => f.order = crate::db::cases::ListOrder::NextDeadline,
+                "newest" => f.order = crate::db::cases::ListOrder::Newest,
+                _ => errors.add("sort", "Must be deadline or newest"),
+            },
             "page" => match v.parse::<u64>() {
                 Ok(p) if (1..=100_000).contains(&p) => f.page = p,
                 _ => errors.add("page", "Must be a whole number from 1"),

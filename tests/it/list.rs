@@ -270,3 +270,99 @@ async fn search_finds_a_case_by_what_a_caller_gives_and_one_match_opens_it() {
     assert_eq!(many.status, StatusCode::OK);
     assert!(many.text.contains("Łukasz Nowak") && many.text.contains("Zoë Price"));
 }
+
+/// A case with what an L1 needs and no deposit dates, so that its letter's reply is the
+/// deadline it leads with.
+fn l1_ready(name: &str) -> Value {
+    json!({
+        "tenant": {"name": name, "consent_date": "2026-11-01"},
+        "property": {"address": "1 Example Road", "postcode": "LS6 1AB"},
+        "landlord": {"name": "Mr R Patel", "kind": "landlord", "address": "2 Otley Road, Leeds"},
+        "tenancy": {"jurisdiction": "england", "end_date": "2026-10-31"},
+        "deposit": {"amount_pence": 90000, "returned_pence": 0}
+    })
+}
+
+#[tokio::test]
+async fn open_cases_are_listed_by_the_deadline_each_leads_with() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
+    let send_l1 = async |case: &str| {
+        let letter = generate(&app, &token, case, json!({"type": "L1"})).await;
+        let sent = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/letters/{}/sent", id(&letter)),
+                &token,
+                Some(json!({"method": "email"})),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    };
+    // Sent ten days earlier, its reply is due first.
+    app.clock.advance(time::Duration::days(-10));
+    let early = id(&create_case(&app, &token, l1_ready("Early Reply")).await);
+    send_l1(&early).await;
+    app.clock.advance(time::Duration::days(10));
+    let later = id(&create_case(&app, &token, l1_ready("Later Reply")).await);
+    send_l1(&later).await;
+    let quiet = id(&create_case(&app, &token, l1_ready("No Letter")).await);
+
+    let order = async |query: &str| -> Vec<String> {
+        let res = app
+            .api(Method::GET, &format!("/api/v1/cases?{query}"), &token, None)
+            .await;
+        res.json()["items"]
+            .as_array()
+            .map(|a| a.iter().map(id).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        order("status=open").await,
+        [quiet.clone(), later.clone(), early.clone()],
+        "newest first"
+    );
+    assert_eq!(
+        order("status=open&sort=deadline").await,
+        [early.clone(), later.clone(), quiet.clone()]
+    );
+    let bad = app
+        .api(Method::GET, "/api/v1/cases?sort=sideways", &token, None)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The page lists open cases by deadline unless asked otherwise, and says each one.
+    let b = app.sign_in("api@example.org").await;
+    let page = app.get("/cases?status=open", Some(&b.cookie)).await;
+    let at = |name: &str| page.text.find(name).unwrap_or(usize::MAX);
+    assert!(at("Early Reply") < at("Later Reply") && at("Later Reply") < at("No Letter"));
+    assert!(page.text.contains("<th scope=\"col\">Next deadline</th>"));
+    assert!(
+        page.text
+            .contains("Reply due to &quot;Request for the return of a deposit&quot;"),
+        "{}",
+        page.text
+    );
+    let newest = app
+        .get("/cases?status=open&sort=newest", Some(&b.cookie))
+        .await;
+    let at = |name: &str| newest.text.find(name).unwrap_or(usize::MAX);
+    assert!(at("No Letter") < at("Later Reply"));
+
+    // Weeks later both replies have passed: each case leads with the deadline still
+    // running (the claim, the same day for all three), once the daily refresh has run.
+    app.clock.advance(time::Duration::days(30));
+    tenantcase::db::cases::refresh_passed(&app.state.db, app.state.clock.today())
+        .await
+        .expect("daily refresh");
+    assert_eq!(
+        order("status=open&sort=deadline").await,
+        [quiet.clone(), later.clone(), early.clone()],
+        "equal deadlines, newest first"
+    );
+    let b = app.sign_in("api@example.org").await;
+    let page = app.get("/cases?status=open", Some(&b.cookie)).await;
+    let claim = "Last day to claim the deposit back: 31 October 2032";
+    assert_eq!(page.text.matches(claim).count(), 3, "{}", page.text);
+}

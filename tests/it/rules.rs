@@ -695,7 +695,7 @@ async fn deadline_lists_are_complete_at_any_caseload() {
     db.execute_unprepared("DELETE FROM case_alerts")
         .await
         .expect("delete");
-    db.execute_unprepared("DELETE FROM settings WHERE key = 'case_alerts_filled'")
+    db.execute_unprepared("DELETE FROM settings WHERE key = 'case_alerts_due_filled'")
         .await
         .expect("delete");
     assert!(overdue(deadlines().await).is_empty(), "nothing to read");

@@ -34,10 +34,23 @@ pub struct CaseFilter {
     pub groups: Option<Vec<Uuid>>,
     /// Only cases assigned to this user.
     pub assigned_to: Option<Uuid>,
+    /// The order of the rows.
+    pub order: ListOrder,
     /// Page number, from 1.
     pub page: u64,
     /// Rows a page.
     pub per_page: u64,
+}
+
+/// The order of the case list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// By the day of the deadline each case leads with, soonest (or longest missed) first;
+    /// cases without one last, newest first.
+    NextDeadline,
 }
 
 /// A page of the case list.
@@ -125,6 +138,14 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         .await?;
     let per_page = f.per_page.clamp(1, 200);
     let page = Ord::max(f.page, 1);
+    let q = match f.order {
+        ListOrder::Newest => q,
+        ListOrder::NextDeadline => q.order_by_with_nulls(
+            cases::Column::NextDue,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        ),
+    };
     let rows = q
         .order_by_desc(cases::Column::Id)
         .offset((page - 1).saturating_mul(per_page))

@@ -14,7 +14,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{case_alerts, case_assignees, case_search_terms, cases, users};
+use super::entities::{case_alerts, case_assignees, case_search_terms, cases, letters, users};
 use super::users::User;
 use crate::domain::workflow::Stage;
 use crate::domain::{CaseFacts, CaseRecord, CaseReference};
@@ -81,6 +81,7 @@ pub async fn insert(
         created_by: Set(created_by),
         created_at: Set(rec.created_at),
         updated_at: Set(rec.updated_at),
+        next_due: Set(None),
     };
     cases::Entity::insert(row).exec_without_returning(c).await?;
     replace_terms(c, rec).await?;
@@ -105,6 +106,7 @@ pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Resul
         seq: Set(seq),
         from_date: Set(w.from),
         until_date: Set(w.until),
+        due_date: Set(Some(w.due)),
     })
     .collect();
     if !rows.is_empty() {
@@ -112,6 +114,84 @@ pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Resul
             .exec_without_returning(c)
             .await?;
     }
+    let today = crate::domain::dates::uk_time(rec.updated_at).date();
+    refresh_next_due(c, Some(rec.id), today).await
+}
+
+/// The daily refresh of `next_due` ([`refresh_next_due`] for every case whose leading
+/// deadline has passed), in a write transaction of its own.
+pub async fn refresh_passed(
+    db: &sea_orm::DatabaseConnection,
+    today: time::Date,
+) -> Result<(), DbErr> {
+    let txn = super::begin_write(db).await?;
+    refresh_next_due(&*txn, None, today).await?;
+    txn.commit().await
+}
+
+/// Writes `next_due`, the day of the deadline a case leads with as of `today`: the soonest
+/// rule deadline (not met) or letter reply still running, else the latest passed. For one
+/// case, or for every case whose `next_due` has passed (the daily refresh).
+pub async fn refresh_next_due(
+    c: &impl ConnectionTrait,
+    case: Option<Uuid>,
+    today: time::Date,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::{Func, SimpleExpr, UnionType};
+    let case_col = || Expr::col((cases::Entity, cases::Column::Id));
+    // Every deadline day of the case in the outer query, as one column `d`.
+    let days = |running: bool| {
+        let cmp = |col: Expr| {
+            if running {
+                col.gte(today)
+            } else {
+                col.lt(today)
+            }
+        };
+        let mut rules = Query::select()
+            .expr_as(
+                Expr::col(case_alerts::Column::DueDate),
+                sea_orm::sea_query::Alias::new("d"),
+            )
+            .from(case_alerts::Entity)
+            .and_where(
+                Expr::col((case_alerts::Entity, case_alerts::Column::CaseId))
+                    .equals((cases::Entity, cases::Column::Id)),
+            )
+            .and_where(cmp(Expr::col(case_alerts::Column::DueDate)))
+            .to_owned();
+        let replies = Query::select()
+            .expr(Expr::col(letters::Column::ReplyDue))
+            .from(letters::Entity)
+            .and_where(
+                Expr::col((letters::Entity, letters::Column::CaseId))
+                    .equals((cases::Entity, cases::Column::Id)),
+            )
+            .and_where(cmp(Expr::col(letters::Column::ReplyDue)))
+            .to_owned();
+        rules.union(UnionType::All, replies);
+        let agg: SimpleExpr = if running {
+            Func::min(Expr::col(sea_orm::sea_query::Alias::new("d"))).into()
+        } else {
+            Func::max(Expr::col(sea_orm::sea_query::Alias::new("d"))).into()
+        };
+        let picked = Query::select()
+            .expr(agg)
+            .from_subquery(rules, sea_orm::sea_query::Alias::new("days"))
+            .to_owned();
+        SimpleExpr::SubQuery(None, Box::new(picked.into()))
+    };
+    let next = Func::coalesce([days(true), days(false)]);
+    let mut update = Query::update();
+    update
+        .table(cases::Entity)
+        .value(cases::Column::NextDue, next);
+    match case {
+        Some(id) => update.and_where(case_col().eq(id)),
+        // Only a case whose deadline has passed can lead with another one now.
+        None => update.and_where(Expr::col(cases::Column::NextDue).lt(today)),
+    };
+    c.execute(&update).await?;
     Ok(())
 }
 

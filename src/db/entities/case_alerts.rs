@@ -12,6 +12,7 @@ pub struct Model {
     pub seq: i32,
     pub from_date: TimeDate,
     pub until_date: Option<TimeDate>,
+    pub due_date: Option<TimeDate>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    pub next_due: Option<TimeDate>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

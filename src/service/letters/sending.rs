@@ -152,6 +152,8 @@ pub async fn mark_sent(
             "This letter is already marked as sent.".into(),
         ));
     }
+    // Its reply deadline may now be the one the case leads with.
+    db::cases::refresh_next_due(&*txn, Some(head.case_id), clock.today()).await?;
     let now = clock.now();
     let event = TimelineEvent::LetterSent {
         letter: id,

@@ -81,6 +81,7 @@ pub async fn create(
         ("stage" = Option<Stage>, Query, description = "Only cases at this stage"),
         ("status" = Option<CaseStatus>, Query, description = "Open or closed"),
         ("q" = Option<String>, Query, description = "Words of a name, a reference, a postcode"),
+        ("sort" = Option<String>, Query, description = "`newest` first (the default), or by next `deadline`: soonest, or longest missed, first"),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 100000, description = "From 1"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Rows a page (50)"),
         ("assigned" = Option<String>, Query, description = "`me`: only cases the caller works"),

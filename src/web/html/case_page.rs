@@ -12,7 +12,7 @@ use super::case_timeline::{TimelineItem, timeline_item};
 use super::{Choice, PageResult, page};
 use crate::app::AppState;
 use crate::db::groups::Group;
-use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme, long_date};
+use crate::domain::case::{ContactMethod, PartyKind, RentPeriod, Scheme};
 use crate::domain::letters::LetterKind;
 use crate::domain::rules::{self, Assessment, PenaltyRange, RuleId};
 use crate::domain::workflow::Stage;
@@ -119,10 +119,7 @@ fn next_deadline(
     let missed = next
         .missed
         .then(|| crate::domain::dates::ago(next.due, today));
-    let text = match &missed {
-        Some(ago) => format!("{}: missed {ago} ({})", next.label, long_date(next.due)),
-        None => format!("{}: {}", next.label, long_date(next.due)),
-    };
+    let text = crate::domain::alerts::deadline_text(&next.label, next.due, next.missed, today);
     Some(NextDeadline {
         label: next.label,
         due: next.due,

@@ -12,7 +12,9 @@ use uuid::Uuid;
 use super::case_form::{self};
 use super::{Choice, PageResult, page};
 use crate::app::AppState;
+use crate::db::cases::ListOrder;
 use crate::domain::{CaseStatus, CaseSummary, FieldErrors, Jurisdiction};
+use crate::error::AppError;
 use crate::service::cases::{self};
 use crate::web::parse_id as case_id;
 use crate::web::session::{SignedIn, Visitor};
@@ -29,12 +31,38 @@ struct SummaryRow<'a> {
     postcode: Option<&'a str>,
     jurisdiction: &'static str,
     stage: &'static str,
+    /// The deadline the case leads with, in words.
+    next: Option<String>,
+    /// Whether that deadline has passed.
+    missed: bool,
+}
+
+/// The rows of a case table, with the deadline each case leads with.
+async fn rows_with_deadlines<'a>(
+    state: &AppState,
+    items: &'a [CaseSummary],
+) -> Result<Vec<SummaryRow<'a>>, AppError> {
+    let today = state.clock.today();
+    let ids: Vec<Uuid> = items.iter().map(|c| c.id).collect();
+    let next = cases::leading_deadlines(&state.db, &ids, today).await?;
+    let mut rows = summary_rows(items);
+    for row in &mut rows {
+        if let Some(d) = next.get(&row.id) {
+            row.next = Some(crate::domain::alerts::deadline_text(
+                &d.label, d.due, d.missed, today,
+            ));
+            row.missed = d.missed;
+        }
+    }
+    Ok(rows)
 }
 
 fn summary_rows(items: &[CaseSummary]) -> Vec<SummaryRow<'_>> {
     items
         .iter()
         .map(|c| SummaryRow {
+            next: None,
+            missed: false,
             id: c.id,
             reference: &c.reference,
             tenant_name: &c.tenant_name,
@@ -117,6 +145,15 @@ struct ListFilterValues<'a> {
     q: &'a str,
     jurisdiction: &'static str,
     status: &'static str,
+    sort: &'static str,
+}
+
+/// The name of a list order in the address.
+fn order_name(order: ListOrder) -> &'static str {
+    match order {
+        ListOrder::Newest => "newest",
+        ListOrder::NextDeadline => "deadline",
+    }
 }
 
 /// "My cases": the open cases assigned to the signed-in user.
@@ -138,7 +175,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> PageResult
     let attention = crate::service::portal::needs_attention(&state.db, me).await?;
     let queue = cases::unassigned(&state.db, me).await?;
     let data = HomePage {
-        items: summary_rows(&mine.items),
+        items: rows_with_deadlines(&state, &mine.items).await?,
         total: mine.total,
         total_exact: mine.total_exact,
         attention,
@@ -202,7 +239,7 @@ pub(super) async fn list_page(
     status: StatusCode,
     batch: Option<(FieldErrors, BatchValues)>,
 ) -> PageResult {
-    let (filter, errors) = match crate::web::list_filter(pairs, PER_PAGE) {
+    let (mut filter, errors) = match crate::web::list_filter(pairs, PER_PAGE) {
         Ok(f) => (f, FieldErrors::default()),
         Err(e) => (
             cases::CaseFilter {
@@ -213,6 +250,10 @@ pub(super) async fn list_page(
             e,
         ),
     };
+    // Open cases are worked by their deadlines: that is their order unless another is asked.
+    if filter.status == Some(CaseStatus::Open) && !pairs.iter().any(|(k, _)| k == "sort") {
+        filter.order = ListOrder::NextDeadline;
+    }
     let result = cases::list(&state.db, &state.reads, &user.principal, &filter).await?;
     // A search that finds one case opens it.
     if batch.is_none()
@@ -241,11 +282,12 @@ pub(super) async fn list_page(
         if let Some(text) = &filter.q {
             q.append_pair("q", text);
         }
+        q.append_pair("sort", order_name(filter.order));
         q.append_pair("page", &page.to_string());
         format!("/cases?{}", q.finish())
     };
     let data = ListPage {
-        items: summary_rows(&result.items),
+        items: rows_with_deadlines(state, &result.items).await?,
         total: result.total,
         total_exact: result.total_exact,
         page: result.page,
@@ -256,6 +298,7 @@ pub(super) async fn list_page(
             q: filter.q.as_deref().unwrap_or_default(),
             jurisdiction: filter.jurisdiction.map(Jurisdiction::as_str).unwrap_or(""),
             status: filter.status.map(CaseStatus::as_str).unwrap_or(""),
+            sort: order_name(filter.order),
         },
         choices: case_form::choices(),
         batch: user.principal.coordinates(),
