@@ -352,14 +352,28 @@ async fn open_cases_are_listed_by_the_deadline_each_leads_with() {
 
     // Weeks later both replies have passed: each case leads with the deadline still
     // running (the claim, the same day for all three), once the daily refresh has run.
+    let next_due = async |case: &str| {
+        use sea_orm::EntityTrait;
+        let id = uuid::Uuid::parse_str(case).unwrap_or_default();
+        tenantcase::db::entities::cases::Entity::find_by_id(id)
+            .one(&app.state.db)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|c| c.next_due)
+    };
+    let claim_day = time::macros::date!(2032 - 10 - 31);
+    assert_ne!(next_due(&early).await, Some(claim_day), "its reply, before");
     app.clock.advance(time::Duration::days(30));
     tenantcase::db::cases::refresh_passed(&app.state.db, app.state.clock.today())
         .await
         .expect("daily refresh");
+    assert_eq!(next_due(&early).await, Some(claim_day));
+    assert_eq!(next_due(&later).await, Some(claim_day));
     assert_eq!(
         order("status=open&sort=deadline").await,
-        [quiet.clone(), later.clone(), early.clone()],
-        "equal deadlines, newest first"
+        [early.clone(), later.clone(), quiet.clone()],
+        "on the same day, the older case first"
     );
     let b = app.sign_in("api@example.org").await;
     let page = app.get("/cases?status=open", Some(&b.cookie)).await;

@@ -49,7 +49,7 @@ pub enum ListOrder {
     #[default]
     Newest,
     /// By the day of the deadline each case leads with, soonest (or longest missed) first;
-    /// cases without one last, newest first.
+    /// cases without one last; the older case first on the same day.
     NextDeadline,
 }
 
@@ -138,16 +138,15 @@ pub async fn list(c: &impl ConnectionTrait, f: &CaseFilter) -> Result<CasePage, 
         .await?;
     let per_page = f.per_page.clamp(1, 200);
     let page = Ord::max(f.page, 1);
+    // Both orders follow an index that leads with the group, so a page reads its rows
+    // and no more.
     let q = match f.order {
-        ListOrder::Newest => q,
-        ListOrder::NextDeadline => q.order_by_with_nulls(
-            cases::Column::NextDue,
-            sea_orm::Order::Asc,
-            sea_orm::sea_query::NullOrdering::Last,
-        ),
+        ListOrder::Newest => q.order_by_desc(cases::Column::Id),
+        ListOrder::NextDeadline => q
+            .order_by_asc(cases::Column::NextDue)
+            .order_by_asc(cases::Column::Id),
     };
     let rows = q
-        .order_by_desc(cases::Column::Id)
         .offset((page - 1).saturating_mul(per_page))
         .limit(per_page)
         .all(c)

@@ -118,6 +118,9 @@ pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Resul
     refresh_next_due(c, Some(rec.id), today).await
 }
 
+/// The `next_due` of a case with no deadline at all: after every real one.
+pub const NO_DEADLINE: time::Date = time::macros::date!(9999 - 12 - 31);
+
 /// The daily refresh of `next_due` ([`refresh_next_due`] for every case whose leading
 /// deadline has passed), in a write transaction of its own.
 pub async fn refresh_passed(
@@ -181,7 +184,9 @@ pub async fn refresh_next_due(
             .to_owned();
         SimpleExpr::SubQuery(None, Box::new(picked.into()))
     };
-    let next = Func::coalesce([days(true), days(false)]);
+    // A case with no deadline sorts last.
+    let none = Expr::val(NO_DEADLINE);
+    let next = Func::coalesce([days(true), days(false), none]);
     let mut update = Query::update();
     update
         .table(cases::Entity)
