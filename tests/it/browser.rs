@@ -357,6 +357,8 @@ async fn admin_walk(p: &mut Pass, app: &TestApp) {
     p.fill("#email", "admin@example.org").await;
     p.fill("#password", PASSWORD).await;
     p.submit("form[action='/login'] button").await;
+    p.goto("/cases").await;
+    p.check("case list with the forms for selected cases").await;
     p.goto("/admin/users").await;
     p.check("users").await;
     p.goto("/admin/users/new").await;

@@ -380,3 +380,152 @@ async fn open_cases_are_listed_by_the_deadline_each_leads_with() {
     let claim = "Last day to claim the deposit back: 31 October 2032";
     assert_eq!(page.text.matches(claim).count(), 3, "{}", page.text);
 }
+
+#[tokio::test]
+async fn coordinators_assign_move_and_close_several_cases_at_once_all_or_none() {
+    let app = TestApp::new().await;
+    app.user_in("coord@example.org", Role::Coordinator, &["Leeds"])
+        .await;
+    let vic = app
+        .user_in("vic@example.org", Role::Volunteer, &["Leeds"])
+        .await;
+    app.user_in("cara@example.org", Role::Volunteer, &["Cardiff"])
+        .await;
+    let coord_token = app.token("coord@example.org").await;
+    let cardiff_token = app.token("cara@example.org").await;
+    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
+    let one = id(&create_case(&app, &coord_token, l1_ready("First Tenant")).await);
+    let two = id(&create_case(&app, &coord_token, l1_ready("Second Tenant")).await);
+    let theirs = id(&create_case(&app, &cardiff_token, l1_ready("Cardiff Tenant")).await);
+    let c = app.sign_in("coord@example.org").await;
+    let list = app.get("/cases", Some(&c.cookie)).await;
+    assert!(list.text.contains("Change the selected cases"));
+    assert!(
+        list.text.contains(&format!(
+            "<option value=\"{vic}\">volunteer vic@example.org</option>"
+        )),
+        "{}",
+        list.text
+    );
+    let post = async |fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", c.csrf.as_str())];
+        all.extend_from_slice(fields);
+        app.post_form("/cases/bulk", Some(&c.cookie), &all).await
+    };
+    let detail = async |case: &str| {
+        app.api(
+            Method::GET,
+            &format!("/api/v1/cases/{case}"),
+            &coord_token,
+            None,
+        )
+        .await
+        .json()
+    };
+
+    let vic_id = vic.to_string();
+    let done = post(&[
+        ("cases", &one),
+        ("cases", &two),
+        ("do", "assign"),
+        ("assignee", &vic_id),
+    ])
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert!(
+        done.header("location")
+            .unwrap_or_default()
+            .contains("done=cases-changed")
+    );
+    for case in [&one, &two] {
+        let names: Vec<String> = detail(case).await["assignees"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| u["name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            names.iter().any(|n| n == "volunteer vic@example.org"),
+            "{names:?}"
+        );
+    }
+
+    // A move that one case cannot make changes neither.
+    let res = post(&[("cases", &one), ("do", "move"), ("stage", "triage")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = post(&[
+        ("cases", &one),
+        ("cases", &two),
+        ("do", "move"),
+        ("stage", "facts_gathering"),
+    ])
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("No case was changed"), "{}", res.text);
+    assert_eq!(
+        detail(&one).await["stage"],
+        "triage",
+        "the first stayed where it was"
+    );
+    assert_eq!(detail(&two).await["stage"], "intake");
+
+    // Another group's case in the selection stops the change, without naming it.
+    let res = post(&[
+        ("cases", &one),
+        ("cases", &theirs),
+        ("do", "close"),
+        ("reason", "Duplicates"),
+    ])
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text.contains("A case: not one of your groups&#39; cases"),
+        "{}",
+        res.text
+    );
+    assert!(!res.text.contains("Cardiff Tenant"));
+    assert_eq!(detail(&one).await["stage"], "triage");
+
+    // Closing needs a reason; with one, every case closes.
+    let res = post(&[("cases", &one), ("cases", &two), ("do", "close")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Say why the cases are being closed"));
+    let res = post(&[
+        ("cases", &one),
+        ("cases", &two),
+        ("do", "close"),
+        ("reason", "The tenants settled"),
+    ])
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    for case in [&one, &two] {
+        assert_eq!(detail(case).await["stage"], "withdrawn");
+    }
+    let timeline = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{two}/timeline"),
+            &coord_token,
+            None,
+        )
+        .await;
+    assert!(timeline.text.contains("The tenants settled"));
+
+    // Volunteers change one case at a time.
+    let v = app.sign_in("vic@example.org").await;
+    let res = app
+        .post_form(
+            "/cases/bulk",
+            Some(&v.cookie),
+            &[
+                ("_csrf", &v.csrf),
+                ("cases", &two),
+                ("do", "close"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}

@@ -468,6 +468,9 @@ fn routes() -> Vec<Route> {
             CaseWork(200),
             none,
         ),
+        r(Page, Method::POST, "/cases/bulk", UsersList(422), |_| {
+            Some(json!({"do": "close"}))
+        }),
         r(
             Page,
             Method::POST,

@@ -25,14 +25,28 @@ pub async fn assign(
     users: &[Uuid],
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
-    db::cases::lock(&txn, id).await?;
-    let case = VisibleCase::load(&txn, actor, id).await?;
+    let case = assign_in(&txn, clock, actor, id, users).await?;
+    let detail = detail(&txn, case).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
+/// [`assign`] inside a transaction that the caller commits.
+pub(crate) async fn assign_in(
+    txn: &sea_orm::DatabaseTransaction,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    users: &[Uuid],
+) -> Result<crate::domain::CaseRecord, AppError> {
+    db::cases::lock(txn, id).await?;
+    let case = VisibleCase::load(txn, actor, id).await?;
     if !actor.can_assign(case.group_id) {
         return Err(AppError::Forbidden(
             "Only coordinators of this case's group can assign it.".into(),
         ));
     }
-    let eligible = crate::service::admin::assignable(&txn, case.group_id).await?;
+    let eligible = crate::service::admin::assignable(txn, case.group_id).await?;
     let mut wanted: Vec<Uuid> = users.to_vec();
     wanted.sort_unstable();
     wanted.dedup();
@@ -45,9 +59,9 @@ pub async fn assign(
             format!("{bad} is not an active volunteer or coordinator of this case's group"),
         )));
     }
-    let before = db::cases::assignees(&txn, id).await?;
+    let before = db::cases::assignees(txn, id).await?;
     let name = |u: &Uuid| eligible.iter().find(|e| e.id == *u).map(|e| e.name.clone());
-    let before_names = db::users::by_ids(&txn, &before).await?;
+    let before_names = db::users::by_ids(txn, &before).await?;
     let mut added: Vec<String> = wanted
         .iter()
         .filter(|u| !before.contains(u))
@@ -61,11 +75,11 @@ pub async fn assign(
         .collect();
     if !added.is_empty() || !removed.is_empty() {
         let now = clock.now();
-        db::cases::set_assignees(&txn, id, &wanted, now).await?;
+        db::cases::set_assignees(txn, id, &wanted, now).await?;
         let event = TimelineEvent::Assigned { added, removed };
-        db::cases::append_event(&txn, id, now, Some(actor.user_id), &event).await?;
+        db::cases::append_event(txn, id, now, Some(actor.user_id), &event).await?;
         db::audit::record(
-            &txn,
+            txn,
             now,
             Some(actor),
             AuditAction::CaseAssigned,
@@ -74,9 +88,7 @@ pub async fn assign(
         )
         .await?;
     }
-    let detail = detail(&txn, case.into_record()).await?;
-    txn.commit().await?;
-    Ok(detail)
+    Ok(case.into_record())
 }
 
 /// "Take this case": a member of a case's group puts themselves on it, when no one works

@@ -4,11 +4,13 @@
 //! (moving a case along its workflow) and [`deadlines`] (the deadline lists).
 
 mod assign;
+mod bulk;
 mod deadlines;
 mod stages;
 mod visible;
 
 pub use assign::*;
+pub use bulk::*;
 pub use deadlines::*;
 pub use stages::*;
 pub use visible::*;

@@ -50,7 +50,22 @@ pub async fn transition(
     req: TransitionRequest,
 ) -> Result<CaseDetail, AppError> {
     let txn = db::begin_write(db).await?;
-    let current = VisibleCase::load(&txn, actor, id).await?;
+    let updated = move_in(&txn, clock, actor, id, to, req).await?;
+    let detail = detail(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(detail)
+}
+
+/// [`transition`] inside a transaction that the caller commits; the case as moved.
+pub(crate) async fn move_in(
+    txn: &sea_orm::DatabaseTransaction,
+    clock: &dyn Clock,
+    actor: &Principal,
+    id: Uuid,
+    to: Stage,
+    req: TransitionRequest,
+) -> Result<CaseRecord, AppError> {
+    let current = VisibleCase::load(txn, actor, id).await?;
     let (_, guard) = next_stages(&current, clock.today());
     let held_from = match check_transition(current.stage, current.held_from, to, &req, guard) {
         Ok(held) => held,
@@ -87,10 +102,8 @@ pub async fn transition(
             None
         },
     };
-    save_move(&txn, now, actor, &updated, (from, event)).await?;
-    let detail = detail(&txn, updated).await?;
-    txn.commit().await?;
-    Ok(detail)
+    save_move(txn, now, actor, &updated, (from, event)).await?;
+    Ok(updated)
 }
 
 /// Saves a case `updated` to its next stage inside `txn`, with the move's timeline entry

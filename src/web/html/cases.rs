@@ -3,7 +3,7 @@
 //! (notes, look-ups, assignment, moves) in `case_actions.rs`; the page itself in
 //! `case_page.rs`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Serialize;
@@ -135,6 +135,10 @@ struct ListPage<'a> {
     filter: ListFilterValues<'a>,
     choices: case_form::FormChoices,
     batch: bool,
+    /// Who the selected cases can be assigned to.
+    people: Vec<Person>,
+    /// The stages they can be moved to.
+    stages: Vec<Choice>,
     letter_types: Vec<Choice>,
     values: BatchValues,
 }
@@ -207,7 +211,33 @@ pub async fn list(
     list_page(&state, &user, &visitor, &pairs, StatusCode::OK, None).await
 }
 
-/// The batch-letter form as typed, kept.
+/// Someone the selected cases can be assigned to, as a select's option.
+#[derive(Debug, Serialize)]
+struct Person {
+    value: String,
+    label: String,
+}
+
+/// The people a coordinator (or an admin) can assign the selected cases to: the active
+/// users they manage, by name.
+async fn bulk_people(state: &AppState, user: &SignedIn) -> Result<Vec<Person>, AppError> {
+    if !user.principal.coordinates() {
+        return Ok(Vec::new());
+    }
+    let mut people: Vec<Person> = crate::service::admin::users(&state.db, &user.principal)
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| Person {
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect();
+    people.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(people)
+}
+
+/// The forms for the selected cases (letters, and changes) as typed, kept.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct BatchValues {
     /// The letter chosen.
@@ -217,6 +247,12 @@ pub(super) struct BatchValues {
     pub format: String,
     /// The ids of the cases ticked, separated by commas.
     pub cases: String,
+    /// Who to assign them to.
+    pub assignee: String,
+    /// The stage to move them to.
+    pub stage: String,
+    /// Why they are moved or closed.
+    pub reason: String,
 }
 
 impl Default for BatchValues {
@@ -225,7 +261,82 @@ impl Default for BatchValues {
             kind: String::new(),
             format: "pdf".into(),
             cases: String::new(),
+            assignee: String::new(),
+            stage: String::new(),
+            reason: String::new(),
         }
+    }
+}
+
+/// `POST /cases/bulk`: assigns, moves or closes the cases ticked on the list, all or none,
+/// then back to the list as it was filtered, with a banner.
+pub async fn bulk(
+    State(state): State<AppState>,
+    user: SignedIn,
+    visitor: Visitor,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    if !user.principal.coordinates() {
+        return Err(AppError::Forbidden(
+            "Only coordinators and admins change several cases at once.".into(),
+        )
+        .into());
+    }
+    let value = |name: &str| super::form_field(&pairs, name);
+    let chosen: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "cases")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let values = BatchValues {
+        cases: chosen.join(","),
+        assignee: value("assignee").into(),
+        stage: value("stage").into(),
+        reason: value("reason").into(),
+        ..BatchValues::default()
+    };
+    let ids: Vec<Uuid> = chosen
+        .iter()
+        .map(|c| case_id(c))
+        .collect::<Result<_, _>>()?;
+    let reason = Some(value("reason").trim().to_string()).filter(|r| !r.is_empty());
+    let action = match value("do") {
+        "assign" => Uuid::parse_str(value("assignee"))
+            .map(cases::BulkAction::Assign)
+            .map_err(|_| FieldErrors::single("assignee", "Choose who works the cases")),
+        "move" => crate::domain::workflow::Stage::parse(value("stage"))
+            .map(|s| cases::BulkAction::Move(s, reason.clone()))
+            .ok_or_else(|| FieldErrors::single("stage", "Choose the stage to move them to")),
+        "close" => Ok(cases::BulkAction::Close(reason.clone().unwrap_or_default())),
+        _ => Err(FieldErrors::single(
+            "cases",
+            "Choose what to do with the selected cases",
+        )),
+    };
+    let result = match action {
+        Ok(action) => {
+            let clock = state.clock.as_ref();
+            cases::bulk(&state.db, clock, &user.principal, &ids, &action).await
+        }
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(_) => {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs.iter().filter(|(k, v)| {
+                ["q", "jurisdiction", "status", "sort", "page"].contains(&k.as_str())
+                    && !v.is_empty()
+            }) {
+                q.append_pair(k, v);
+            }
+            q.append_pair("done", super::Notice::CasesChanged.key());
+            Ok(Redirect::to(&format!("/cases?{}#done", q.finish())).into_response())
+        }
+        Err(AppError::Invalid(e)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            list_page(&state, &user, &visitor, &pairs, status, Some((e, values))).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -302,6 +413,12 @@ pub(super) async fn list_page(
         },
         choices: case_form::choices(),
         batch: user.principal.coordinates(),
+        people: bulk_people(state, user).await?,
+        stages: Choice::all(
+            crate::domain::workflow::Stage::ALL,
+            crate::domain::workflow::Stage::as_str,
+            crate::domain::workflow::Stage::label,
+        ),
         letter_types: crate::domain::letters::LetterKind::ALL
             .iter()
             .map(|k| Choice {

@@ -263,6 +263,7 @@ pub async fn batch(
         kind: value("type").into(),
         format: value("format").into(),
         cases: chosen.join(","),
+        ..super::cases::BatchValues::default()
     };
     let mut errors = FieldErrors::default();
     let kind = LetterKind::parse(value("type"));

@@ -70,6 +70,7 @@ fn staff_routes() -> Router<AppState> {
         )
         .route("/cases/{id}/assignees", post(case_actions::assign))
         .route("/cases/{id}/take", post(case_actions::take))
+        .route("/cases/bulk", post(cases::bulk))
         .route(
             "/cases/{id}/move",
             get(case_actions::move_form).post(case_actions::move_case),

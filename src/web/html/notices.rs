@@ -22,6 +22,8 @@ pub enum Notice {
     WordingSaved,
     /// An API token was revoked.
     TokenRevoked,
+    /// Several cases were changed at once.
+    CasesChanged,
 }
 
 /// The banner's words.
@@ -35,7 +37,7 @@ pub struct Banner {
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 8] = [
+    pub const ALL: [Notice; 9] = [
         Notice::UserAdded,
         Notice::UserSaved,
         Notice::UserDisabled,
@@ -44,6 +46,7 @@ impl Notice {
         Notice::GroupSaved,
         Notice::WordingSaved,
         Notice::TokenRevoked,
+        Notice::CasesChanged,
     ];
 
     /// Its name in `?done=`.
@@ -57,6 +60,7 @@ impl Notice {
             Notice::GroupSaved => "group-saved",
             Notice::WordingSaved => "wording-saved",
             Notice::TokenRevoked => "token-revoked",
+            Notice::CasesChanged => "cases-changed",
         }
     }
 
@@ -111,6 +115,10 @@ impl Notice {
             Notice::TokenRevoked => (
                 "API token revoked",
                 "Anything that used it can no longer reach tenantcase.",
+            ),
+            Notice::CasesChanged => (
+                "The selected cases were changed",
+                "Each case's timeline says what changed and who changed it.",
             ),
         };
         Banner { title, next }
