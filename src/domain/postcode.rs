@@ -68,6 +68,35 @@ impl Postcode {
             .unwrap_or(self.0.len());
         &self.0[..end]
     }
+
+    /// The nation whose law governs a home with this postcode, when its area lies in one
+    /// nation only; none for an area with homes on both sides of a border (Chester and
+    /// Deeside, Shrewsbury and Powys, Berwick...), which the volunteer is asked, and for
+    /// Northern Ireland and the islands, which are outside the app.
+    pub fn nation(&self) -> Option<crate::domain::Jurisdiction> {
+        use crate::domain::Jurisdiction;
+        const SCOTLAND: [&str; 15] = [
+            "AB", "DD", "DG", "EH", "FK", "G", "HS", "IV", "KA", "KW", "KY", "ML", "PA", "PH", "ZE",
+        ];
+        const WALES: [&str; 2] = ["CF", "SA"];
+        // Areas with homes in two nations.
+        const ACROSS: [&str; 8] = ["CH", "SY", "HR", "LD", "NP", "TD", "LL", "GL"];
+        let area = self.area();
+        if SCOTLAND.contains(&area) {
+            Some(Jurisdiction::Scotland)
+        } else if WALES.contains(&area) {
+            Some(Jurisdiction::Wales)
+        } else if ACROSS.contains(&area)
+            || area == "BT"
+            || area == "IM"
+            || area == "JE"
+            || area == "GY"
+        {
+            None
+        } else {
+            Some(Jurisdiction::England)
+        }
+    }
 }
 
 impl TryFrom<String> for Postcode {
@@ -91,6 +120,24 @@ impl fmt::Display for Postcode {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_postcode_names_its_nation_unless_its_area_crosses_a_border() {
+        use crate::domain::Jurisdiction::*;
+        let nation = |p: &str| super::Postcode::parse(p).ok().and_then(|p| p.nation());
+        assert_eq!(nation("LS6 1AB"), Some(England));
+        assert_eq!(nation("G12 8QQ"), Some(Scotland));
+        assert_eq!(nation("EH8 9YL"), Some(Scotland));
+        assert_eq!(nation("CF24 4HQ"), Some(Wales));
+        assert_eq!(nation("SA1 8PP"), Some(Wales));
+        assert_eq!(
+            nation("CH5 1AA"),
+            None,
+            "Deeside is in Wales, Chester in England"
+        );
+        assert_eq!(nation("TD15 1AA"), None, "Berwick is in England");
+        assert_eq!(nation("BT1 1AA"), None, "Northern Ireland is not ours");
+    }
+
     use super::*;
 
     #[test]

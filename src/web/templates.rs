@@ -58,6 +58,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/cases/move.html"),
     ),
     (
+        "cases/intake.html",
+        include_str!("../../templates/cases/intake.html"),
+    ),
+    (
         "cases/replace_code.html",
         include_str!("../../templates/cases/replace_code.html"),
     ),

@@ -363,3 +363,52 @@ async fn concurrent_edits_of_one_case_are_serialised_never_lost_or_failed() {
         }
     }
 }
+
+#[tokio::test]
+async fn add_another_gives_the_form_one_more_row_and_saves_nothing() {
+    let app = TestApp::new().await;
+    let token = app.api_user().await;
+    let b = app.sign_in("api@example.org").await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let form = app.get(&format!("/cases/{id}/edit"), Some(&b.cookie)).await;
+    let rows = |text: &str, list: &str| text.matches(&format!("name=\"{list}[")).count();
+    let joint_before = rows(&form.text, "joint_tenants");
+    let deductions_before = rows(&form.text, "deductions");
+    assert!(form.text.contains("Add another joint tenant"));
+
+    let typed = [
+        ("_csrf", b.csrf.as_str()),
+        ("_version", "1"),
+        ("tenant.name", "Łukasz Nowak"),
+        ("tenant.consent_date", "2026-11-20"),
+        ("tenancy.jurisdiction", "england"),
+        ("account", "Typed before adding a row"),
+    ];
+    for (list, label) in [
+        ("joint_tenants", "Joint tenant"),
+        ("deductions", "Deduction"),
+    ] {
+        let mut pairs = typed.to_vec();
+        pairs.push(("_more", list));
+        let res = app
+            .post_form(&format!("/cases/{id}/edit"), Some(&b.cookie), &pairs)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        let before = if list == "joint_tenants" {
+            joint_before
+        } else {
+            deductions_before
+        };
+        assert!(rows(&res.text, list) > before, "{label}: one more row");
+        assert!(
+            res.text.contains(">Typed before adding a row</textarea>"),
+            "input kept"
+        );
+    }
+    let now = app
+        .api(Method::GET, &format!("/api/v1/cases/{id}"), &token, None)
+        .await
+        .json();
+    assert_eq!(now["version"], 1, "nothing saved");
+}

@@ -346,13 +346,13 @@ async fn the_intake_form_with_errors_keeps_the_input_and_summarises_the_problems
             "message beside {field}"
         );
     }
-    // The summary follows the order of the fields on the form.
+    // The summary follows the order of the fields on the short intake form.
     let summary = t.split("There is a problem").nth(1).unwrap_or_default();
     let order: Vec<usize> = [
         "#tenant.email",
-        "#tenant.consent_date",
         "#property.postcode",
         "#tenancy.jurisdiction",
+        "#tenant.consent_date",
         "#deposit.amount_pence",
     ]
     .iter()
@@ -507,4 +507,74 @@ async fn dates_on_forms_are_typed_as_day_month_and_year() {
     let page = app.get(&location, Some(&b.cookie)).await;
     assert!(page.text.contains("15 March 2023"));
     assert!(page.text.contains("20 November 2026"));
+}
+
+#[tokio::test]
+async fn a_phone_intake_is_one_short_page_and_the_postcode_gives_the_nation() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", tenantcase::domain::user::Role::Volunteer)
+        .await;
+    let b = app.sign_in("vol@example.org").await;
+    let form = app.get("/cases/new", Some(&b.cookie)).await;
+    assert_eq!(
+        form.view.as_ref().map(|v| v.template.as_str()),
+        Some("cases/intake.html")
+    );
+    // Consent today (the test clock's 26 November 2026) unless changed.
+    assert!(form.text.contains(
+        "name=\"tenant.consent_date-day\" type=\"text\" inputmode=\"numeric\" value=\"26\""
+    ));
+    assert!(
+        !form.text.contains("name=\"tenancy.jurisdiction\""),
+        "the nation is not asked first"
+    );
+    let fields = form.text.matches("class=\"form-group").count();
+    assert!(fields <= 10, "a short page: {fields} fields");
+
+    let post = async |postcode: &str, nation: Option<&str>| {
+        let mut pairs = vec![
+            ("_csrf", b.csrf.as_str()),
+            ("tenant.name", "Siân Evans"),
+            ("tenant.phone", "07700 900123"),
+            ("property.postcode", postcode),
+            ("tenant.consent_date-day", "26"),
+            ("tenant.consent_date-month", "11"),
+            ("tenant.consent_date-year", "2026"),
+            ("landlord.name", "Cathays Student Homes"),
+            ("deposit.amount_pence", "950"),
+            ("deposit.instalments[0].received_date-day", "1"),
+            ("deposit.instalments[0].received_date-month", "9"),
+            ("deposit.instalments[0].received_date-year", "2025"),
+            ("deposit.scheme", "none"),
+        ];
+        if let Some(n) = nation {
+            pairs.push(("tenancy.jurisdiction", n));
+        }
+        app.post_form("/cases", Some(&b.cookie), &pairs).await
+    };
+    let wales = post("CF24 4HQ", None).await;
+    assert_eq!(wales.status, StatusCode::SEE_OTHER, "{}", wales.text);
+    let page = app
+        .get(
+            wales.header("location").unwrap_or_default(),
+            Some(&b.cookie),
+        )
+        .await;
+    for text in [
+        "Wales",
+        "Cathays Student Homes",
+        "£950.00",
+        "1 September 2025",
+        "07700 900123",
+    ] {
+        assert!(page.text.contains(text), "case page shows {text}");
+    }
+
+    // Chester and Deeside share CH: the nation is asked, the rest kept.
+    let across = post("CH5 1AA", None).await;
+    assert_eq!(across.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(across.text.contains("name=\"tenancy.jurisdiction\""));
+    assert!(across.text.contains("value=\"Cathays Student Homes\""));
+    let answered = post("CH5 1AA", Some("wales")).await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.text);
 }

@@ -481,7 +481,8 @@ async fn coordinators_assign_move_and_close_several_cases_at_once_all_or_none() 
     .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        res.text.contains("A case: not one of your groups&#39; cases"),
+        res.text
+            .contains("A case: not one of your groups&#39; cases"),
         "{}",
         res.text
     );

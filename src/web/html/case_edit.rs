@@ -17,6 +17,9 @@ use crate::service::cases::{self};
 use crate::web::parse_id as case_id;
 use crate::web::session::{SignedIn, Visitor};
 
+/// Where the form values keep the list an "Add another" button asked a row more for.
+const MORE: &str = "_more";
+
 /// What `cases/form.html` shows: intake of a new case, or the facts of `case` to edit.
 #[derive(Debug, Serialize)]
 struct FormPage<'a> {
@@ -25,6 +28,8 @@ struct FormPage<'a> {
     choices: case_form::FormChoices,
     case: Option<EditedCase<'a>>,
     notice: Option<&'a str>,
+    /// On the short intake page: whether to ask the nation (the postcode does not say).
+    ask_nation: bool,
 }
 
 /// The case being edited, at the version the form was opened at.
@@ -52,15 +57,27 @@ async fn form_page(
     let data = FormPage {
         values,
         groups,
-        choices: case_form::choices_for(values),
+        // "Add another" asked for one more row of a list (kept under `_more`).
+        choices: case_form::choices_with_more(values, values.get(MORE).map(String::as_str)),
         case: case.map(|c| EditedCase {
             case: CaseRef::of(c),
             version: c.version,
             stage: c.stage.label(),
         }),
         notice,
+        ask_nation: errors.contains("tenancy.jurisdiction")
+            || values
+                .get("tenancy.jurisdiction")
+                .is_some_and(|v| !v.is_empty()),
     };
-    page(status, "cases/form.html", Some(visitor), errors, &data)
+    // A new case starts on the short page of what a phone call gives; the rest is added
+    // on the full form later.
+    let template = if case.is_some() {
+        "cases/form.html"
+    } else {
+        "cases/intake.html"
+    };
+    page(status, template, Some(visitor), errors, &data)
 }
 
 /// When the form itself has problems (amounts that are not money), adds the domain's
@@ -85,11 +102,17 @@ pub async fn new_form(
     _user: SignedIn,
     visitor: Visitor,
 ) -> PageResult {
+    // Consent is most often given on the call itself.
+    let mut values = FormValues::new();
+    values.insert(
+        "tenant.consent_date".into(),
+        state.clock.today().to_string(),
+    );
     form_page(
         &state,
         StatusCode::OK,
         &visitor,
-        &FormValues::new(),
+        &values,
         &FieldErrors::default(),
         None,
         None,
@@ -105,6 +128,15 @@ pub async fn create(
 ) -> PageResult {
     let mut values = case_form::values(pairs);
     let group = values.remove("group");
+    // The nation comes from the postcode, unless its area crosses a border.
+    let typed = |k: &str| values.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    if typed("tenancy.jurisdiction").is_none()
+        && let Some(nation) = typed("property.postcode")
+            .and_then(|p| crate::domain::postcode::Postcode::parse(p).ok())
+            .and_then(|p| p.nation())
+    {
+        values.insert("tenancy.jurisdiction".into(), nation.as_str().into());
+    }
     let (input, errors) = case_form::to_input(&values);
     if let Some(group) = &group {
         values.insert("group".into(), group.clone());
@@ -169,11 +201,28 @@ pub async fn update(
         )
         .into());
     };
-    let values = case_form::values(pairs);
+    let more = field(MORE);
+    let mut values = case_form::values(pairs);
     let clock = state.clock.as_ref();
     let current = cases::get(&state.db, &state.reads, &state.memos, &user.principal, id)
         .await?
         .case;
+    // "Add another": the same form, with what was typed and one more row; nothing saved.
+    if let Some(list) = more {
+        values.insert(MORE.into(), list);
+        let at_version = CaseRecord { version, ..current };
+        let none = FieldErrors::default();
+        return form_page(
+            &state,
+            StatusCode::OK,
+            &visitor,
+            &values,
+            &none,
+            Some(&at_version),
+            None,
+        )
+        .await;
+    }
     let (input, errors) = case_form::to_input(&values);
     let result = match all_errors(&input, errors, &state) {
         Some(errors) => Err(AppError::Invalid(errors)),

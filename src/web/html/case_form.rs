@@ -203,6 +203,19 @@ fn slots(values: &FormValues, prefix: &str, default: usize) -> Vec<usize> {
 
 /// The choices and list rows of the form for these values.
 pub fn choices_for(values: &FormValues) -> FormChoices {
+    choices_with_more(values, None)
+}
+
+/// [`choices_for`], with one more row for the list `more` ("Add another"): `joint_tenants`,
+/// `deposit.instalments` or `deductions`.
+pub fn choices_with_more(values: &FormValues, more: Option<&str>) -> FormChoices {
+    let rows = |list: &str, default: usize| {
+        let mut rows = slots(values, &format!("{list}["), default);
+        if more == Some(list) && rows.len() <= MAX_INDEX {
+            rows.push(rows.len());
+        }
+        rows
+    };
     FormChoices {
         jurisdictions: Choice::all(Jurisdiction::ALL, Jurisdiction::as_str, Jurisdiction::label),
         schemes: schemes(),
@@ -236,9 +249,9 @@ pub fn choices_for(values: &FormValues) -> FormChoices {
             HoldingOutcome::as_str,
             HoldingOutcome::label,
         ),
-        joint_slots: slots(values, "joint_tenants[", JOINT_SLOTS),
-        instalment_slots: slots(values, "deposit.instalments[", INSTALMENT_SLOTS),
-        deduction_slots: slots(values, "deductions[", DEDUCTION_SLOTS),
+        joint_slots: rows("joint_tenants", JOINT_SLOTS),
+        instalment_slots: rows("deposit.instalments", INSTALMENT_SLOTS),
+        deduction_slots: rows("deductions", DEDUCTION_SLOTS),
         renewal_slots: slots(values, "tenancy.renewals[", RENEWAL_SLOTS),
         relevant_person_slots: slots(values, "deposit.relevant_persons[", RELEVANT_PERSON_SLOTS),
         kept: values
