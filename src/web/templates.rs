@@ -143,6 +143,9 @@ pub fn thousands(n: i64) -> String {
 /// The one stylesheet.
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
+/// The one script: "/" focuses the search box. Pages work without it.
+pub const SCRIPT: &str = include_str!("../../templates/static/app.js");
+
 static TERA: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
     let mut tera = Tera::new();
     tera.autoescape_on([".html"]);

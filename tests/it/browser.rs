@@ -311,6 +311,20 @@ async fn walk(p: &mut Pass, png: &std::path::Path, app: &TestApp) {
     p.fill("#password", PASSWORD).await;
     p.submit("form[action='/login'] button").await;
     p.check("my cases").await;
+    // "/" puts the cursor in the header's search box.
+    {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let slash = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: '/' })
+            .then(KeyAction::Up { value: '/' });
+        p.client.perform_actions(slash).await.expect("press /");
+    }
+    let focused = p
+        .client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .expect("focus");
+    assert_eq!(focused.as_str(), Some("header-search"));
     p.goto("/cases").await;
     p.check("case list").await;
     let id = tenantcase::db::cases::id_of_reference(

@@ -741,12 +741,12 @@ async fn every_response_carries_the_security_headers() {
     for res in answers {
         let csp = res.header("content-security-policy").unwrap_or_default();
         assert!(
-            csp.contains("frame-ancestors 'none'") && !csp.contains("script-src"),
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self';"),
             "{csp}"
         );
         assert!(
-            csp.contains("default-src 'none'"),
-            "no script can run: {csp}"
+            csp.contains("default-src 'none'") && !csp.contains("unsafe"),
+            "only our own script file can run, nothing inline: {csp}"
         );
         assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
         assert_eq!(res.header("x-content-type-options"), Some("nosniff"));

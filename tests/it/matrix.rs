@@ -361,6 +361,7 @@ fn routes() -> Vec<Route> {
     vec![
         r(Page, Method::GET, "/healthz", Public(200), none),
         r(Page, Method::GET, "/static/app.css", Public(200), none),
+        r(Page, Method::GET, "/static/app.js", Public(200), none),
         r(Page, Method::GET, "/login", LoginPage, none),
         r(Page, Method::POST, "/login", Always(422), |_| {
             Some(json!({"email": "", "password": ""}))
