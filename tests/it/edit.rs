@@ -376,6 +376,13 @@ async fn add_another_gives_the_form_one_more_row_and_saves_nothing() {
     let joint_before = rows(&form.text, "joint_tenants");
     let deductions_before = rows(&form.text, "deductions");
     assert!(form.text.contains("Add another joint tenant"));
+    // The case page's "Change" links land on their section of the form.
+    let page = app.get(&format!("/cases/{id}"), Some(&b.cookie)).await;
+    assert!(
+        page.text
+            .contains(&format!("href=\"/cases/{id}/edit#section-landlord\""))
+    );
+    assert!(form.text.contains("id=\"section-landlord\""));
 
     let typed = [
         ("_csrf", b.csrf.as_str()),
