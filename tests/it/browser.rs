@@ -345,11 +345,25 @@ async fn walk(p: &mut Pass, png: &std::path::Path, app: &TestApp) {
         page.contains("You work this case now"),
         "the banner says what happened"
     );
-    send_l1(p, id).await;
+    // A phone call: the volunteer logs the case on the short intake page, then writes and
+    // sends its L1, and finds the reply deadline on their home page.
     p.goto("/cases/new").await;
     p.check("intake form").await;
-    p.submit("form[action='/cases'] button[type=submit]").await;
+    p.submit("form[action='/cases'][method='post'] button[type=submit]").await;
     p.check("intake form, with errors").await;
+    p.fill("[id='tenant.name']", "Rhys Morgan").await;
+    p.fill("[id='tenant.phone']", "07700 900456").await;
+    p.fill("[id='property.postcode']", "CF10 1AA").await;
+    p.fill("[id='landlord.name']", "Bay Lettings").await;
+    p.fill("[id='deposit.amount_pence']", "875").await;
+    p.submit("form[action='/cases'][method='post'] button[type=submit]").await;
+    p.check("case page after intake").await;
+    let phoned = p.path().await;
+    let phoned = phoned.trim_start_matches("/cases/");
+    let phoned = uuid::Uuid::parse_str(phoned).expect("the new case's page");
+    send_l1(p, phoned).await;
+    p.goto("/cases?per_page=1").await;
+    p.check("case list, a page at a time").await;
     p.goto("/account").await;
     p.check("account").await;
     p.goto(&format!("/cases/{id}/move?to=on_hold")).await;
