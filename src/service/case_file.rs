@@ -2,7 +2,6 @@
 //! and one audit row ("case.viewed"), whatever the page shows of it.
 
 use sea_orm::DatabaseConnection;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::Principal;
@@ -12,7 +11,6 @@ use super::portal::{self, DocumentInfo, MessageInfo};
 use super::reads::ReadAudit;
 use crate::db;
 use crate::db::cases::TimelineEntry;
-use crate::domain::audit::AuditAction;
 use crate::error::AppError;
 
 /// A user who may be put on a case.
@@ -53,9 +51,7 @@ pub async fn open(
     id: Uuid,
 ) -> Result<CaseFile, AppError> {
     let case = VisibleCase::load(db, actor, id).await?;
-    reads
-        .record(Some(actor), AuditAction::CaseViewed, Some(id), json!({}))
-        .await?;
+    reads.case_viewed(actor, id).await?;
     let timeline = db::cases::timeline(db, id).await?;
     let letters = letters::of_visible(db, &case).await?;
     let messages = portal::messages_on(db, &case).await?;

@@ -70,6 +70,17 @@ impl ReadAudit {
         }
     }
 
+    /// Records that `actor` read case `case`.
+    pub async fn case_viewed(&self, actor: &Principal, case: Uuid) -> Result<(), AppError> {
+        self.record(
+            Some(actor),
+            crate::domain::audit::AuditAction::CaseViewed,
+            Some(case),
+            serde_json::json!({}),
+        )
+        .await
+    }
+
     /// Waits until every row queued so far is written (before the log is read).
     pub async fn flush(&self) {
         let (done, wait) = oneshot::channel();

@@ -349,14 +349,16 @@ async fn walk(p: &mut Pass, png: &std::path::Path, app: &TestApp) {
     // sends its L1, and finds the reply deadline on their home page.
     p.goto("/cases/new").await;
     p.check("intake form").await;
-    p.submit("form[action='/cases'][method='post'] button[type=submit]").await;
+    p.submit("form[action='/cases'][method='post'] button[type=submit]")
+        .await;
     p.check("intake form, with errors").await;
     p.fill("[id='tenant.name']", "Rhys Morgan").await;
     p.fill("[id='tenant.phone']", "07700 900456").await;
     p.fill("[id='property.postcode']", "CF10 1AA").await;
     p.fill("[id='landlord.name']", "Bay Lettings").await;
     p.fill("[id='deposit.amount_pence']", "875").await;
-    p.submit("form[action='/cases'][method='post'] button[type=submit]").await;
+    p.submit("form[action='/cases'][method='post'] button[type=submit]")
+        .await;
     p.check("case page after intake").await;
     let phoned = p.path().await;
     let phoned = phoned.trim_start_matches("/cases/");

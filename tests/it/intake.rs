@@ -578,3 +578,27 @@ async fn a_phone_intake_is_one_short_page_and_the_postcode_gives_the_nation() {
     let answered = post("CH5 1AA", Some("wales")).await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.text);
 }
+
+#[tokio::test]
+async fn someone_of_several_groups_chooses_the_case_group_on_the_intake_page() {
+    let app = TestApp::new().await;
+    app.user_in(
+        "two@example.org",
+        tenantcase::domain::user::Role::Coordinator,
+        &["Leeds", "Cardiff"],
+    )
+    .await;
+    let b = app.sign_in("two@example.org").await;
+    let form = app.get("/cases/new", Some(&b.cookie)).await;
+    assert!(
+        form.text
+            .contains("<option value=\"\">Choose a group</option>")
+    );
+    for g in ["Leeds", "Cardiff"] {
+        assert!(
+            form.text
+                .contains(&format!("<option value=\"{g}\">{g}</option>")),
+            "{g}"
+        );
+    }
+}

@@ -153,9 +153,7 @@ pub async fn get(
     id: Uuid,
 ) -> Result<CaseDetail, AppError> {
     let (case, assignees) = VisibleCase::load_with_assignees(db, actor, id).await?;
-    reads
-        .record(Some(actor), AuditAction::CaseViewed, Some(id), json!({}))
-        .await?;
+    reads.case_viewed(actor, id).await?;
     let group = memo::group(db, memos, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;

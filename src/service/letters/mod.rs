@@ -246,14 +246,7 @@ pub async fn draft(
     kind: LetterKind,
 ) -> Result<Draft, AppError> {
     let case = VisibleCase::load(db, actor, case_id).await?;
-    reads
-        .record(
-            Some(actor),
-            AuditAction::CaseViewed,
-            Some(case_id),
-            json!({}),
-        )
-        .await?;
+    reads.case_viewed(actor, case_id).await?;
     let group = db::groups::by_id(db, case.group_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -96,14 +96,7 @@ pub async fn code_holder(
     case_id: Uuid,
 ) -> Result<crate::domain::CaseRecord, AppError> {
     let case = VisibleCase::load(db, actor, case_id).await?;
-    reads
-        .record(
-            Some(actor),
-            AuditAction::CaseViewed,
-            Some(case_id),
-            json!({}),
-        )
-        .await?;
+    reads.case_viewed(actor, case_id).await?;
     Ok(case.into_record())
 }
 
