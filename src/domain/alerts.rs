@@ -87,6 +87,16 @@ pub fn next_deadline(
     })
 }
 
+/// The day of the deadline a case leads with, of the days it has: the soonest on or after
+/// `today`, else the latest before it. The case list's order ([`next_deadline`] says which
+/// deadline, for the words).
+pub fn leading_day(days: impl Iterator<Item = Date> + Clone, today: Date) -> Option<Date> {
+    days.clone()
+        .filter(|d| *d >= today)
+        .min()
+        .or_else(|| days.filter(|d| *d < today).max())
+}
+
 /// A leading deadline in words, as the case card and the case list say it: "Claim by: 3
 /// March 2027", or "Claim by: missed 4 months ago (3 March 2026)".
 pub fn deadline_text(label: &str, due: Date, missed: bool, today: Date) -> String {
@@ -187,6 +197,26 @@ mod tests {
     }
 
     /// Whatever day it is, a deadline on a list lies in one of the case's windows.
+    #[test]
+    fn the_leading_day_is_the_soonest_running_else_the_latest_passed() {
+        let today = date!(2026 - 11 - 26);
+        let days = [
+            date!(2026 - 12 - 10),
+            date!(2026 - 11 - 30),
+            date!(2026 - 1 - 1),
+        ];
+        assert_eq!(
+            leading_day(days.iter().copied(), today),
+            Some(date!(2026 - 11 - 30))
+        );
+        let passed = [date!(2026 - 1 - 1), date!(2026 - 3 - 1)];
+        assert_eq!(
+            leading_day(passed.iter().copied(), today),
+            Some(date!(2026 - 3 - 1))
+        );
+        assert_eq!(leading_day(std::iter::empty(), today), None);
+    }
+
     #[test]
     fn the_windows_never_miss_a_listed_day() {
         for (i, f) in fixtures().iter().enumerate() {

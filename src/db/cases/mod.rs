@@ -65,6 +65,8 @@ pub async fn insert(
     rec: &CaseRecord,
     created_by: Option<Uuid>,
 ) -> Result<(), DbErr> {
+    let today = crate::domain::dates::uk_time(rec.updated_at).date();
+    let windows = crate::domain::alerts::windows(&rec.facts, today);
     let row = cases::ActiveModel {
         id: Set(rec.id),
         reference: Set(rec.reference.to_string()),
@@ -81,41 +83,52 @@ pub async fn insert(
         created_by: Set(created_by),
         created_at: Set(rec.created_at),
         updated_at: Set(rec.updated_at),
-        next_due: Set(None),
+        // A new case has no letters yet: its leading deadline is its rules' alone.
+        next_due: Set(Some(
+            crate::domain::alerts::leading_day(windows.iter().map(|w| w.due), today)
+                .unwrap_or(NO_DEADLINE),
+        )),
     };
     cases::Entity::insert(row).exec_without_returning(c).await?;
     replace_terms(c, rec).await?;
-    replace_alerts(c, rec).await
+    write_alerts(c, rec.id, windows).await
 }
 
 /// Rewrites, from the case's facts, the windows of days in which its deadlines can be on
-/// the deadline lists ([`crate::domain::alerts::windows`]).
+/// the deadline lists ([`crate::domain::alerts::windows`]), and the deadline it leads with.
 pub async fn replace_alerts(c: &impl ConnectionTrait, rec: &CaseRecord) -> Result<(), DbErr> {
     case_alerts::Entity::delete_many()
         .filter(case_alerts::Column::CaseId.eq(rec.id))
         .exec(c)
         .await?;
-    let rows: Vec<_> = crate::domain::alerts::windows(
-        &rec.facts,
-        crate::domain::dates::uk_time(rec.updated_at).date(),
-    )
-    .into_iter()
-    .zip(0..)
-    .map(|(w, seq)| case_alerts::ActiveModel {
-        case_id: Set(rec.id),
-        seq: Set(seq),
-        from_date: Set(w.from),
-        until_date: Set(w.until),
-        due_date: Set(Some(w.due)),
-    })
-    .collect();
+    let today = crate::domain::dates::uk_time(rec.updated_at).date();
+    write_alerts(c, rec.id, crate::domain::alerts::windows(&rec.facts, today)).await?;
+    refresh_next_due(c, Some(rec.id), today).await
+}
+
+/// Stores a case's deadline windows.
+async fn write_alerts(
+    c: &impl ConnectionTrait,
+    case: Uuid,
+    windows: Vec<crate::domain::alerts::Window>,
+) -> Result<(), DbErr> {
+    let rows: Vec<_> = windows
+        .into_iter()
+        .zip(0..)
+        .map(|(w, seq)| case_alerts::ActiveModel {
+            case_id: Set(case),
+            seq: Set(seq),
+            from_date: Set(w.from),
+            until_date: Set(w.until),
+            due_date: Set(Some(w.due)),
+        })
+        .collect();
     if !rows.is_empty() {
         case_alerts::Entity::insert_many(rows)
             .exec_without_returning(c)
             .await?;
     }
-    let today = crate::domain::dates::uk_time(rec.updated_at).date();
-    refresh_next_due(c, Some(rec.id), today).await
+    Ok(())
 }
 
 /// The `next_due` of a case with no deadline at all: after every real one.

@@ -211,6 +211,21 @@ pub async fn list(
     list_page(&state, &user, &visitor, &pairs, StatusCode::OK, None).await
 }
 
+/// The stages the selected cases can be moved to together: not "Closed", which needs an
+/// outcome for each case, nor "Withdrawn", which the close button does with its reason.
+fn bulk_stages(actor: &crate::service::Principal) -> Vec<Choice> {
+    use crate::domain::workflow::Stage;
+    if !actor.coordinates() {
+        return Vec::new();
+    }
+    let stages: Vec<Stage> = Stage::ALL
+        .iter()
+        .copied()
+        .filter(|s| !matches!(s, Stage::Closed | Stage::Withdrawn))
+        .collect();
+    Choice::all(&stages, Stage::as_str, Stage::label)
+}
+
 /// Someone the selected cases can be assigned to, as a select's option.
 #[derive(Debug, Serialize)]
 struct Person {
@@ -414,11 +429,7 @@ pub(super) async fn list_page(
         choices: case_form::choices(),
         batch: user.principal.coordinates(),
         people: bulk_people(state, user).await?,
-        stages: Choice::all(
-            crate::domain::workflow::Stage::ALL,
-            crate::domain::workflow::Stage::as_str,
-            crate::domain::workflow::Stage::label,
-        ),
+        stages: bulk_stages(&user.principal),
         letter_types: crate::domain::letters::LetterKind::ALL
             .iter()
             .map(|k| Choice {
