@@ -467,8 +467,9 @@ async fn a_reset_link_is_shown_once_works_once_for_a_day_and_signs_the_user_out(
     )
     .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
-    assert_eq!(done.header("location"), Some("/login?reset=done"));
-    let login = app.get("/login?reset=done", None).await;
+    let to = done.header("location").unwrap_or_default().to_string();
+    assert_eq!(to, "/login?done=password-reset#done");
+    let login = app.get(&to, None).await;
     assert!(login.text.contains("Your new password is saved"));
 
     let old = app.get("/cases", Some(&nia_session.cookie)).await;

@@ -1,6 +1,6 @@
 //! Sign-in and sign-out.
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect};
@@ -21,35 +21,22 @@ pub struct LoginForm {
     password: String,
 }
 
-/// What `login.html` shows: the address typed, kept; and whether a new password was
-/// just chosen through a reset link.
+/// What `login.html` shows: the address typed, kept.
 #[derive(Debug, Serialize)]
 struct LoginPage<'a> {
     email: &'a str,
-    password_reset: bool,
 }
 
-/// `?reset=done` after a new password was chosen through a reset link.
-#[derive(Debug, Deserialize)]
-pub struct LoginQuery {
-    #[serde(default)]
-    reset: Option<String>,
-}
-
-pub async fn login_page(visitor: Visitor, Query(q): Query<LoginQuery>) -> PageResult {
+pub async fn login_page(visitor: Visitor) -> PageResult {
     if visitor.session.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    let data = LoginPage {
-        email: "",
-        password_reset: q.reset.as_deref() == Some("done"),
-    };
     page(
         StatusCode::OK,
         "login.html",
         Some(&visitor),
         &FieldErrors::default(),
-        &data,
+        &LoginPage { email: "" },
     )
 }
 
@@ -65,10 +52,7 @@ pub async fn login(
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
     }
-    let data = LoginPage {
-        email: &form.email,
-        password_reset: false,
-    };
+    let data = LoginPage { email: &form.email };
     if !errors.is_empty() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return page(status, "login.html", Some(&visitor), &errors, &data);

@@ -344,8 +344,13 @@ pub async fn bulk(
             }) {
                 q.append_pair(k, v);
             }
-            q.append_pair("done", super::Notice::CasesChanged.key());
-            Ok(Redirect::to(&format!("/cases?{}#done", q.finish())).into_response())
+            let filters = q.finish();
+            let list = if filters.is_empty() {
+                "/cases".to_string()
+            } else {
+                format!("/cases?{filters}")
+            };
+            Ok(Redirect::to(&super::Notice::CasesChanged.at(&list)).into_response())
         }
         Err(AppError::Invalid(e)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;

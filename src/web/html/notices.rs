@@ -24,6 +24,8 @@ pub enum Notice {
     TokenRevoked,
     /// Several cases were changed at once.
     CasesChanged,
+    /// A new password was chosen through a reset link.
+    PasswordReset,
 }
 
 /// The banner's words.
@@ -37,7 +39,7 @@ pub struct Banner {
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 9] = [
+    pub const ALL: [Notice; 10] = [
         Notice::UserAdded,
         Notice::UserSaved,
         Notice::UserDisabled,
@@ -47,6 +49,7 @@ impl Notice {
         Notice::WordingSaved,
         Notice::TokenRevoked,
         Notice::CasesChanged,
+        Notice::PasswordReset,
     ];
 
     /// Its name in `?done=`.
@@ -61,6 +64,7 @@ impl Notice {
             Notice::WordingSaved => "wording-saved",
             Notice::TokenRevoked => "token-revoked",
             Notice::CasesChanged => "cases-changed",
+            Notice::PasswordReset => "password-reset",
         }
     }
 
@@ -76,9 +80,10 @@ impl Notice {
             .and_then(|(_, v)| Notice::parse(&v))
     }
 
-    /// `path` with this notice, landing on the banner.
+    /// `path` (which may have a query already) with this notice, landing on the banner.
     pub fn at(self, path: &str) -> String {
-        format!("{path}?done={}#done", self.key())
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{join}done={}#done", self.key())
     }
 
     /// What the banner says.
@@ -116,6 +121,10 @@ impl Notice {
                 "API token revoked",
                 "Anything that used it can no longer reach tenantcase.",
             ),
+            Notice::PasswordReset => (
+                "Your new password is saved",
+                "Sign in with it. You were signed out everywhere else.",
+            ),
             Notice::CasesChanged => (
                 "The selected cases were changed",
                 "Each case's timeline says what changed and who changed it.",
@@ -139,6 +148,10 @@ mod tests {
             assert_eq!(Notice::from_query(query), Some(n), "{at}");
             assert!(!n.banner().title.is_empty());
         }
+        assert_eq!(
+            Notice::CasesChanged.at("/cases?status=open"),
+            "/cases?status=open&done=cases-changed#done"
+        );
         assert_eq!(Notice::from_query(Some("done=nothing")), None);
         assert_eq!(Notice::from_query(None), None);
     }

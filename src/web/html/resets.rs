@@ -83,7 +83,7 @@ pub async fn reset(
         result => {
             form_outcome(
                 result,
-                |()| "/login?reset=done".into(),
+                |()| super::Notice::PasswordReset.at("/login"),
                 async |e| match resets::holder(db, clock, &token).await {
                     Ok(name) => form(&visitor, e, &name, &token),
                     Err(_) => gone(&visitor),
