@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// mimalloc rather than the C library's allocator, whose locks and free lists took a fifth
+/// of the CPU of a busy server (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = tenantcase::cli::Cli::parse();

@@ -107,6 +107,17 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends entries in one statement, as part of the caller's transaction.
+pub async fn record_all(c: &impl ConnectionTrait, rows: Vec<NewEntry>) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    audit_log::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
 /// Appends entries in one transaction.
 pub async fn insert(db: &DatabaseConnection, rows: Vec<NewEntry>) -> Result<(), DbErr> {
     if rows.is_empty() {

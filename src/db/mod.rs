@@ -14,10 +14,10 @@ pub mod users;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, ExecResult, QueryResult, SqlErr, SqliteTransactionMode, Statement, TransactionOptions,
@@ -46,13 +46,10 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
             opts.max_connections(SQLITE_CONNECTIONS)
                 .min_connections(1)
                 .test_before_acquire(false)
-                .map_sqlx_sqlite_opts(|o| {
-                    o.journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Normal)
-                        .busy_timeout(std::time::Duration::from_secs(10))
-                        .pragma("cache_size", "-16000")
-                        .pragma("temp_store", "memory")
-                });
+                .map_sqlx_sqlite_opts(sqlite_pragmas);
+            let readers = Database::connect(opts).await?;
+            open_sqlite_writer(url, &readers).await?;
+            return Ok(readers);
         }
     } else {
         // A connection idle for a while may have been closed by the server or a proxy;
@@ -65,6 +62,70 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
         opts.set_schema_search_path(schema);
     }
     Database::connect(opts).await
+}
+
+/// How every connection to an SQLite file is set up.
+fn sqlite_pragmas(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    o.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .pragma("cache_size", "-16000")
+        .pragma("temp_store", "memory")
+        // Pages of the file are read where it is mapped, not copied by a system call
+        // into each connection's cache.
+        .pragma("mmap_size", "268435456")
+}
+
+/// The connection through which this process writes to an SQLite file, beside the pool
+/// of readers it belongs to. SQLite empties a connection's page cache whenever another
+/// connection has written since its last transaction; when every write goes through the
+/// same connection, the writer's cache stays warm, and a write transaction holds the lock
+/// for less time (docs/PERFORMANCE.md).
+struct SqliteWriter {
+    /// The options of the readers' pool: alive while that pool is.
+    readers: std::sync::Weak<SqliteConnectOptions>,
+    conn: DatabaseConnection,
+}
+
+/// The writers of the SQLite pools this process has opened.
+static SQLITE_WRITER_CONNS: LazyLock<Mutex<Vec<SqliteWriter>>> =
+    LazyLock::new(|| Mutex::new(Vec::new()));
+
+/// Opens the writer of `readers`, a pool of `url`, and forgets those of pools that are
+/// gone. Its one connection is opened at the first write.
+async fn open_sqlite_writer(url: &str, readers: &DatabaseConnection) -> Result<(), DbErr> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(0)
+        .idle_timeout(std::time::Duration::from_secs(600))
+        .test_before_acquire(false)
+        .map_sqlx_sqlite_opts(sqlite_pragmas);
+    let conn = Database::connect(opts).await?;
+    let options = readers.get_sqlite_connection_pool().connect_options();
+    let mut writers = SQLITE_WRITER_CONNS
+        .lock()
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    writers.retain(|w| w.readers.strong_count() > 0);
+    writers.push(SqliteWriter {
+        readers: Arc::downgrade(&options),
+        conn,
+    });
+    Ok(())
+}
+
+/// The writer opened beside `readers`, if any.
+fn sqlite_writer(readers: &DatabaseConnection) -> Option<DatabaseConnection> {
+    let options = readers.get_sqlite_connection_pool().connect_options();
+    let writers = SQLITE_WRITER_CONNS.lock().ok()?;
+    writers
+        .iter()
+        .find(|w| {
+            w.readers
+                .upgrade()
+                .is_some_and(|r| Arc::ptr_eq(&r, &options))
+        })
+        .map(|w| w.conn.clone())
 }
 
 /// Creates an SQLite file's folder (0700) and the file itself (0600) if they are missing,
@@ -252,19 +313,21 @@ fn is_sqlite_pool(db: &DatabaseConnection) -> bool {
 
 /// Starts a transaction that will write. On SQLite it waits its turn among this process's
 /// writers, then takes the write lock at once (`BEGIN IMMEDIATE`), so that a transaction
-/// that reads before it writes never fails because another writer got there first.
+/// that reads before it writes never fails because another writer got there first. It
+/// runs on the file's writer connection ([`SqliteWriter`]).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-    let turn = if is_sqlite_pool(db) {
-        Some(
-            Arc::clone(&SQLITE_WRITERS)
-                .acquire_owned()
-                .await
-                .map_err(|e| DbErr::Custom(e.to_string()))?,
-        )
+    let (turn, writer) = if is_sqlite_pool(db) {
+        let turn = Arc::clone(&SQLITE_WRITERS)
+            .acquire_owned()
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        (Some(turn), sqlite_writer(db))
     } else {
-        None
+        (None, None)
     };
-    let txn = db
+    let txn = writer
+        .as_ref()
+        .unwrap_or(db)
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
@@ -365,6 +428,10 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::expect_used,
+    reason = "a test should fail loudly at the first surprise"
+)]
 mod tests {
     use super::*;
 
@@ -383,6 +450,88 @@ mod tests {
         };
         assert_eq!(mode(&file), Some(0o600));
         assert_eq!(mode(&dir.join("inner")), Some(0o700));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `.cargo/config.toml` builds SQLite with QPSG. Without it, a statement with a bound
+    /// `LIMIT` (every `.one()`) is prepared again on every call: the plan codes the bound
+    /// value as a constant, so the statement runs `OP_Integer` for it, not `OP_Variable`.
+    #[tokio::test]
+    async fn sqlite_plans_do_not_depend_on_bound_values() {
+        let db = connect("sqlite::memory:", None)
+            .await
+            .expect("in-memory SQLite");
+        let used = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT sqlite_compileoption_used('ENABLE_QPSG') AS used",
+            ))
+            .await
+            .expect("compile options")
+            .and_then(|r| r.try_get::<i32>("", "used").ok());
+        assert_eq!(used, Some(1), "SQLite is built with SQLITE_ENABLE_QPSG");
+        let plan = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "EXPLAIN SELECT 1 LIMIT ?",
+                [7.into()],
+            ))
+            .await
+            .expect("explain");
+        let opcodes: Vec<String> = plan
+            .iter()
+            .filter_map(|r| r.try_get::<String>("", "opcode").ok())
+            .collect();
+        assert!(opcodes.iter().any(|o| o == "Variable"), "{opcodes:?}");
+    }
+
+    /// Writes to an SQLite file go through its one writer connection, and the readers see
+    /// them; the writer of a pool that is gone is forgotten.
+    #[tokio::test]
+    async fn an_sqlite_file_has_one_writer_beside_its_readers() {
+        let dir = std::env::temp_dir().join(format!("tc-writer-{}", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let db = connect(&url, None).await.expect("connect");
+        let writer = sqlite_writer(&db).expect("a writer beside the readers");
+        let memory = connect("sqlite::memory:", None).await.expect("memory");
+        assert!(
+            sqlite_writer(&memory).is_none(),
+            "one connection needs none"
+        );
+
+        db.execute_unprepared("CREATE TABLE t (n INTEGER)")
+            .await
+            .expect("create");
+        let txn = begin_write(&db).await.expect("begin");
+        txn.execute_unprepared("INSERT INTO t VALUES (1)")
+            .await
+            .expect("insert");
+        // The writer's one connection is the one in the transaction.
+        let pool = writer.get_sqlite_connection_pool();
+        assert_eq!((pool.size(), pool.num_idle()), (1, 0));
+        txn.commit().await.expect("commit");
+        let seen = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT count(*) AS n FROM t",
+            ))
+            .await
+            .expect("count")
+            .and_then(|r| r.try_get::<i64>("", "n").ok());
+        assert_eq!(seen, Some(1));
+
+        let ours = Arc::downgrade(&db.get_sqlite_connection_pool().connect_options());
+        db.close().await.expect("close");
+        let other = connect(&url, None).await.expect("connect again");
+        let writers = SQLITE_WRITER_CONNS.lock().expect("writers");
+        assert!(
+            !writers.iter().any(
+                |w| std::sync::Weak::ptr_eq(&w.readers, &ours) && w.readers.strong_count() == 0
+            ),
+            "the closed pool's writer is forgotten"
+        );
+        drop(writers);
+        drop(other);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -2,12 +2,13 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::entities::{access_codes, documents, messages, tenant_sessions};
+use super::entities::{access_codes, documents, messages, tenant_sessions, users};
 
 pub use documents::Model as DocumentRow;
 pub use messages::Model as MessageRow;
@@ -133,15 +134,17 @@ pub async fn tenant_session(
         .await
 }
 
-/// Ends one tenant session.
+/// Ends one tenant session, here and, on PostgreSQL, on every server that keeps it in
+/// memory ([`crate::service::memo`]).
 pub async fn delete_tenant_session(c: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
     tenant_sessions::Entity::delete_by_id(id.to_string())
         .exec(c)
         .await?;
-    Ok(())
+    super::auth_changed(c).await
 }
 
-/// Ends every tenant session of a case (when its code changes).
+/// Ends every tenant session of a case (when its code changes), as
+/// [`delete_tenant_session`] does.
 pub async fn delete_tenant_sessions_of(
     c: &impl ConnectionTrait,
     case_id: Uuid,
@@ -150,7 +153,7 @@ pub async fn delete_tenant_sessions_of(
         .filter(tenant_sessions::Column::CaseId.eq(case_id))
         .exec(c)
         .await?;
-    Ok(())
+    super::auth_changed(c).await
 }
 
 /// Stores a document's record (its bytes are on disk already).
@@ -246,15 +249,44 @@ pub async fn insert_message(c: &impl ConnectionTrait, row: MessageRow) -> Result
     Ok(())
 }
 
-/// A case's messages, oldest first.
+/// A message, with the name of the user who wrote it (none for the tenant's own).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MessageLine {
+    /// From the tenant (else from a user, or from the group).
+    pub from_tenant: bool,
+    /// The name of the user who wrote it.
+    pub author: Option<String>,
+    /// What it says.
+    pub body: String,
+    /// When it was written.
+    pub created_at: OffsetDateTime,
+    /// When a reply answered it (the tenant's only).
+    pub answered_at: Option<OffsetDateTime>,
+}
+
+/// A case's messages, oldest first, with their authors' names, read in one query.
 pub async fn messages_of(
     c: &impl ConnectionTrait,
     case_id: Uuid,
-) -> Result<Vec<MessageRow>, DbErr> {
+) -> Result<Vec<MessageLine>, DbErr> {
+    let author = messages::Entity::belongs_to(users::Entity)
+        .from(messages::Column::AuthorId)
+        .to(users::Column::Id)
+        .into();
     messages::Entity::find()
+        .select_only()
+        .columns([
+            messages::Column::FromTenant,
+            messages::Column::Body,
+            messages::Column::CreatedAt,
+            messages::Column::AnsweredAt,
+        ])
+        .column_as(users::Column::Name, "author")
+        .join(JoinType::LeftJoin, author)
         .filter(messages::Column::CaseId.eq(case_id))
         .order_by_asc(messages::Column::CreatedAt)
         .order_by_asc(messages::Column::Id)
+        .into_model::<MessageLine>()
         .all(c)
         .await
 }

@@ -3,9 +3,11 @@
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 use super::Principal;
+use super::memo::Memos;
 use crate::clock::Clock;
 use crate::db::{self, audit::AuditEntry, audit::AuditFilter, groups::Group, users::User};
 use crate::domain::FieldErrors;
@@ -200,10 +202,11 @@ pub async fn name_organisation(db: &DatabaseConnection, name: &str) -> Result<St
 /// small group need not meet groups until it has several. It can be renamed later.
 pub async fn groups_for_intake(
     db: &DatabaseConnection,
+    memos: &Memos,
     clock: &dyn Clock,
     actor: &Principal,
-) -> Result<Vec<Group>, AppError> {
-    let all = db::groups::all(db).await?;
+) -> Result<Arc<Vec<Group>>, AppError> {
+    let all = crate::service::memo::all_groups(db, memos).await?;
     if !all.is_empty() || !actor.is_admin() {
         return Ok(all);
     }
@@ -217,7 +220,7 @@ pub async fn groups_for_intake(
     };
     match create_group(db, clock, Some(actor), &fields).await {
         // Another first case made it a moment ago.
-        Ok(_) | Err(AppError::Invalid(_)) => Ok(db::groups::all(db).await?),
+        Ok(_) | Err(AppError::Invalid(_)) => Ok(Arc::new(db::groups::all(db).await?)),
         Err(e) => Err(e),
     }
 }

@@ -130,6 +130,7 @@ pub async fn seed(
         );
     }
     let actor = auth::principal_of(db, &user, None).await?;
+    let memos = super::memo::Memos::default();
     // Two of Leeds's cases began weeks ago: their L1s were sent then, and the replies are
     // now overdue (sent 30 days ago) and due soon (sent 9 days ago).
     let mut letters_back = [30, 9].into_iter();
@@ -141,9 +142,10 @@ pub async fn seed(
         let then = FixedClock(clock.now() - Duration::days(days_back.unwrap_or(0)));
         let clock: &dyn Clock = if days_back.is_some() { &then } else { clock };
         let (input, _, deposit) = demo_case(i, clock.today())?;
-        let case = super::cases::intake(db, clock, &actor, Some(&groups[group].name), input)
-            .await?
-            .case;
+        let case =
+            super::cases::intake(db, &memos, clock, &actor, Some(&groups[group].name), input)
+                .await?
+                .case;
         // Cases are taken in by the coordinator; some wait in the queue for a volunteer.
         let mut who = Vec::new();
         if mine {

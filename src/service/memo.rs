@@ -1,16 +1,17 @@
-//! Who is behind a bearer token, and each group, kept in memory for a moment, so that a
-//! busy API client's reads cost one query for the case and not three more for the caller.
+//! Who is behind a bearer token or a tenant's session, and each group, kept in memory for a
+//! moment, so that a busy API client's reads cost one query for the case and not three more
+//! for the caller, and a tenant's status page does not read their session each time.
 //!
 //! An entry is used only while it is younger than [`FRESH_FOR`] and no change to who people
-//! are ([`crate::db::auth_epoch`]: a role, an active flag, a membership, a revoked token, a
-//! group) has been made since it was read. On this server such a change makes every entry
+//! are ([`crate::db::auth_epoch`]: a role, an active flag, a membership, a revoked token, an
+//! ended tenant session, a group) has been made since it was read. On this server such a change makes every entry
 //! stale at once. Another server of the same PostgreSQL database hears of it by `NOTIFY` when
 //! the change commits ([`crate::db::listen_for_auth_changes`]); if it missed the notice, the
 //! entry ages out within [`FRESH_FOR`].
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use uuid::Uuid;
@@ -25,13 +26,19 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 /// At most this many entries are kept; past it, a memo starts again empty.
 const MAX_ENTRIES: usize = 10_000;
 
-/// What is kept: the callers behind bearer tokens (by the token's hash), and groups.
+/// What is kept: the callers behind bearer tokens (by the token's hash), tenant sessions,
+/// and groups.
 #[derive(Debug, Default)]
 pub struct Memos {
     /// The caller behind a token, by the token's hash.
     pub tokens: Memo<String, TokenHolder>,
+    /// Live tenant sessions, by their stored id. Ending one counts as a change to who
+    /// people are ([`crate::db::portal::delete_tenant_session`]).
+    pub tenant_sessions: Memo<String, db::portal::TenantSessionRow>,
     /// Groups by id.
     pub groups: Memo<Uuid, Group>,
+    /// Every group, in name order.
+    pub all_groups: Memo<(), Arc<Vec<Group>>>,
 }
 
 /// A live token and who holds it.
@@ -130,6 +137,20 @@ pub async fn group(
         memos.groups.put(id, g.clone(), stamp);
     }
     Ok(found)
+}
+
+/// Every group in name order, from the memo while fresh.
+pub async fn all_groups(
+    c: &impl sea_orm::ConnectionTrait,
+    memos: &Memos,
+) -> Result<Arc<Vec<Group>>, sea_orm::DbErr> {
+    if let Some(all) = memos.all_groups.get(&()) {
+        return Ok(all);
+    }
+    let stamp = Stamp::now();
+    let all = Arc::new(db::groups::all(c).await?);
+    memos.all_groups.put((), Arc::clone(&all), stamp);
+    Ok(all)
 }
 
 #[cfg(test)]

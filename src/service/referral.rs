@@ -82,7 +82,7 @@ pub async fn submit(
         )
     })?;
     let txn = db::begin_write(db).await?;
-    let case = super::cases::insert_new(&txn, clock, None, group.id, facts).await?;
+    let case = super::cases::insert_new(&txn, clock, None, None, group.id, facts).await?;
     let code = super::portal::store_new_code(&txn, clock, key, None, case.id).await?;
     txn.commit().await?;
     tracing::info!(case = %case.id, "online request for help");

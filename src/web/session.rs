@@ -189,7 +189,7 @@ async fn load_visitor(
     };
     let tenant_token = cookie(&parts.headers, TENANT_COOKIE).filter(|t| is_token(t));
     let tenant = match (&session, &tenant_token) {
-        (None, Some(t)) => portal::session(&state.db, state.clock.as_ref(), t)
+        (None, Some(t)) => portal::session(&state.db, &state.memos, state.clock.as_ref(), t)
             .await
             .map_err(|e| super::html::error_page(&e))?,
         _ => None,

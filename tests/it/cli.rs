@@ -249,7 +249,7 @@ async fn letters_in_a_batch_from_the_command_line() {
         case["tenant"]["name"] = serde_json::json!(name);
         case["tenant"]["consent_date"] = serde_json::json!("2026-01-02");
         let input = serde_json::from_value(case).expect("input");
-        tenantcase::service::cases::intake(&db, &clock, &me, None, input)
+        tenantcase::service::cases::intake(&db, &Default::default(), &clock, &me, None, input)
             .await
             .expect("intake");
     }

@@ -68,6 +68,10 @@ async fn access_codes_are_readable_replaceable_and_kept_only_as_a_hash() {
             .is_some()
     );
 
+    // The session is in use (and so kept in memory) when the code is replaced.
+    let page = w.app.get("/status/case", Some(&tenant.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&w.reference), "{}", page.text);
     let newer = access_code(&w.app, &w.token, &w.case).await;
     assert_ne!(&newer, code);
     assert!(

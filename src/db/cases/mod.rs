@@ -90,7 +90,7 @@ pub async fn insert(
         )),
     };
     cases::Entity::insert(row).exec_without_returning(c).await?;
-    replace_terms(c, rec).await?;
+    insert_terms(c, rec).await?;
     write_alerts(c, rec.id, windows).await
 }
 
@@ -219,6 +219,11 @@ pub(crate) async fn replace_terms(c: &impl ConnectionTrait, rec: &CaseRecord) ->
         .filter(case_search_terms::Column::CaseId.eq(rec.id))
         .exec(c)
         .await?;
+    insert_terms(c, rec).await
+}
+
+/// Stores the search terms of a case that has none yet.
+async fn insert_terms(c: &impl ConnectionTrait, rec: &CaseRecord) -> Result<(), DbErr> {
     let rows = rec
         .facts
         .search_terms(&rec.reference)
@@ -492,6 +497,19 @@ pub async fn set_assignees(
         .filter(case_assignees::Column::CaseId.eq(case_id))
         .exec(c)
         .await?;
+    add_assignees(c, case_id, users, at).await
+}
+
+/// Puts `users` on a case that none of them works yet.
+pub async fn add_assignees(
+    c: &impl ConnectionTrait,
+    case_id: Uuid,
+    users: &[Uuid],
+    at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    if users.is_empty() {
+        return Ok(());
+    }
     let rows = users.iter().map(|u| case_assignees::ActiveModel {
         case_id: Set(case_id),
         user_id: Set(*u),

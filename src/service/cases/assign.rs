@@ -150,22 +150,31 @@ pub(crate) async fn put_taker_on(
     case: Uuid,
 ) -> Result<(), AppError> {
     db::cases::set_assignees(txn, case, &[actor.user_id], now).await?;
+    let (event, entry) = taker_on(now, actor, case);
+    db::cases::append_event(txn, case, now, Some(actor.user_id), &event).await?;
+    db::audit::record_all(txn, vec![entry]).await?;
+    Ok(())
+}
+
+/// The timeline entry and the audit entry for `actor` taking `case` on.
+pub(crate) fn taker_on(
+    now: time::OffsetDateTime,
+    actor: &Principal,
+    case: Uuid,
+) -> (TimelineEvent, db::audit::NewEntry) {
     let event = TimelineEvent::Assigned {
         added: vec![actor.name.clone()],
         removed: Vec::new(),
     };
-    db::cases::append_event(txn, case, now, Some(actor.user_id), &event).await?;
     let detail = json!({"assignees": [actor.user_id]});
-    db::audit::record(
-        txn,
+    let entry = db::audit::entry(
         now,
         Some(actor),
         AuditAction::CaseAssigned,
         Some(case),
         detail,
-    )
-    .await?;
-    Ok(())
+    );
+    (event, entry)
 }
 
 /// Takes `user` (called `name`) off every case of `groups`, the groups they have just left,

@@ -65,12 +65,13 @@ fn intake_group(all: &[Group], actor: &Principal, name: Option<&str>) -> Result<
 #[tracing::instrument(skip_all, fields(actor = %actor.user_id))]
 pub async fn intake(
     db: &DatabaseConnection,
+    memos: &Memos,
     clock: &dyn Clock,
     actor: &Principal,
     group: Option<&str>,
     input: CaseInput,
 ) -> Result<CaseDetail, AppError> {
-    let groups = super::admin::groups_for_intake(db, clock, actor).await?;
+    let groups = super::admin::groups_for_intake(db, memos, clock, actor).await?;
     let group = intake_group(&groups, actor, group);
     let facts = match (input.validate(clock.today()), group.as_ref()) {
         (Ok(facts), Ok(_)) => facts,
@@ -86,29 +87,30 @@ pub async fn intake(
         }
     };
     let group = group.map_err(|m| anyhow::anyhow!(m))?;
-    let txn = db::begin_write(db).await?;
-    let record = insert_new(&txn, clock, Some(actor), group.id, facts).await?;
     // Whoever takes a case in works it, when they are of its group.
-    let mut assignees = Vec::new();
-    if actor.member_of(group.id) {
-        put_taker_on(&txn, clock.now(), actor, record.id).await?;
-        assignees.push(UserRef {
-            id: actor.user_id,
-            name: actor.name.clone(),
-        });
-    }
+    let taker = Some(actor).filter(|a| a.member_of(group.id));
+    let txn = db::begin_write(db).await?;
+    let record = insert_new(&txn, clock, Some(actor), taker, group.id, facts).await?;
     txn.commit().await?;
+    let assignees = taker
+        .map(|a| UserRef {
+            id: a.user_id,
+            name: a.name.clone(),
+        })
+        .into_iter()
+        .collect();
     tracing::debug!(case = %record.id, "case taken in");
     Ok(CaseDetail::new(record, group, assignees))
 }
 
-/// Inserts a new case at intake with the next reference of the year, and records its
-/// creation on the timeline and in the audit log. `actor` is `None` when a tenant asked
-/// for help online.
+/// Inserts a new case at intake with the next reference of the year, puts `taker` on it,
+/// and records both on the timeline and in the audit log. `actor` is `None` when a tenant
+/// asked for help online. A few statements in all, since the write lock is held meanwhile.
 pub(crate) async fn insert_new(
     txn: &sea_orm::DatabaseTransaction,
     clock: &dyn Clock,
     actor: Option<&Principal>,
+    taker: Option<&Principal>,
     group_id: Uuid,
     facts: crate::domain::CaseFacts,
 ) -> Result<CaseRecord, AppError> {
@@ -128,19 +130,24 @@ pub(crate) async fn insert_new(
     };
     let by = actor.map(|a| a.user_id);
     db::cases::insert(txn, &record, by).await?;
-    let event = TimelineEvent::Created {
+    let mut events = vec![TimelineEvent::Created {
         reference: reference.to_string(),
-    };
-    db::cases::append_event(txn, record.id, now, by, &event).await?;
-    db::audit::record(
-        txn,
+    }];
+    let mut audit = vec![db::audit::entry(
         now,
         actor,
         AuditAction::CaseCreated,
         Some(record.id),
         json!({}),
-    )
-    .await?;
+    )];
+    if let Some(taker) = taker {
+        db::cases::add_assignees(txn, record.id, &[taker.user_id], now).await?;
+        let (event, entry) = assign::taker_on(now, taker, record.id);
+        events.push(event);
+        audit.push(entry);
+    }
+    db::cases::append_events(txn, record.id, now, by, &events).await?;
+    db::audit::record_all(txn, audit).await?;
     Ok(record)
 }
 

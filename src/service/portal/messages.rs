@@ -148,7 +148,6 @@ pub async fn messages_on(
     case: &VisibleCase,
 ) -> Result<Vec<MessageInfo>, AppError> {
     let rows = db::portal::messages_of(db, case.id).await?;
-    let names = db::users::names(db, rows.iter().filter_map(|m| m.author_id)).await?;
     Ok(rows
         .into_iter()
         .map(|m| MessageInfo {
@@ -156,9 +155,7 @@ pub async fn messages_on(
             from: if m.from_tenant {
                 case.facts.tenant.name.clone()
             } else {
-                m.author_id
-                    .and_then(|id| names.get(&id).cloned())
-                    .unwrap_or_default()
+                m.author.unwrap_or_default()
             },
             waiting: m.from_tenant && m.answered_at.is_none(),
             body: m.body,

@@ -15,6 +15,7 @@ use crate::domain::portal::{code_matches, normalise_code};
 use crate::domain::{CaseRecord, CaseReference, FieldErrors};
 use crate::error::AppError;
 use crate::service::auth::{random_hex, sha256_hex};
+use crate::service::memo::{Memos, Stamp};
 use crate::service::throttle::{self, Limit};
 
 /// A tenant's live session.
@@ -207,21 +208,31 @@ pub async fn sheet(
     Ok(Ok(bytes))
 }
 
-/// The tenant session for a cookie value, if live.
+/// The tenant session for a cookie value, if live: from the memo while fresh.
 pub async fn session(
     db: &DatabaseConnection,
+    memos: &Memos,
     clock: &dyn Clock,
     token: &str,
 ) -> Result<Option<TenantSession>, AppError> {
-    Ok(
-        db::portal::tenant_session(db, &sha256_hex(token), clock.now())
-            .await?
-            .map(|s| TenantSession {
-                id: s.id,
-                case_id: s.case_id,
-                csrf: s.csrf_token,
-            }),
-    )
+    let id = sha256_hex(token);
+    let now = clock.now();
+    let row = match memos.tenant_sessions.get(&id) {
+        Some(row) => Some(row),
+        None => {
+            let stamp = Stamp::now();
+            let row = db::portal::tenant_session(db, &id, now).await?;
+            if let Some(r) = &row {
+                memos.tenant_sessions.put(id, r.clone(), stamp);
+            }
+            row
+        }
+    };
+    Ok(row.filter(|s| s.expires_at > now).map(|s| TenantSession {
+        id: s.id,
+        case_id: s.case_id,
+        csrf: s.csrf_token,
+    }))
 }
 
 /// Ends a tenant session.

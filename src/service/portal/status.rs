@@ -116,7 +116,6 @@ pub async fn status(
         .map(|g| g.name)
         .unwrap_or_default();
     let messages = db::portal::messages_of(db, case.id).await?;
-    let names = db::users::names(db, messages.iter().filter_map(|m| m.author_id)).await?;
     let documents = db::portal::documents_of(db, case.id).await?;
     let history = history(db, &case).await?;
     let (next, now) = next_steps(case.stage);
@@ -153,9 +152,9 @@ pub async fn status(
                 from: if m.from_tenant {
                     "You".into()
                 } else {
-                    m.author_id
-                        .and_then(|id| names.get(&id))
-                        .map_or_else(|| group.clone(), |n| first_name(n))
+                    m.author
+                        .as_deref()
+                        .map_or_else(|| group.clone(), first_name)
                 },
                 body: m.body.clone(),
                 at: long_date(crate::domain::dates::uk_time(m.created_at).date()),

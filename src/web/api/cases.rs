@@ -61,6 +61,7 @@ pub async fn create(
     })?;
     let case = cases::intake(
         &state.db,
+        &state.memos,
         state.clock.as_ref(),
         &caller,
         group.as_deref(),

@@ -145,7 +145,15 @@ pub async fn create(
         Some(errors) => Err(AppError::Invalid(errors)),
         None => {
             let (clock, group) = (state.clock.as_ref(), group.as_deref());
-            cases::intake(&state.db, clock, &user.principal, group, input).await
+            cases::intake(
+                &state.db,
+                &state.memos,
+                clock,
+                &user.principal,
+                group,
+                input,
+            )
+            .await
         }
     };
     let status = StatusCode::UNPROCESSABLE_ENTITY;
