@@ -2,13 +2,13 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use time::Date;
 use uuid::Uuid;
 
-use super::entities::{letter_templates, letters};
+use super::entities::{cases, letter_templates, letters};
 
 pub use letters::Model as LetterRow;
 
@@ -112,6 +112,64 @@ pub async fn head(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<LetterHea
         .filter(letters::Column::Id.eq(id))
         .into_model::<LetterHead>()
         .one(c)
+        .await
+}
+
+/// A sent letter with its case's reference, for the letters-sent spreadsheet.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct SentLetter {
+    /// The case's reference.
+    pub reference: String,
+    /// L1, L2, ...
+    pub kind: String,
+    /// Its version among the case's letters of that kind.
+    pub version: i32,
+    /// Its title.
+    pub title: String,
+    /// When it was sent.
+    pub sent_on: Date,
+    /// How: post, email or hand.
+    pub sent_method: Option<String>,
+    /// A tracking number, if any.
+    pub tracking: Option<String>,
+    /// When a reply is due, if one is asked for.
+    pub reply_due: Option<Date>,
+}
+
+/// The letters sent on the cases of `groups` (`None`: every group), latest sent first, at
+/// most `limit`.
+pub async fn sent_in(
+    c: &impl ConnectionTrait,
+    groups: Option<&[Uuid]>,
+    limit: u64,
+) -> Result<Vec<SentLetter>, DbErr> {
+    let case = letters::Entity::belongs_to(cases::Entity)
+        .from(letters::Column::CaseId)
+        .to(cases::Column::Id)
+        .into();
+    let mut query = letters::Entity::find()
+        .select_only()
+        .column(cases::Column::Reference)
+        .columns([
+            letters::Column::Kind,
+            letters::Column::Version,
+            letters::Column::Title,
+            letters::Column::SentOn,
+            letters::Column::SentMethod,
+            letters::Column::Tracking,
+            letters::Column::ReplyDue,
+        ])
+        .join(JoinType::InnerJoin, case)
+        .filter(letters::Column::SentOn.is_not_null());
+    if let Some(groups) = groups {
+        query = query.filter(cases::Column::GroupId.is_in(groups.iter().copied()));
+    }
+    query
+        .order_by_desc(letters::Column::SentOn)
+        .order_by_desc(letters::Column::Id)
+        .limit(limit)
+        .into_model::<SentLetter>()
+        .all(c)
         .await
 }
 

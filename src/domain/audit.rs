@@ -35,6 +35,12 @@ pub enum AuditAction {
     CaseViewed,
     /// A case list was read (the terms of a search are never kept).
     CasesListed,
+    /// A case list was downloaded as a spreadsheet (the terms of a search are never kept).
+    CasesExported,
+    /// The letters sent were downloaded as a spreadsheet.
+    LettersExported,
+    /// The audit log was downloaded as a spreadsheet.
+    AuditExported,
     /// A case's timeline was read.
     TimelineViewed,
     /// A case's assessment was read.
@@ -84,6 +90,9 @@ labelled_enum!(AuditAction {
     CaseCreated => "case.created", "Case taken in";
     CaseViewed => "case.viewed", "Case opened";
     CasesListed => "cases.listed", "Case list read";
+    CasesExported => "cases.exported", "Case list downloaded";
+    LettersExported => "letters.exported", "Letters sent downloaded";
+    AuditExported => "audit.exported", "Audit log downloaded";
     TimelineViewed => "case.timeline_viewed", "Timeline read";
     CaseAssessed => "case.assessed", "Assessment read";
     CaseUpdated => "case.updated", "Case changed";

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod case_file;
 pub mod cases;
 pub mod demo;
+pub mod export;
 pub mod letters;
 pub mod memo;
 pub mod portal;

@@ -1088,3 +1088,99 @@ async fn after_each_admin_action_a_banner_says_what_happened_and_what_is_next() 
         assert!(!res.text.contains("id=\"done-title\""), "{page}");
     }
 }
+
+/// The rows of a CSV download, header first.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn letters_sent_and_the_audit_log_download_as_csv_for_those_who_may_see_them() {
+    let app = TestApp::new().await;
+    app.user("vol@example.org", Role::Volunteer).await;
+    app.user_in("cardiff@example.org", Role::Volunteer, &["Cardiff"])
+        .await;
+    app.user_in("admin@example.org", Role::Admin, &[]).await;
+    let token = app.token("vol@example.org").await;
+    let case = create_case(&app, &token, case_e1()).await;
+    let id = case["id"].as_str().unwrap_or_default();
+    let reference = case["reference"].as_str().unwrap_or_default();
+    let letter = generate(&app, &token, id, json!({"type": "L1"})).await;
+    let letter_id = letter["id"].as_str().unwrap_or_default();
+    let sent = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/letters/{letter_id}/sent"),
+            &token,
+            Some(json!({"method": "post", "tracking": "=1+1"})),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    // An unsent letter is not in the file.
+    generate(&app, &token, id, json!({"type": "L2"})).await;
+
+    let v = app.sign_in("vol@example.org").await;
+    let res = app.get("/letters.csv", Some(&v.cookie)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    let rows = csv_rows(&res.text);
+    assert_eq!(rows[0][..2], ["Case", "Letter"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], reference);
+    assert_eq!(rows[1][1], "L1");
+    assert_eq!(rows[1][5], "post");
+    assert_eq!(rows[1][6], "'=1+1", "a formula is made inert");
+    assert!(!rows[1][7].is_empty(), "the reply day");
+    let other = app.sign_in("cardiff@example.org").await;
+    let theirs = app.get("/letters.csv", Some(&other.cookie)).await;
+    assert_eq!(
+        csv_rows(&theirs.text).len(),
+        1,
+        "another group sees only the header"
+    );
+
+    // The audit log: admins only, with the page's filter.
+    assert_eq!(
+        app.get("/admin/audit.csv", Some(&v.cookie)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let a = app.sign_in("admin@example.org").await;
+    let page = app
+        .get(&format!("/admin/audit?case={reference}"), Some(&a.cookie))
+        .await;
+    assert!(
+        page.text.contains(&format!(
+            "href=\"/admin/audit.csv?user=&amp;case={reference}&amp;action=&amp;from=&amp;until=\""
+        )),
+        "the page links to its own download"
+    );
+    let log = app
+        .get(
+            &format!("/admin/audit.csv?case={reference}"),
+            Some(&a.cookie),
+        )
+        .await;
+    assert_eq!(log.status, StatusCode::OK);
+    let rows = csv_rows(&log.text);
+    assert_eq!(rows[0][..3], ["When", "Who", "Action"]);
+    let actions: Vec<&str> = rows[1..].iter().map(|r| r[2].as_str()).collect();
+    assert!(actions.contains(&"Case taken in"), "{actions:?}");
+    assert!(actions.contains(&"Letter marked sent"), "{actions:?}");
+    assert!(
+        rows[1..].iter().all(|r| r[3] == id),
+        "only this case's entries"
+    );
+    let bad = app
+        .get("/admin/audit.csv?case=nonsense", Some(&a.cookie))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (exports, _) = audit_of(&app, "letters.exported").await;
+    assert_eq!(exports.len(), 2);
+    let (exports, _) = audit_of(&app, "audit.exported").await;
+    assert_eq!(exports.len(), 1);
+}

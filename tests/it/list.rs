@@ -530,3 +530,87 @@ async fn coordinators_assign_move_and_close_several_cases_at_once_all_or_none() 
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// The rows of a CSV download, header first.
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes)
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_downloads_as_csv_with_its_filters_only_what_the_caller_sees_and_inert() {
+    let (app, token, _) = seeded().await;
+    let risky = case("Ana Nowak", "LS6 2AB", "=HYPERLINK(\"http://x\")", "wales");
+    create_case(&app, &token, risky).await;
+    app.user_in("cardiff@example.org", Role::Volunteer, &["Cardiff"])
+        .await;
+    let cardiff = app.token("cardiff@example.org").await;
+    create_case(
+        &app,
+        &cardiff,
+        case("Other Group", "CF10 1AA", "Bay Lets", "wales"),
+    )
+    .await;
+
+    app.user("vol@example.org", Role::Volunteer).await;
+    let b = app.sign_in("vol@example.org").await;
+    let page = app.get("/cases?jurisdiction=wales", Some(&b.cookie)).await;
+    assert!(
+        page.text
+            .contains("href=\"/cases.csv?jurisdiction=wales&amp;sort=newest\""),
+        "the list links to its own download"
+    );
+
+    let res = app
+        .get("/cases.csv?jurisdiction=wales&sort=newest", Some(&b.cookie))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(
+        res.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment") && d.contains(".csv")),
+        "{:?}",
+        res.header("content-disposition")
+    );
+    let rows = csv_rows(res.text.as_bytes());
+    assert_eq!(rows[0][0], "Reference");
+    assert_eq!(rows[0][2], "Landlord or agent");
+    let tenants: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(tenants, ["Ana Nowak", "Dafydd Jones", "Siân Evans"]);
+    assert_eq!(
+        rows[1][2], "'=HYPERLINK(\"http://x\")",
+        "a formula is made inert"
+    );
+    assert_eq!(rows[1][4], "Wales");
+    assert!(!res.text.contains("Other Group"), "another group's case");
+
+    // Every page of the list, not only the first; a search narrows it as on the page.
+    let all = app.get("/cases.csv", Some(&b.cookie)).await;
+    assert_eq!(csv_rows(all.text.as_bytes()).len(), 1 + 6);
+    let found = app.get("/cases.csv?q=cathays", Some(&b.cookie)).await;
+    assert_eq!(csv_rows(found.text.as_bytes()).len(), 1 + 2);
+
+    // Each download is audited, without the words searched for.
+    let (entries, total) = audit_of(&app, "cases.exported").await;
+    assert_eq!(total, 3);
+    let details: Vec<String> = entries.iter().map(|e| e.detail.to_string()).collect();
+    assert!(
+        details.iter().any(|d| d.contains("\"rows\":2")),
+        "{details:?}"
+    );
+    assert!(
+        !details.iter().any(|d| d.contains("cathays")),
+        "{details:?}"
+    );
+
+    // A bad filter is refused, not a crash; no session, no file.
+    let bad = app.get("/cases.csv?status=whatever", Some(&b.cookie)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let anonymous = app.get("/cases.csv", None).await;
+    assert_ne!(anonymous.status, StatusCode::OK);
+    assert!(!anonymous.text.contains("Dafydd"));
+}

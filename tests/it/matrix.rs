@@ -368,6 +368,8 @@ fn routes() -> Vec<Route> {
         }),
         r(Page, Method::GET, "/", SignedIn(200), none),
         r(Page, Method::GET, "/cases", SignedIn(200), none),
+        r(Page, Method::GET, "/cases.csv", SignedIn(200), none),
+        r(Page, Method::GET, "/letters.csv", SignedIn(200), none),
         r(Page, Method::POST, "/cases", GroupIntake(303), |_| {
             Some(
                 json!({"group": "Leeds", "tenant.name": "Form Tenant", "tenant.consent_date": "2026-11-01", "tenancy.jurisdiction": "wales"}),
@@ -634,6 +636,7 @@ fn routes() -> Vec<Route> {
             |_| Some(json!({"name": "Leeds", "postcode_areas": "LS"})),
         ),
         r(Page, Method::GET, "/admin/audit", AdminOnly(200), none),
+        r(Page, Method::GET, "/admin/audit.csv", AdminOnly(200), none),
         r(Page, Method::POST, "/letters/batch", CaseAssign(200), |w| {
             Some(json!({"cases": w.case, "type": "L1", "format": "pdf"}))
         }),

@@ -85,17 +85,21 @@ pub async fn audit(
         filter.page = p.clamp(1, 100_000);
     }
     let (entries, total) = admin::audit(&state.db, &state.reads, &user.principal, &filter).await?;
+    let values = AuditValues {
+        user: text("user"),
+        case: text("case"),
+        action: text("action"),
+        from: text("from"),
+        until: text("until"),
+    };
+    let query = filter_query(&values);
     let data = AuditPage {
         entries: entries.iter().map(EntryView::of).collect(),
         total,
         users,
-        values: AuditValues {
-            user: text("user"),
-            case: text("case"),
-            action: text("action"),
-            from: text("from"),
-            until: text("until"),
-        },
+        export_url: format!("/admin/audit.csv?{query}"),
+        older_url: format!("/admin/audit?{query}&page={}", filter.page + 1),
+        values,
         actions: Choice::all(AuditAction::ALL, AuditAction::as_str, AuditAction::label),
         page: filter.page,
         more: total > filter.page * filter.per_page,
@@ -104,12 +108,49 @@ pub async fn audit(
     page(status, "admin/audit.html", Some(&visitor), &errors, &data)
 }
 
+/// `GET /admin/audit.csv`: every entry the filter matches, as a spreadsheet (admins).
+pub async fn export(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    forbid_unless_admin(&user)?;
+    let (filter, errors) = read_filter(&state, &pairs).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors).into());
+    }
+    let bytes =
+        crate::service::export::audit_csv(&state.db, &state.reads, &user.principal, &filter)
+            .await?;
+    let today = state.clock.today();
+    Ok(crate::web::file_response(
+        bytes,
+        &format!("audit-log-{today}.csv"),
+        "text/csv; charset=utf-8",
+    ))
+}
+
+/// The audit page's filter as a query string, for its links.
+fn filter_query(values: &AuditValues) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("user", &values.user)
+        .append_pair("case", &values.case)
+        .append_pair("action", &values.action)
+        .append_pair("from", &values.from)
+        .append_pair("until", &values.until)
+        .finish()
+}
+
 /// What `admin/audit.html` shows: a page of entries and the filter that chose them.
 #[derive(Debug, Serialize)]
 struct AuditPage<'a> {
     entries: Vec<EntryView<'a>>,
     total: u64,
     users: Vec<admin::UserRow>,
+    /// These entries, every page, as a spreadsheet.
+    export_url: String,
+    /// The next page of older entries.
+    older_url: String,
     values: AuditValues,
     actions: Vec<Choice>,
     page: u64,

@@ -132,6 +132,8 @@ struct ListPage<'a> {
     pages: Option<u64>,
     prev_url: Option<String>,
     next_url: Option<String>,
+    /// These cases, every page, as a spreadsheet.
+    export_url: String,
     filter: ListFilterValues<'a>,
     choices: case_form::FormChoices,
     batch: bool,
@@ -209,6 +211,41 @@ pub async fn list(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     list_page(&state, &user, &visitor, &pairs, StatusCode::OK, None).await
+}
+
+/// `GET /cases.csv`: every case the list shows with the same filters and order, not only
+/// one page, as a spreadsheet.
+pub async fn export(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    let mut filter = crate::web::list_filter(&pairs, PER_PAGE).map_err(AppError::Invalid)?;
+    if filter.status == Some(CaseStatus::Open) && !pairs.iter().any(|(k, _)| k == "sort") {
+        filter.order = ListOrder::NextDeadline;
+    }
+    let today = state.clock.today();
+    let bytes =
+        crate::service::export::cases_csv(&state.db, &state.reads, &user.principal, &filter, today)
+            .await?;
+    Ok(crate::web::file_response(
+        bytes,
+        &format!("cases-{today}.csv"),
+        "text/csv; charset=utf-8",
+    ))
+}
+
+/// `GET /letters.csv`: the letters sent on the cases of the caller's groups, as a
+/// spreadsheet.
+pub async fn export_letters(State(state): State<AppState>, user: SignedIn) -> PageResult {
+    let bytes =
+        crate::service::export::letters_csv(&state.db, &state.reads, &user.principal).await?;
+    let today = state.clock.today();
+    Ok(crate::web::file_response(
+        bytes,
+        &format!("letters-sent-{today}.csv"),
+        "text/csv; charset=utf-8",
+    ))
 }
 
 /// The stages the selected cases can be moved to together: not "Closed", which needs an
@@ -402,7 +439,8 @@ pub(super) async fn list_page(
         Some(p) => result.page < p,
         None => result.items.len() as u64 == result.per_page,
     };
-    let query = |page: u64| {
+    // The list's address with its filters, on `page` (else as a spreadsheet, every page).
+    let query = |page: Option<u64>| {
         let mut q = form_urlencoded::Serializer::new(String::new());
         if let Some(j) = filter.jurisdiction {
             q.append_pair("jurisdiction", j.as_str());
@@ -414,8 +452,13 @@ pub(super) async fn list_page(
             q.append_pair("q", text);
         }
         q.append_pair("sort", order_name(filter.order));
-        q.append_pair("page", &page.to_string());
-        format!("/cases?{}", q.finish())
+        match page {
+            Some(page) => format!(
+                "/cases?{}",
+                q.append_pair("page", &page.to_string()).finish()
+            ),
+            None => format!("/cases.csv?{}", q.finish()),
+        }
     };
     let data = ListPage {
         items: rows_with_deadlines(state, &result.items).await?,
@@ -423,8 +466,9 @@ pub(super) async fn list_page(
         total_exact: result.total_exact,
         page: result.page,
         pages,
-        prev_url: (result.page > 1).then(|| query(result.page - 1)),
-        next_url: has_next.then(|| query(result.page + 1)),
+        prev_url: (result.page > 1).then(|| query(Some(result.page - 1))),
+        next_url: has_next.then(|| query(Some(result.page + 1))),
+        export_url: query(None),
         filter: ListFilterValues {
             q: filter.q.as_deref().unwrap_or_default(),
             jurisdiction: filter.jurisdiction.map(Jurisdiction::as_str).unwrap_or(""),

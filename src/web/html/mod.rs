@@ -57,6 +57,8 @@ fn staff_routes() -> Router<AppState> {
         )
         .route("/logout", post(auth::logout))
         .route("/cases", get(cases::list).post(case_edit::create))
+        .route("/cases.csv", get(cases::export))
+        .route("/letters.csv", get(cases::export_letters))
         .route("/cases/new", get(case_edit::new_form))
         .route("/cases/{id}", get(cases::show))
         .route(
@@ -152,6 +154,7 @@ fn admin_routes() -> Router<AppState> {
             get(admin::group).post(admin::update_group),
         )
         .route("/admin/audit", get(admin_audit::audit))
+        .route("/admin/audit.csv", get(admin_audit::export))
 }
 
 /// The value of a form field, if sent.
