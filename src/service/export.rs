@@ -30,6 +30,26 @@ pub fn inert(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// The rows of every page, read [`BATCH`] at a time from page 1 by `page`, until a page
+/// comes back short or there are [`MAX_ROWS`].
+async fn every_page<F, Fut>(mut page: F) -> Result<Vec<Vec<String>>, AppError>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<Vec<String>>, AppError>>,
+{
+    let mut rows = Vec::new();
+    for number in 1u64.. {
+        let more = page(number).await?;
+        let full = more.len() as u64 == BATCH;
+        rows.extend(more);
+        if !full || rows.len() as u64 >= MAX_ROWS {
+            break;
+        }
+    }
+    rows.truncate(usize::try_from(MAX_ROWS).unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
 /// Rows under a header, as CSV (RFC 4180, CRLF line ends), every cell made inert.
 pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let mut out = csv::WriterBuilder::new()
@@ -67,38 +87,38 @@ pub async fn cases_csv(
     filter: &CaseFilter,
     today: time::Date,
 ) -> Result<Vec<u8>, AppError> {
-    let mut filter = CaseFilter {
+    let filter = CaseFilter {
         groups: actor.visible_groups(),
         per_page: BATCH,
-        page: 1,
         ..filter.clone()
     };
-    let mut rows = Vec::new();
-    loop {
-        let page = db::cases::list(db, &filter).await?;
-        let ids: Vec<_> = page.items.iter().map(|c| c.id).collect();
-        let deadlines = super::cases::leading_deadlines(db, &ids, today).await?;
-        let full = page.items.len() as u64 == BATCH;
-        for case in page.items {
-            let next = deadlines.get(&case.id);
-            rows.push(vec![
-                case.reference,
-                case.tenant_name,
-                case.landlord_name.unwrap_or_default(),
-                case.postcode.unwrap_or_default(),
-                case.jurisdiction.label().to_string(),
-                case.stage.label().to_string(),
-                next.map(|d| d.label.clone()).unwrap_or_default(),
-                next.map(|d| d.due.to_string()).unwrap_or_default(),
-                long_date(crate::domain::dates::uk_time(case.updated_at).date()),
-            ]);
+    let rows = every_page(|page| {
+        let filter = CaseFilter {
+            page,
+            ..filter.clone()
+        };
+        async move {
+            let page = db::cases::list(db, &filter).await?;
+            let ids: Vec<_> = page.items.iter().map(|c| c.id).collect();
+            let deadlines = super::cases::leading_deadlines(db, &ids, today).await?;
+            let rows = page.items.into_iter().map(|case| {
+                let next = deadlines.get(&case.id);
+                vec![
+                    case.reference,
+                    case.tenant_name,
+                    case.landlord_name.unwrap_or_default(),
+                    case.postcode.unwrap_or_default(),
+                    case.jurisdiction.label().to_string(),
+                    case.stage.label().to_string(),
+                    next.map(|d| d.label.clone()).unwrap_or_default(),
+                    next.map(|d| d.due.to_string()).unwrap_or_default(),
+                    long_date(crate::domain::dates::uk_time(case.updated_at).date()),
+                ]
+            });
+            Ok(rows.collect())
         }
-        if !full || rows.len() as u64 >= MAX_ROWS {
-            break;
-        }
-        filter.page += 1;
-    }
-    rows.truncate(usize::try_from(MAX_ROWS).unwrap_or(usize::MAX));
+    })
+    .await?;
     let searched = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
     let detail = json!({"searched": searched, "jurisdiction": filter.jurisdiction,
                         "status": filter.status, "assigned_to": filter.assigned_to,
@@ -169,35 +189,35 @@ pub async fn audit_csv(
     actor: &Principal,
     filter: &db::audit::AuditFilter,
 ) -> Result<Vec<u8>, AppError> {
-    let mut filter = db::audit::AuditFilter {
-        page: 1,
+    let filter = db::audit::AuditFilter {
         per_page: BATCH,
         ..filter.clone()
     };
-    let mut rows = Vec::new();
-    loop {
-        let (entries, _) = super::admin::audit(db, reads, actor, &filter).await?;
-        let full = entries.len() as u64 == BATCH;
-        for e in entries {
-            let action =
-                AuditAction::parse(&e.action).map_or(e.action.clone(), |a| a.label().into());
-            rows.push(vec![
-                e.at.format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
-                e.actor_name,
-                action,
-                e.case_id.map(|c| c.to_string()).unwrap_or_default(),
-                e.address.unwrap_or_default(),
-                e.detail.to_string(),
-                e.id.to_string(),
-            ]);
+    let rows = every_page(|page| {
+        let filter = db::audit::AuditFilter {
+            page,
+            ..filter.clone()
+        };
+        async move {
+            let (entries, _) = super::admin::audit(db, reads, actor, &filter).await?;
+            let rows = entries.into_iter().map(|e| {
+                let action =
+                    AuditAction::parse(&e.action).map_or(e.action.clone(), |a| a.label().into());
+                vec![
+                    e.at.format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
+                    e.actor_name,
+                    action,
+                    e.case_id.map(|c| c.to_string()).unwrap_or_default(),
+                    e.address.unwrap_or_default(),
+                    e.detail.to_string(),
+                    e.id.to_string(),
+                ]
+            });
+            Ok(rows.collect())
         }
-        if !full || rows.len() as u64 >= MAX_ROWS {
-            break;
-        }
-        filter.page += 1;
-    }
-    rows.truncate(usize::try_from(MAX_ROWS).unwrap_or(usize::MAX));
+    })
+    .await?;
     reads
         .record(
             Some(actor),
@@ -232,6 +252,25 @@ mod tests {
         for plain in ["Ana Nowak", "", "1 = 1", "'quoted", "£1,100"] {
             assert_eq!(inert(plain), plain);
         }
+    }
+
+    #[tokio::test]
+    async fn pages_are_read_until_one_is_short_or_the_file_is_full() {
+        let batch = usize::try_from(BATCH).expect("small");
+        let mut asked = Vec::new();
+        let rows = every_page(|n| {
+            asked.push(n);
+            async move { Ok(vec![vec![n.to_string()]; if n < 3 { batch } else { 3 }]) }
+        })
+        .await
+        .expect("rows");
+        assert_eq!(asked, [1, 2, 3]);
+        assert_eq!(rows.len(), 2 * batch + 3);
+        assert_eq!(rows.last(), Some(&vec!["3".to_string()]));
+        let rows = every_page(|_| async move { Ok(vec![Vec::new(); batch]) })
+            .await
+            .expect("rows");
+        assert_eq!(rows.len() as u64, MAX_ROWS, "a file stops at the limit");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //!
 //! An entry is used only while it is younger than [`FRESH_FOR`] and no change to who people
 //! are ([`crate::db::auth_epoch`]: a role, an active flag, a membership, a revoked token, an
-//! ended tenant session, a group) has been made since it was read. On this server such a change makes every entry
-//! stale at once. Another server of the same PostgreSQL database hears of it by `NOTIFY` when
+//! ended tenant session, a group) has been made since it was read. On this server such a
+//! change makes every entry stale at once. Another server of the same PostgreSQL database hears of it by `NOTIFY` when
 //! the change commits ([`crate::db::listen_for_auth_changes`]); if it missed the notice, the
 //! entry ages out within [`FRESH_FOR`].
 

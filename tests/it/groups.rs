@@ -1089,16 +1089,6 @@ async fn after_each_admin_action_a_banner_says_what_happened_and_what_is_next() 
     }
 }
 
-/// The rows of a CSV download, header first.
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
-        .collect()
-}
-
 #[tokio::test]
 async fn letters_sent_and_the_audit_log_download_as_csv_for_those_who_may_see_them() {
     let app = TestApp::new().await;
