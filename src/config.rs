@@ -78,12 +78,8 @@ pub fn data_dir(database_url: &str) -> PathBuf {
 /// readable by its owner only) the first time.
 pub fn load_secret(dir: &Path) -> anyhow::Result<[u8; 32]> {
     use anyhow::Context;
-    if let Ok(text) = std::env::var("TENANTCASE_SECRET") {
-        anyhow::ensure!(
-            text.chars().count() >= 32,
-            "TENANTCASE_SECRET must be at least 32 characters long"
-        );
-        return Ok(sha2::Sha256::digest(text.as_bytes()).into());
+    if let Some(key) = existing_secret(dir)? {
+        return Ok(key);
     }
     let file = dir.join("secret.key");
     match std::fs::read(&file) {
@@ -103,6 +99,28 @@ pub fn load_secret(dir: &Path) -> anyhow::Result<[u8; 32]> {
             std::io::Write::write_all(&mut f, &key)?;
             Ok(key)
         }
+        Err(e) => Err(e).with_context(|| format!("reading {}", file.display())),
+    }
+}
+
+/// The access-code key already in force for `dir`, as [`load_secret`] finds it, without
+/// making one: `None` when there is none yet.
+pub fn existing_secret(dir: &Path) -> anyhow::Result<Option<[u8; 32]>> {
+    use anyhow::Context;
+    if let Ok(text) = std::env::var("TENANTCASE_SECRET") {
+        anyhow::ensure!(
+            text.chars().count() >= 32,
+            "TENANTCASE_SECRET must be at least 32 characters long"
+        );
+        return Ok(Some(sha2::Sha256::digest(text.as_bytes()).into()));
+    }
+    let file = dir.join("secret.key");
+    match std::fs::read(&file) {
+        Ok(bytes) => bytes
+            .try_into()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", file.display())),
     }
 }

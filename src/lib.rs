@@ -7,6 +7,8 @@
 
 /// Application state and the router.
 pub mod app;
+/// One archive of an instance (database, uploads, key), and putting it back.
+pub mod backup;
 /// Benchmarks behind `tenantcase bench`.
 pub mod bench;
 /// The command line: serve, migrate, users, tokens.

@@ -158,6 +158,60 @@ pub(super) async fn token(url: String, command: TokenCommand) -> anyhow::Result<
     Ok(())
 }
 
+/// `backup --out FILE`.
+pub(super) async fn backup(url: String, out: &std::path::Path) -> anyhow::Result<()> {
+    let data = crate::config::data_dir(&url);
+    let key = crate::config::existing_secret(&data)?.with_context(|| {
+        format!(
+            "no access-code key here (TENANTCASE_SECRET, or {}): is DATABASE_URL the instance to back up?",
+            data.join("secret.key").display()
+        )
+    })?;
+    let db = crate::db::connect(&url, None).await?;
+    let store =
+        crate::storage::Store::new(crate::storage::Uploads::from_env(data.join("uploads"))?);
+    let manifest =
+        crate::backup::backup(&db, &store, &key, out, time::OffsetDateTime::now_utc()).await?;
+    db.close().await?;
+    println!("{}", out.display());
+    let uploads = manifest
+        .files
+        .iter()
+        .filter(|f| f.name.starts_with("uploads/"))
+        .count();
+    if manifest.has_database {
+        eprintln!("Backed up the database, {uploads} uploads and the access-code key.");
+    } else {
+        eprintln!(
+            "Backed up {uploads} uploads and the access-code key. The database is PostgreSQL: dump it too, with pg_dump --format=custom (docs/OPERATIONS.md)."
+        );
+    }
+    Ok(())
+}
+
+/// `restore FILE`.
+pub(super) async fn restore(url: String, file: &std::path::Path) -> anyhow::Result<()> {
+    let data = crate::config::data_dir(&url);
+    let target = crate::backup::Target {
+        store: crate::storage::Store::new(crate::storage::Uploads::from_env(data.join("uploads"))?),
+        key: crate::config::existing_secret(&data)?,
+        key_dir: data,
+        database_url: url,
+    };
+    let manifest = crate::backup::restore(file, &target).await?;
+    eprintln!(
+        "Restored {} files, backed up {}.{}",
+        manifest.files.len(),
+        manifest.made_at,
+        if manifest.has_database {
+            ""
+        } else {
+            " Restore the PostgreSQL database from its pg_dump with pg_restore."
+        }
+    );
+    Ok(())
+}
+
 struct BatchArgs {
     signer: String,
     kind: String,

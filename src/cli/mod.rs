@@ -56,6 +56,18 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write one archive of the database (SQLite), the uploads and the access-code key.
+    Backup {
+        /// The archive to write (a zip file); it must not exist yet.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Check an archive made by `backup` and put it back: into a new SQLite file, the
+    /// uploads store and the key's folder.
+    Restore {
+        /// The archive.
+        file: std::path::PathBuf,
+    },
     /// Measure performance: prints figures, passes or fails nothing.
     Bench {
         #[command(subcommand)]
@@ -234,5 +246,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command } => commands::bench(command).await,
         Command::Letters { command } => commands::letters(url, command).await,
         Command::Token { command } => commands::token(url, command).await,
+        Command::Backup { out } => commands::backup(url, &out).await,
+        Command::Restore { file } => commands::restore(url, &file).await,
     }
 }

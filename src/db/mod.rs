@@ -169,7 +169,8 @@ fn postgres_pool_size() -> u32 {
         })
 }
 
-fn sqlite_file(url: &str) -> Option<&Path> {
+/// The file of an SQLite URL (`:memory:` for an in-memory one).
+pub fn sqlite_file(url: &str) -> Option<&Path> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

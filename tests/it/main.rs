@@ -9,6 +9,7 @@
 
 mod access;
 mod auth;
+mod backup;
 mod bad_input;
 mod browser;
 mod cli;
