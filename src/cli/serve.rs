@@ -22,6 +22,18 @@ pub(super) async fn serve(database_url: String, args: ServeArgs) -> anyhow::Resu
     let state = AppState::connect(config).await?;
     state.store.check().await?;
     crate::db::refresh_statistics(&state.db).await?;
+    // The write-ahead log is copied back into the SQLite file every second, off the write
+    // path (a commit does it only past 40 MB of log).
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if let Err(e) = crate::db::checkpoint(&db).await {
+                tracing::warn!(error = %e, "the database's log was not copied back");
+            }
+        }
+    });
     // Cases whose leading deadline has passed lead with another: now, then every hour.
     let (db, clock) = (state.db.clone(), state.clock.clone());
     tokio::spawn(async move {
