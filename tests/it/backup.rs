@@ -59,6 +59,26 @@ async fn differences(a: &std::path::Path, b: &std::path::Path) -> Vec<(String, i
     out
 }
 
+/// Backs up `app` into `archive`.
+async fn backup_of(
+    app: &TestApp,
+    archive: &std::path::Path,
+) -> anyhow::Result<tenantcase::backup::Manifest> {
+    let key = app.state.config.secret;
+    let now = time::OffsetDateTime::now_utc();
+    backup(&app.state.db, &app.state.store, &key, archive, now).await
+}
+
+/// A restore into a new SQLite file, uploads folder and key in `dir`.
+fn new_place(dir: &std::path::Path) -> Target {
+    Target {
+        database_url: format!("sqlite://{}/tenantcase.db?mode=rwc", dir.display()),
+        store: Store::new(Uploads::Folder(dir.join("uploads"))),
+        key_dir: dir.to_path_buf(),
+        key: None,
+    }
+}
+
 #[tokio::test]
 async fn an_instance_round_trips_through_one_archive_and_a_bad_one_is_refused() {
     let (app, file) = TestApp::with_pool().await;
@@ -84,15 +104,7 @@ async fn an_instance_round_trips_through_one_archive_and_a_bad_one_is_refused() 
     let dir = temp_dir();
     let archive = dir.join("backup.zip");
     let key = app.state.config.secret;
-    let manifest = backup(
-        &app.state.db,
-        &app.state.store,
-        &key,
-        &archive,
-        time::OffsetDateTime::now_utc(),
-    )
-    .await
-    .expect("backup");
+    let manifest = backup_of(&app, &archive).await.expect("backup");
     let names: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names.iter().filter(|n| n.starts_with("uploads/")).count(),
@@ -115,30 +127,17 @@ async fn an_instance_round_trips_through_one_archive_and_a_bad_one_is_refused() 
         "{names:?}"
     );
     assert!(
-        backup(
-            &app.state.db,
-            &app.state.store,
-            &key,
-            &archive,
-            time::OffsetDateTime::now_utc()
-        )
-        .await
-        .is_err(),
+        backup_of(&app, &archive).await.is_err(),
         "an archive is never written over"
     );
 
     // Restored into a new place, the instance is the same, table by table and file by file.
     let new = dir.join("restored");
-    let new_url = match &file {
-        Some(_) => format!("sqlite://{}/tenantcase.db?mode=rwc", new.display()),
-        None => app.state.config.database_url.clone(),
-    };
-    let target = Target {
-        database_url: new_url.clone(),
-        store: Store::new(Uploads::Folder(new.join("uploads"))),
-        key_dir: new.clone(),
-        key: None,
-    };
+    let mut target = new_place(&new);
+    if file.is_none() {
+        target.database_url = app.state.config.database_url.clone();
+    }
+    let new_url = target.database_url.clone();
     let restored = restore(&archive, &target).await.expect("restore");
     assert_eq!(restored, manifest);
     assert_eq!(
@@ -191,10 +190,8 @@ async fn an_instance_round_trips_through_one_archive_and_a_bad_one_is_refused() 
     let refused = restore(
         &archive,
         &Target {
-            database_url: format!("sqlite://{}/tenantcase.db?mode=rwc", elsewhere.display()),
-            store: Store::new(Uploads::Folder(elsewhere.join("uploads"))),
-            key_dir: elsewhere.clone(),
             key: Some([7u8; 32]),
+            ..new_place(&elsewhere)
         },
     )
     .await;
@@ -244,30 +241,17 @@ async fn a_backup_taken_while_cases_are_taken_in_is_a_consistent_copy() {
             create_case(&app, &token, case_e1()).await;
         }
     };
-    let key = app.state.config.secret;
     let taken = async {
         // Let some cases in first.
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        backup(
-            &app.state.db,
-            &app.state.store,
-            &key,
-            &archive,
-            time::OffsetDateTime::now_utc(),
-        )
-        .await
+        backup_of(&app, &archive).await
     };
     let ((), manifest) = tokio::join!(intake, taken);
     manifest.expect("backup under load");
     let new = dir.join("restored");
-    let url = format!("sqlite://{}/tenantcase.db?mode=rwc", new.display());
-    let target = Target {
-        database_url: url.clone(),
-        store: Store::new(Uploads::Folder(new.join("uploads"))),
-        key_dir: new.clone(),
-        key: None,
-    };
+    let target = new_place(&new);
     restore(&archive, &target).await.expect("restore");
+    let url = target.database_url.clone();
     // Every case in the copy came with its timeline, its audit row and its search terms:
     // no transaction is half in it.
     let db = tenantcase::db::connect(&url, None).await.expect("connect");
