@@ -101,10 +101,7 @@ pub async fn record(
     case: Option<Uuid>,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {
-    audit_log::Entity::insert(entry(at, actor, action, case, detail))
-        .exec_without_returning(c)
-        .await?;
-    Ok(())
+    record_all(c, vec![entry(at, actor, action, case, detail)]).await
 }
 
 /// Appends entries in one statement, as part of the caller's transaction.

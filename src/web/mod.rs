@@ -161,6 +161,19 @@ pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> axum::response::Respon
     file_response(bytes, name, "application/pdf")
 }
 
+/// A spreadsheet to download, named `<stem>-<day>.csv`.
+pub(crate) fn csv_response(
+    bytes: Vec<u8>,
+    stem: &str,
+    day: time::Date,
+) -> axum::response::Response {
+    file_response(
+        bytes,
+        &format!("{stem}-{day}.csv"),
+        "text/csv; charset=utf-8",
+    )
+}
+
 /// A file to download, named `name`.
 pub(crate) fn file_response(
     bytes: Vec<u8>,

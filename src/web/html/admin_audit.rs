@@ -122,11 +122,10 @@ pub async fn export(
     let bytes =
         crate::service::export::audit_csv(&state.db, &state.reads, &user.principal, &filter)
             .await?;
-    let today = state.clock.today();
-    Ok(crate::web::file_response(
+    Ok(crate::web::csv_response(
         bytes,
-        &format!("audit-log-{today}.csv"),
-        "text/csv; charset=utf-8",
+        "audit-log",
+        state.clock.today(),
     ))
 }
 

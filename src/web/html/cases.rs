@@ -220,19 +220,12 @@ pub async fn export(
     user: SignedIn,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
-    let mut filter = crate::web::list_filter(&pairs, PER_PAGE).map_err(AppError::Invalid)?;
-    if filter.status == Some(CaseStatus::Open) && !pairs.iter().any(|(k, _)| k == "sort") {
-        filter.order = ListOrder::NextDeadline;
-    }
+    let filter = page_filter(&pairs).map_err(AppError::Invalid)?;
     let today = state.clock.today();
     let bytes =
         crate::service::export::cases_csv(&state.db, &state.reads, &user.principal, &filter, today)
             .await?;
-    Ok(crate::web::file_response(
-        bytes,
-        &format!("cases-{today}.csv"),
-        "text/csv; charset=utf-8",
-    ))
+    Ok(crate::web::csv_response(bytes, "cases", today))
 }
 
 /// `GET /letters.csv`: the letters sent on the cases of the caller's groups, as a
@@ -240,11 +233,10 @@ pub async fn export(
 pub async fn export_letters(State(state): State<AppState>, user: SignedIn) -> PageResult {
     let bytes =
         crate::service::export::letters_csv(&state.db, &state.reads, &user.principal).await?;
-    let today = state.clock.today();
-    Ok(crate::web::file_response(
+    Ok(crate::web::csv_response(
         bytes,
-        &format!("letters-sent-{today}.csv"),
-        "text/csv; charset=utf-8",
+        "letters-sent",
+        state.clock.today(),
     ))
 }
 
@@ -397,6 +389,16 @@ pub async fn bulk(
     }
 }
 
+/// The list's filter from the query string, as the page and its download read it. Open
+/// cases are worked by their deadlines: that is their order unless another is asked.
+fn page_filter(pairs: &[(String, String)]) -> Result<cases::CaseFilter, FieldErrors> {
+    let mut filter = crate::web::list_filter(pairs, PER_PAGE)?;
+    if filter.status == Some(CaseStatus::Open) && !pairs.iter().any(|(k, _)| k == "sort") {
+        filter.order = ListOrder::NextDeadline;
+    }
+    Ok(filter)
+}
+
 /// The case list, filtered by `pairs`. `batch` carries the errors and choices of a batch
 /// of letters that could not be written.
 pub(super) async fn list_page(
@@ -407,7 +409,7 @@ pub(super) async fn list_page(
     status: StatusCode,
     batch: Option<(FieldErrors, BatchValues)>,
 ) -> PageResult {
-    let (mut filter, errors) = match crate::web::list_filter(pairs, PER_PAGE) {
+    let (filter, errors) = match page_filter(pairs) {
         Ok(f) => (f, FieldErrors::default()),
         Err(e) => (
             cases::CaseFilter {
@@ -418,10 +420,6 @@ pub(super) async fn list_page(
             e,
         ),
     };
-    // Open cases are worked by their deadlines: that is their order unless another is asked.
-    if filter.status == Some(CaseStatus::Open) && !pairs.iter().any(|(k, _)| k == "sort") {
-        filter.order = ListOrder::NextDeadline;
-    }
     let result = cases::list(&state.db, &state.reads, &user.principal, &filter).await?;
     // A search that finds one case opens it.
     if batch.is_none()
